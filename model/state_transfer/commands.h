@@ -1,0 +1,72 @@
+// Commands of the state-transfer model: immutable values. Applying one to the model
+// (model/state_transfer/model.h) and running it against the real system (harness/) are
+// separate functions. Every command ends at a quiet point.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <variant>
+
+#include "model/state_transfer/observation.h"
+
+namespace lockstep::model::st {
+
+// Named crash points compiled into the logger (impl/README.md). Armed at Start; the process
+// SIGKILLs itself at the first hit.
+enum class CrashPoint : std::uint8_t {
+  kInputBeforeDurable,   // "logger.input.before_durable": input received, db not written
+  kInputAfterDurable,    // "logger.input.after_durable": db written and synced, not acked
+  kSenderAfterTempCreate,// "sender.after_temp_create": temp file created, nothing written
+  kSenderBeforeSend,     // "sender.before_send": temp file written and read back, not sent
+  kReceiverBeforeApply,  // "receiver.before_apply": state received, nothing applied
+  kReceiverMidApply,     // "receiver.mid_apply": new db staged, not yet renamed into place
+  kReceiverAfterApply,   // "receiver.after_apply": new db in place, not yet in service
+};
+inline constexpr int kCrashPointCount = 7;
+const char* CrashPointName(CrashPoint p);
+
+enum class Dir : std::uint8_t { kTemp, kData };
+const char* ToString(Dir d);  // "temp", "data"
+enum class FaultKind : std::uint8_t { kDiskFull, kAccessDenied };
+const char* ToString(FaultKind k);  // "disk-full", "access-denied"
+
+// A client input through the mds.
+struct Submit {
+  OpKind kind = OpKind::kSet;
+  std::string key;
+  std::string value;
+};
+// Start a side that is down (also the node manager's restart). Optional crash point armed.
+struct Start {
+  Side side = Side::kA;
+  std::optional<CrashPoint> crash_point;
+};
+// SIGKILL a running side at a quiet point.
+struct Crash {
+  Side side = Side::kA;
+};
+// Inject a fault on a side's directory (none must be active there).
+struct InjectFault {
+  Side side = Side::kA;
+  Dir dir = Dir::kTemp;
+  FaultKind kind = FaultKind::kDiskFull;
+};
+// Remove the fault active on a side's directory.
+struct RemoveFault {
+  Side side = Side::kA;
+  Dir dir = Dir::kTemp;
+};
+// Operator's offline synchronize: copy `from`'s database onto `to` (which is down).
+struct OfflineSync {
+  Side from = Side::kA;
+  Side to = Side::kB;
+};
+
+using Command = std::variant<Submit, Start, Crash, InjectFault, RemoveFault, OfflineSync>;
+
+// One line, stable, used in reports and reproduce strings: e.g. "Submit(set k1=v3)",
+// "Start(B, crash=receiver.mid_apply)", "InjectFault(A, temp, disk-full)".
+std::string Describe(const Command& c);
+
+}  // namespace lockstep::model::st
