@@ -1,0 +1,35 @@
+#include "harness/bugs/seeded_bugs.h"
+
+namespace lockstep::harness {
+
+const std::vector<SeededBug>& SeededBugs() {
+  static const std::vector<SeededBug> kBugs{
+      {"memory-not-transferred", "state-transfer", "ST-1",
+       "the sender sends an empty memory state, so the receiver's differs from its peer's"},
+      {"ack-before-durable", "state-transfer", "ST-2",
+       "a logger acknowledges an input before making it durable"},
+      {"no-high-water-check", "state-transfer", "ST-3",
+       "the mds lets a side behind the high-water key enter service alone"},
+      {"temp-file-left-behind", "state-transfer", "ST-4",
+       "on a temp-file write failure the sender leaves the partial file behind"},
+      {"receiver-enters-after-failed-transfer", "state-transfer", "ST-4",
+       "when the sender cannot set up the transfer, the receiver enters service with its old "
+       "state"},
+      {"sticky-transfer-failure", "state-transfer", "ST-5",
+       "after one temp-file failure the sender fails every later transfer without trying"},
+      {"receiver-waits-forever", "state-transfer", "ST-6",
+       "the receiver never asserts when its transfer does not come"},
+      {"non-atomic-apply", "state-transfer", "ST-7",
+       "the receiver writes the new rows and the new update key in two durable steps"},
+  };
+  return kBugs;
+}
+
+const SeededBug* FindSeededBug(std::string_view name) {
+  for (const auto& bug : SeededBugs()) {
+    if (bug.name == name) return &bug;
+  }
+  return nullptr;
+}
+
+}  // namespace lockstep::harness

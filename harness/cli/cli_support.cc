@@ -1,0 +1,151 @@
+#include "harness/cli/cli_support.h"
+
+#include <unistd.h>
+
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include "harness/protocols.h"
+#include "reports/ctrf.h"
+#include "reports/report_file.h"
+#include "reports/schema.h"
+#include "reports/text.h"
+#include "reports/show.h"
+
+#ifndef LOCKSTEP_GIT_REVISION
+#define LOCKSTEP_GIT_REVISION "unknown"
+#endif
+#ifndef LOCKSTEP_BUILD_TYPE
+#define LOCKSTEP_BUILD_TYPE "unknown"
+#endif
+#ifndef LOCKSTEP_VERSION
+#define LOCKSTEP_VERSION "0.0.0"
+#endif
+
+namespace lockstep::harness::cli {
+
+namespace fs = std::filesystem;
+
+std::set<std::string> ParseFaultList(const std::string& list) {
+  if (list == "all") return kAllFaultKinds;
+  if (list == "none" || list.empty()) return {};
+  std::set<std::string> kinds;
+  std::istringstream in(list);
+  for (std::string kind; std::getline(in, kind, ',');) {
+    if (!kAllFaultKinds.contains(kind)) {
+      throw UsageError("unknown fault kind '" + kind +
+                       "' in --faults (known: disk-full, access-denied, crash, all, none)");
+    }
+    kinds.insert(kind);
+  }
+  return kinds;
+}
+
+std::chrono::seconds ParseDuration(const std::string& text) {
+  std::size_t used = 0;
+  long value = -1;
+  try {
+    value = std::stol(text, &used);
+  } catch (const std::exception&) {
+  }
+  const std::string unit = text.substr(used);
+  long factor = unit.empty() || unit == "s" ? 1 : unit == "m" ? 60 : unit == "h" ? 3600 : 0;
+  if (value <= 0 || factor == 0) {
+    throw UsageError("bad duration '" + text + "' (expected a positive number with s, m or h)");
+  }
+  return std::chrono::seconds(value * factor);
+}
+
+std::pair<int, int> ParseShard(const std::string& text) {
+  int index = -1, count = 0;
+  char slash = 0;
+  std::istringstream in(text);
+  if (!(in >> index >> slash >> count) || slash != '/' || !in.eof() || count <= 0 || index < 0 ||
+      index >= count) {
+    throw UsageError("bad shard '" + text + "' (expected I/N with 0 <= I < N, e.g. 0/4)");
+  }
+  return {index, count};
+}
+
+std::vector<std::string> ParseProtocols(const std::string& text) {
+  if (text == "all") return ProtocolNames();
+  for (const auto& name : ProtocolNames()) {
+    if (name == text) return {name};
+  }
+  std::string known;
+  for (const auto& name : ProtocolNames()) known += name + ", ";
+  throw UsageError("unknown protocol '" + text + "' (known: " + known + "all)");
+}
+
+fs::path DefaultImplDir() {
+  std::error_code ec;
+  auto exe = fs::read_symlink("/proc/self/exe", ec);
+  return ec ? fs::current_path() : exe.parent_path();
+}
+
+Status CheckBinaries(const fs::path& dir, const std::vector<std::string>& protocols) {
+  for (const auto& protocol : protocols) {
+    for (const auto& name : ProtocolBinaries(protocol)) {
+      const fs::path exe = dir / name;
+      if (::access(exe.c_str(), X_OK) != 0) {
+        return FailErrno("implementation binary " + exe.string() + " for " + protocol +
+                         " cannot be run (build it, or point --impl-dir at it)");
+      }
+    }
+  }
+  return {};
+}
+
+Status CheckWritable(const fs::path& report) {
+  const fs::path dir = report.has_parent_path() ? report.parent_path() : fs::path(".");
+  const fs::path probe = dir / (".lockstep-probe-" + std::to_string(::getpid()));
+  std::ofstream out(probe);
+  if (!out) return FailErrno("report directory " + dir.string() + " is not writable");
+  out.close();
+  std::error_code ec;
+  fs::remove(probe, ec);
+  if (fs::is_directory(report)) return Fail("report path " + report.string() + " is a directory");
+  return {};
+}
+
+std::int64_t NowMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+reports::RunInfo MakeRunInfo(const std::string& kind, int argc, char** argv,
+                             const fs::path& impl_dir, const std::vector<std::string>& protocols) {
+  reports::RunInfo info;
+  info.kind = kind;
+  info.tool_version = LOCKSTEP_VERSION;
+  info.model_revision = LOCKSTEP_GIT_REVISION;
+  info.impl_version = std::string("lockstep reference implementation ") + LOCKSTEP_VERSION +
+                      " (" + LOCKSTEP_GIT_REVISION + ")";
+  info.build_type = LOCKSTEP_BUILD_TYPE;
+  for (int i = 0; i < argc; ++i) info.command_line += (i ? " " : "") + std::string(argv[i]);
+  for (const auto& protocol : protocols) {
+    for (const auto& name : ProtocolBinaries(protocol)) {
+      info.binaries.emplace_back(name, (impl_dir / name).string());
+    }
+  }
+  reports::DescribeHost(&info);
+  info.start_ms = NowMs();
+  return info;
+}
+
+int FinishReport(const nlohmann::json& report, const fs::path& path) {
+  if (auto valid = reports::ValidateReport(report); !valid) {
+    std::cerr << "lockstep: internal error: the report does not match its schema:\n"
+              << valid.error().message << "\n";
+    return kExitUsage;
+  }
+  if (auto written = reports::WriteJsonAtomically(path, report); !written) {
+    std::cerr << "lockstep: " << written.error().message << "\n";
+    return kExitUsage;
+  }
+  std::cout << reports::ShowReport(report) << "report: " << path.string() << "\n";
+  return reports::ExitCodeFor(reports::OverallVerdict(report));
+}
+
+}  // namespace lockstep::harness::cli

@@ -1,0 +1,51 @@
+// Shared pieces of the lockstep subcommands: exit codes, argument parsing, the checks made
+// before a run starts (binaries present, report path writable) and writing the report.
+#pragma once
+
+#include <chrono>
+#include <filesystem>
+#include <set>
+#include <stdexcept>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "base/result.h"
+#include "reports/property_result.h"
+
+namespace lockstep::harness::cli {
+
+inline constexpr int kExitPassed = 0;  // every property held
+inline constexpr int kExitFailed = 1;  // a property failed
+inline constexpr int kExitUsage = 2;   // usage or environment error (also verdict "other")
+
+// Thrown for bad arguments; main() prints "lockstep <subcommand>: <message>" and exits 2.
+struct UsageError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+std::set<std::string> ParseFaultList(const std::string& list);  // "disk-full,crash" or "all"/"none"
+std::chrono::seconds ParseDuration(const std::string& text);    // "90s", "2m", "1h", "45"
+std::pair<int, int> ParseShard(const std::string& text);        // "I/N", 0 <= I < N
+std::vector<std::string> ParseProtocols(const std::string& text);  // a name or "all"
+
+// The directory of the running lockstep binary (where mds and logger are built).
+std::filesystem::path DefaultImplDir();
+// Every binary each protocol needs is in dir and executable; the error names the first missing.
+Status CheckBinaries(const std::filesystem::path& dir, const std::vector<std::string>& protocols);
+// The report's directory exists and accepts a new file (checked before hours of work).
+Status CheckWritable(const std::filesystem::path& report);
+
+// Run-level report fields: version, model revision, host, build type, binaries.
+reports::RunInfo MakeRunInfo(const std::string& kind, int argc, char** argv,
+                             const std::filesystem::path& impl_dir,
+                             const std::vector<std::string>& protocols);
+std::int64_t NowMs();
+
+// Validates the report against the schema, writes it atomically, prints the summary.
+// Returns the exit code for its overall verdict (2 if it cannot be written).
+int FinishReport(const nlohmann::json& report, const std::filesystem::path& path);
+
+}  // namespace lockstep::harness::cli

@@ -1,0 +1,90 @@
+// lockstep replay: re-runs a saved failure exactly (its shrunk command list, its settings)
+// with the full logs of every process.
+#include <iostream>
+
+#include <boost/program_options.hpp>
+
+#include "harness/cli/cli_support.h"
+#include "harness/cli/subcommands.h"
+#include "harness/os/sandbox.h"
+#include "harness/property/reproduce.h"
+#include "harness/protocols.h"
+#include "reports/report_file.h"
+
+namespace lockstep::harness::cli {
+
+namespace po = boost::program_options;
+
+namespace {
+
+// The reproduce string of the first failed test of a report.
+std::string ReproduceFromReport(const std::string& file) {
+  auto report = reports::ReadJson(file);
+  if (!report) throw UsageError(report.error().message);
+  for (const auto& test : (*report)["results"]["tests"]) {
+    if (test.value("status", "") == "failed" && test.contains("extra") &&
+        !test["extra"].value("reproduce", "").empty()) {
+      return test["extra"]["reproduce"].get<std::string>();
+    }
+  }
+  throw UsageError("report " + file + " has no failed test with a reproduce string");
+}
+
+void PrintProcesses(const CaseRecord& record) {
+  for (const auto& p : record.processes) {
+    std::cout << "--- " << p.name << " (" << p.exit << ") log:\n" << p.log_excerpt;
+  }
+}
+
+}  // namespace
+
+int ReplayMain(int argc, char** argv) {
+  std::string file, reproduce, impl_dir, sandbox_root;
+  po::options_description o("lockstep replay FILE | --reproduce STRING [options]\n\nRe-runs a "
+                            "failure: the shrunk steps of a report's first failed test, or a "
+                            "reproduce string");
+  o.add_options()("help,h", "this help")
+      ("reproduce", po::value(&reproduce), "reproduce string (from a report or a failure message)")
+      ("impl-dir", po::value(&impl_dir), "directory of the implementation binaries")
+      ("sandbox-root", po::value(&sandbox_root), "where run directories live");
+  po::options_description hidden;
+  hidden.add_options()("file", po::value(&file));
+  po::positional_options_description positional;
+  positional.add("file", 1);
+  po::options_description all;
+  all.add(o).add(hidden);
+  po::variables_map vm;
+  po::store(po::command_line_parser(argc, argv).options(all).positional(positional).run(), vm);
+  po::notify(vm);
+  if (vm.count("help")) {
+    std::cout << o << "\n";
+    return kExitPassed;
+  }
+  if (file.empty() == reproduce.empty()) throw UsageError("give either a report FILE or --reproduce STRING");
+  if (!file.empty()) reproduce = ReproduceFromReport(file);
+  auto r = DecodeReproduce(reproduce);
+  if (!r) throw UsageError(r.error().message);
+  (void)ParseProtocols(r->protocol);
+  r->settings.impl_dir = impl_dir.empty() ? DefaultImplDir() : std::filesystem::path(impl_dir);
+  r->settings.log_excerpt_lines = 100000;  // full logs
+  if (auto s = CheckBinaries(r->settings.impl_dir, {r->protocol}); !s) throw UsageError(s.error().message);
+  auto sandbox = Sandbox::Create({sandbox_root});
+  if (!sandbox) throw UsageError(sandbox.error().message);
+  std::cout << "replaying " << r->steps.size() << " steps of " << r->protocol
+            << (r->settings.bug.empty() ? "" : " with seeded bug " + r->settings.bug) << "\n";
+  auto outcome = ReplayByName(r->protocol, r->settings, *sandbox, r->steps, &std::cout);
+  if (!outcome) {
+    std::cerr << "lockstep replay: " << outcome.error().message << "\n";
+    return kExitUsage;
+  }
+  PrintProcesses(outcome->record);
+  if (outcome->violation) {
+    std::cout << "FAILED " << outcome->violation->id << " at step " << outcome->steps_run << ": "
+              << outcome->violation->message << "\n";
+    return kExitFailed;
+  }
+  std::cout << "every property held over " << outcome->steps_run << " steps\n";
+  return kExitPassed;
+}
+
+}  // namespace lockstep::harness::cli

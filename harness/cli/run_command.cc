@@ -1,0 +1,129 @@
+// lockstep run: a property test run of one or all protocols, written as a CTRF report.
+#include <iostream>
+#include <random>
+
+#include <boost/program_options.hpp>
+
+#include "faults/availability.h"
+#include "harness/bugs/seeded_bugs.h"
+#include "harness/cli/cli_support.h"
+#include "harness/cli/subcommands.h"
+#include "harness/os/mount_namespace.h"
+#include "harness/os/sandbox.h"
+#include "harness/protocols.h"
+#include "reports/ctrf.h"
+
+namespace lockstep::harness::cli {
+
+namespace po = boost::program_options;
+namespace fs = std::filesystem;
+
+namespace {
+
+struct RunArgs {
+  std::string protocol = "all", faults = "all", bug, report = "lockstep-report.json";
+  std::string impl_dir, sandbox_root;
+  std::uint64_t seed = 0;
+  int tests = 100, max_steps = 30, transfer_timeout_ms = 250, log_capacity = 4;
+  bool no_shrink = false;
+};
+
+po::options_description RunOptions(RunArgs& a) {
+  po::options_description o("lockstep run [options]\n\nA property test run: RapidCheck command "
+                            "sequences on the model and the real processes, under faults");
+  o.add_options()("help,h", "this help")
+      ("protocol", po::value(&a.protocol)->default_value(a.protocol), "state-transfer | all")
+      ("seed", po::value(&a.seed), "RapidCheck seed (default: random, printed)")
+      ("tests", po::value(&a.tests)->default_value(a.tests), "test cases")
+      ("max-steps", po::value(&a.max_steps)->default_value(a.max_steps), "commands per case, at most")
+      ("faults", po::value(&a.faults)->default_value(a.faults),
+       "comma list of disk-full, access-denied, crash; or all, none")
+      ("bug", po::value(&a.bug), "seeded bug to enable in the implementation (see lockstep bugs)")
+      ("report", po::value(&a.report)->default_value(a.report), "CTRF report file to write")
+      ("impl-dir", po::value(&a.impl_dir), "directory of the implementation binaries")
+      ("sandbox-root", po::value(&a.sandbox_root), "where run directories live (default $TMPDIR/lockstep-sandbox)")
+      ("transfer-timeout-ms", po::value(&a.transfer_timeout_ms)->default_value(a.transfer_timeout_ms),
+       "receiver timeout given to the loggers")
+      ("log-capacity", po::value(&a.log_capacity)->default_value(a.log_capacity), "config message log entries")
+      ("no-shrink", po::bool_switch(&a.no_shrink), "report the first failing case unshrunk");
+  return o;
+}
+
+std::uint64_t RandomSeed() {
+  std::random_device device;
+  return (std::uint64_t{device()} << 32) | device();
+}
+
+RunSettings ToSettings(const RunArgs& a) {
+  if (a.tests <= 0) throw UsageError("--tests must be positive");
+  if (a.max_steps <= 0) throw UsageError("--max-steps must be positive");
+  if (a.transfer_timeout_ms <= 0) throw UsageError("--transfer-timeout-ms must be positive");
+  if (a.log_capacity <= 0) throw UsageError("--log-capacity must be positive");
+  RunSettings s;
+  s.seed = a.seed;
+  s.tests = a.tests;
+  s.max_steps = a.max_steps;
+  s.faults = ParseFaultList(a.faults);
+  s.bug = a.bug;
+  s.impl_dir = a.impl_dir.empty() ? DefaultImplDir() : fs::path(a.impl_dir);
+  s.transfer_timeout = std::chrono::milliseconds(a.transfer_timeout_ms);
+  s.log_capacity = static_cast<std::size_t>(a.log_capacity);
+  s.shrink = !a.no_shrink;
+  return s;
+}
+
+std::vector<std::string> SelectProtocols(const RunArgs& a) {
+  auto protocols = ParseProtocols(a.protocol);
+  if (a.bug.empty()) return protocols;
+  const SeededBug* bug = FindSeededBug(a.bug);
+  if (!bug) throw UsageError("unknown seeded bug '" + a.bug + "' (see: lockstep bugs)");
+  for (const auto& p : protocols) {
+    if (p == bug->protocol) return {p};
+  }
+  throw UsageError("seeded bug '" + a.bug + "' belongs to protocol " + bug->protocol);
+}
+
+// Drops fault kinds this machine cannot inject, saying so in the report (never silently).
+void ApplyAvailability(RunSettings& s, reports::RunInfo& info) {
+  const auto available = faults::ProbeAvailability(InPrivateMountNamespace());
+  if (s.faults.contains("disk-full") && !available.disk_full) {
+    s.faults.erase("disk-full");
+    info.fault_mechanisms["disk-full"] = "unavailable: " + available.disk_full_reason;
+    std::cerr << "lockstep run: disk-full faults unavailable: " << available.disk_full_reason << "\n";
+  }
+}
+
+}  // namespace
+
+int RunMain(int argc, char** argv) {
+  RunArgs a;
+  auto options = RunOptions(a);
+  po::variables_map vm;
+  po::store(po::parse_command_line(argc, argv, options), vm);
+  po::notify(vm);
+  if (vm.count("help")) {
+    std::cout << options << "\n";
+    return kExitPassed;
+  }
+  if (!vm.count("seed")) a.seed = RandomSeed();
+  const auto protocols = SelectProtocols(a);
+  RunSettings settings = ToSettings(a);
+  if (auto s = CheckBinaries(settings.impl_dir, protocols); !s) throw UsageError(s.error().message);
+  if (auto s = CheckWritable(a.report); !s) throw UsageError(s.error().message);
+  auto info = MakeRunInfo("run", argc, argv, settings.impl_dir, protocols);
+  info.seed = settings.seed;
+  ApplyAvailability(settings, info);
+  auto sandbox = Sandbox::Create({a.sandbox_root});
+  if (!sandbox) throw UsageError(sandbox.error().message);
+  std::cerr << "lockstep run: seed " << settings.seed << ", " << settings.tests << " cases per protocol\n";
+  std::vector<reports::PropertyResult> results;
+  for (const auto& protocol : protocols) {
+    auto run = RunProtocolByName(protocol, settings, *sandbox);
+    results.insert(results.end(), run.properties.begin(), run.properties.end());
+    for (const auto& [kind, how] : run.mechanisms) info.fault_mechanisms[kind] = how;
+  }
+  info.stop_ms = NowMs();
+  return FinishReport(reports::ToCtrf(info, results), a.report);
+}
+
+}  // namespace lockstep::harness::cli

@@ -1,0 +1,30 @@
+// CaseRecord: what one test case did to the real system, kept so that a failure can be
+// reported with its command sequence, the faults injected at each step, and how every process
+// ended with an excerpt of its log.
+//
+// Written by a protocol's System while a case runs (single thread); read by the runner after.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "reports/property_result.h"
+
+namespace lockstep::harness {
+
+struct CaseRecord {
+  std::vector<std::string> commands;             // Describe() of each command run, in order
+  std::vector<reports::FaultRecord> faults;      // injected faults, step = index in commands (1-based)
+  std::vector<reports::ProcessRecord> processes; // filled when the system is torn down
+  std::map<std::string, std::uint64_t> command_counts;
+  std::map<std::string, std::uint64_t> fault_counts;       // by kind
+  std::map<std::string, std::uint64_t> crash_point_counts; // crash points that fired
+  std::map<std::string, std::string> mechanisms;            // fault kind -> how it was done
+
+  void Clear() { *this = CaseRecord{}; }
+  int step() const { return static_cast<int>(commands.size()); }
+};
+
+}  // namespace lockstep::harness

@@ -1,0 +1,86 @@
+#include "harness/property/property_runner.h"
+
+namespace lockstep::harness {
+
+std::optional<PropertyViolation> ParseViolation(const std::string& description) {
+  static const std::regex kTagged(R"(\[([A-Za-z]+-[0-9A-Za-z-]+)\] ([\s\S]*))");
+  std::smatch m;
+  if (!std::regex_search(description, m, kTagged)) return std::nullopt;
+  return PropertyViolation{m[1].str(), m[2].str()};
+}
+
+namespace detail {
+
+void MergeCounts(CaseRecord& into, const CaseRecord& from) {
+  for (const auto& [k, v] : from.command_counts) into.command_counts[k] += v;
+  for (const auto& [k, v] : from.fault_counts) into.fault_counts[k] += v;
+  for (const auto& [k, v] : from.crash_point_counts) into.crash_point_counts[k] += v;
+  for (const auto& [k, v] : from.mechanisms) into.mechanisms[k] = v;
+}
+
+void SearchListener::onTestCaseFinished(const rc::detail::CaseDescription& d) {
+  MergeCounts(totals_, *current_);
+  steps_ += current_->commands.size();
+  if (d.result.type == rc::detail::CaseResult::Type::Failure && original_.empty()) {
+    original_ = current_->commands;
+  }
+}
+
+}  // namespace detail
+
+namespace {
+
+reports::Verdict VerdictFor(const PropertyInfo& p, const SearchOutcome& o, std::string& reason) {
+  using K = SearchOutcome::Kind;
+  switch (o.kind) {
+    case K::kPassed:
+      return reports::Verdict::kPassed;
+    case K::kFailed:
+      if (o.violation && o.violation->id == p.id) {
+        reason = o.violation->message;
+        return reports::Verdict::kFailed;
+      }
+      // Held on every step run before the search stopped at another property's failure.
+      reason = "held on every step run; the search stopped at " +
+               (o.violation ? o.violation->id : std::string("a failure"));
+      return reports::Verdict::kPassed;
+    case K::kGaveUp:
+    case K::kHarnessError:
+      reason = o.message;
+      return reports::Verdict::kOther;
+  }
+  return reports::Verdict::kOther;
+}
+
+}  // namespace
+
+std::vector<reports::PropertyResult> ToPropertyResults(const std::vector<PropertyInfo>& properties,
+                                                       const std::string& protocol,
+                                                       const RunSettings& settings,
+                                                       const SearchOutcome& o) {
+  std::vector<reports::PropertyResult> results;
+  for (const auto& p : properties) {
+    reports::PropertyResult r;
+    r.id = p.id;
+    r.name = p.name;
+    r.protocol = protocol;
+    r.verdict = VerdictFor(p, o, r.reason);
+    r.cases = static_cast<std::uint64_t>(o.cases);
+    r.steps = o.steps;
+    r.seed = settings.seed;
+    r.bug = settings.bug;
+    r.duration_ms = o.duration_ms;
+    r.faults_by_kind = o.totals.fault_counts;
+    r.coverage.commands = o.totals.command_counts;
+    r.coverage.faults = o.totals.fault_counts;
+    r.coverage.crash_points = o.totals.crash_point_counts;
+    if (r.verdict == reports::Verdict::kFailed || o.kind == SearchOutcome::Kind::kHarnessError) {
+      r.counterexample = o.counterexample;
+      r.reproduce = o.reproduce;
+    }
+    results.push_back(std::move(r));
+  }
+  return results;
+}
+
+}  // namespace lockstep::harness

@@ -1,0 +1,56 @@
+// RcCommand<P>: adapts one model command of protocol P to RapidCheck's stateful testing
+// (rc::state::Command). apply() is the model's transition only; run() executes the command on
+// the real system, observes it at the quiet point and checks every property of P against the
+// model's prediction. A violation fails the case with "[<property id>] <message>", which the
+// runner parses back; a harness failure uses kHarnessErrorId.
+#pragma once
+
+#include <ostream>
+
+#include <rapidcheck.h>
+#include <rapidcheck/state.h>
+
+#include "harness/property/case_record.h"
+#include "harness/property/protocol.h"
+#include "harness/property/run_settings.h"
+
+namespace lockstep::harness {
+
+template <class P>
+class RcCommand final : public rc::state::Command<typename P::State, typename P::System> {
+ public:
+  using State = typename P::State;
+  using System = typename P::System;
+
+  RcCommand(typename P::Command command, const RunSettings* settings)
+      : command_(std::move(command)), settings_(settings) {}
+
+  void checkPreconditions(const State& s) const override { RC_PRE(P::Precondition(s, command_)); }
+
+  void apply(State& s) const override { P::Apply(s, command_, *settings_); }
+
+  void run(const State& before, System& system) const override {
+    State after = before;
+    P::Apply(after, command_, *settings_);
+    auto observation = system.Execute(command_);
+    if (!observation) {
+      RC_FAIL("[" + std::string(kHarnessErrorId) + "] " + P::Describe(command_) + ": " +
+              observation.error().message);
+    }
+    P::CoverageEvents(before, command_, after, system.record());
+    if (auto violation = P::Check(before, command_, after, *observation)) {
+      RC_FAIL("[" + violation->id + "] after " + P::Describe(command_) + ": " +
+              violation->message);
+    }
+  }
+
+  void show(std::ostream& os) const override { os << P::Describe(command_); }
+
+  const typename P::Command& command() const { return command_; }
+
+ private:
+  typename P::Command command_;
+  const RunSettings* settings_;
+};
+
+}  // namespace lockstep::harness

@@ -1,0 +1,78 @@
+#include "harness/property/reproduce.h"
+
+#include <charconv>
+#include <map>
+#include <sstream>
+
+namespace lockstep::harness {
+namespace {
+
+constexpr const char* kMagic = "lockstep1";
+
+std::vector<std::string> Split(const std::string& text, char sep) {
+  std::vector<std::string> parts;
+  std::string part;
+  std::istringstream in(text);
+  while (std::getline(in, part, sep)) parts.push_back(part);
+  return parts;
+}
+
+Result<std::uint64_t> Number(const std::map<std::string, std::string>& fields,
+                             const std::string& name) {
+  auto it = fields.find(name);
+  if (it == fields.end()) return Fail("reproduce string has no '" + name + "=' field");
+  std::uint64_t value = 0;
+  auto [end, ec] = std::from_chars(it->second.data(), it->second.data() + it->second.size(), value);
+  if (ec != std::errc() || end != it->second.data() + it->second.size()) {
+    return Fail("reproduce string field '" + name + "' is not a number: '" + it->second + "'");
+  }
+  return value;
+}
+
+}  // namespace
+
+std::string EncodeReproduce(const std::string& protocol, const RunSettings& s,
+                            const std::vector<std::string>& steps) {
+  std::ostringstream out;
+  out << kMagic << "|protocol=" << protocol << "|seed=" << s.seed << "|bug=" << s.bug
+      << "|transfer-timeout-ms=" << s.transfer_timeout.count()
+      << "|log-capacity=" << s.log_capacity << "|fault-dir-bytes=" << s.fault_dir_bytes
+      << "|steps=";
+  for (std::size_t i = 0; i < steps.size(); ++i) out << (i ? ";" : "") << steps[i];
+  return out.str();
+}
+
+Result<Reproduction> DecodeReproduce(const std::string& text) {
+  auto parts = Split(text, '|');
+  if (parts.empty() || parts[0] != kMagic) {
+    return Fail("not a lockstep reproduce string (it must start with '" + std::string(kMagic) +
+                "|'): '" + text.substr(0, 60) + "'");
+  }
+  std::map<std::string, std::string> fields;
+  for (std::size_t i = 1; i < parts.size(); ++i) {
+    auto eq = parts[i].find('=');
+    if (eq == std::string::npos) return Fail("reproduce string field without '=': '" + parts[i] + "'");
+    fields[parts[i].substr(0, eq)] = parts[i].substr(eq + 1);
+  }
+  Reproduction r;
+  r.protocol = fields["protocol"];
+  if (r.protocol.empty()) return Fail("reproduce string has no 'protocol=' field");
+  r.settings.bug = fields["bug"];
+  auto seed = Number(fields, "seed");
+  auto timeout = Number(fields, "transfer-timeout-ms");
+  auto capacity = Number(fields, "log-capacity");
+  auto bytes = Number(fields, "fault-dir-bytes");
+  for (auto* n : {&seed, &timeout, &capacity, &bytes}) {
+    if (!*n) return std::unexpected(n->error());
+  }
+  r.settings.seed = *seed;
+  r.settings.transfer_timeout = std::chrono::milliseconds(*timeout);
+  r.settings.log_capacity = *capacity;
+  r.settings.fault_dir_bytes = *bytes;
+  if (!fields.contains("steps")) return Fail("reproduce string has no 'steps=' field");
+  r.steps = Split(fields["steps"], ';');
+  if (r.steps.empty()) return Fail("reproduce string has an empty 'steps=' list");
+  return r;
+}
+
+}  // namespace lockstep::harness

@@ -1,0 +1,31 @@
+#include "harness/protocols.h"
+
+#include "harness/property/property_runner.h"
+#include "harness/state_transfer/st_protocol.h"
+
+namespace lockstep::harness {
+
+const std::vector<std::string>& ProtocolNames() {
+  static const std::vector<std::string> kNames{StateTransferProtocol::kName};
+  return kNames;
+}
+
+std::vector<std::string> ProtocolBinaries(const std::string& protocol) {
+  if (protocol == StateTransferProtocol::kName) return {"mds", "logger"};
+  return {};
+}
+
+ProtocolRun RunProtocolByName(const std::string& protocol, const RunSettings& settings,
+                              Sandbox& sandbox) {
+  (void)protocol;
+  return RunProtocol<StateTransferProtocol>(settings, sandbox);
+}
+
+Result<ReplayOutcome> ReplayByName(const std::string& protocol, const RunSettings& settings,
+                                   Sandbox& sandbox, const std::vector<std::string>& steps,
+                                   std::ostream* out) {
+  (void)protocol;
+  return Replay<StateTransferProtocol>(settings, sandbox, steps, out);
+}
+
+}  // namespace lockstep::harness

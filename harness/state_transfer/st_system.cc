@@ -1,0 +1,352 @@
+#include "harness/state_transfer/st_system.h"
+
+#include <csignal>
+#include <fstream>
+#include <regex>
+
+#include "faults/access_denied.h"
+#include "faults/crash.h"
+#include "faults/disk_full.h"
+#include "harness/control/control_client.h"
+#include "harness/os/deadline.h"
+#include "harness/property/log_excerpt.h"
+#include "harness/state_transfer/st_json.h"
+
+namespace lockstep::harness::st {
+
+namespace m = lockstep::model::st;
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+namespace {
+
+const char* const kFillerName = ".lockstep-filler";
+
+std::string CommandName(const m::Command& c) {
+  static const char* const kNames[] = {"Submit", "Start", "Crash",
+                                       "InjectFault", "RemoveFault", "OfflineSync"};
+  return kNames[c.index()];
+}
+
+Result<m::ExitKind> ToExitKind(const std::optional<ExitStatus>& e, const std::string& who) {
+  if (!e) return m::ExitKind::kNone;
+  if (e->signaled && e->signal == SIGKILL) return m::ExitKind::kKilled;
+  if (!e->signaled && e->code == 3) return m::ExitKind::kDataError;
+  if (!e->signaled && e->code == 4) return m::ExitKind::kTransferTimeout;
+  return Fail(who + " ended with an undocumented status: " + e->Describe());
+}
+
+// Errnos of the sender's "Unable to create temporary state transfer file" lines, in order.
+std::vector<int> LoggedSendErrors(const fs::path& log) {
+  static const std::regex kLine(R"(Unable to create temporary state transfer file: .* \[(\d+)\])");
+  std::vector<int> errnos;
+  std::ifstream in(log);
+  std::smatch match;
+  for (std::string line; std::getline(in, line);) {
+    if (std::regex_search(line, match, kLine)) errnos.push_back(std::stoi(match[1].str()));
+  }
+  return errnos;
+}
+
+int CountTempFiles(const fs::path& dir) {
+  int n = 0;
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(dir, ec)) {
+    if (entry.path().filename() != kFillerName) ++n;
+  }
+  return n;
+}
+
+}  // namespace
+
+StSystem::StSystem(Sandbox& sandbox, const RunSettings& settings, CaseRecord* record)
+    : sandbox_(sandbox), settings_(settings), record_(record) {}
+
+std::chrono::milliseconds StSystem::RequestTimeout() const {
+  return settings_.transfer_timeout * 2 + settings_.quiet_deadline;
+}
+
+Result<std::unique_ptr<StSystem>> StSystem::Create(Sandbox& sandbox, const std::string& case_dir,
+                                                   const RunSettings& settings,
+                                                   CaseRecord* record) {
+  std::unique_ptr<StSystem> sys(new StSystem(sandbox, settings, record));
+  sys->case_dir_ = case_dir;
+  auto dir = sandbox.MakeDir(case_dir);
+  if (!dir) return std::unexpected(dir.error());
+  sys->dir_ = *dir;
+  auto mds_data = sandbox.MakeDir(fs::path(case_dir) / "mds" / "data");
+  if (!mds_data) return std::unexpected(mds_data.error());
+  sys->mds_data_ = *mds_data;
+  sys->mds_socket_ = sys->dir_ / "mds.sock";
+  sys->mds_log_ = sys->dir_ / "mds" / "mds.log";
+  for (m::Side side : m::kSides) {
+    auto& rt = sys->at(side);
+    const fs::path rel = fs::path(case_dir) / m::SideName(side);
+    auto data = sandbox.MakeDir(rel / "data", settings.fault_dir_bytes);
+    auto temp = sandbox.MakeDir(rel / "temp", settings.fault_dir_bytes);
+    if (!data) return std::unexpected(data.error());
+    if (!temp) return std::unexpected(temp.error());
+    rt.dir = sys->dir_ / m::SideName(side);
+    rt.data = *data;
+    rt.temp = *temp;
+    rt.socket = sys->dir_ / (std::string(m::SideName(side)) + ".sock");
+    rt.log = rt.dir / "logger.log";
+  }
+  if (auto s = sys->StartMds(); !s) return std::unexpected(s.error());
+  return sys;
+}
+
+Status StSystem::StartMds() {
+  ProcessSpec spec{"mds", settings_.impl_dir / "mds",
+                   {"--socket", mds_socket_.string(), "--data-dir", mds_data_.string(), "--log",
+                    mds_log_.string()},
+                   {},
+                   dir_ / "mds" / "mds.out"};
+  if (!settings_.bug.empty()) spec.env.emplace_back("LOCKSTEP_BUG", settings_.bug);
+  auto p = Process::Spawn(spec);
+  if (!p) return std::unexpected(p.error());
+  mds_.emplace(std::move(*p));
+  const bool up = PollUntil(
+      [&] { return Request(mds_socket_, {{"op", "status"}}, RequestTimeout()).has_value(); },
+      settings_.quiet_deadline);
+  if (!up) return Fail("mds did not answer status on " + mds_socket_.string() + " in time");
+  return {};
+}
+
+StSystem::~StSystem() {
+  for (m::Side side : m::kSides) {
+    auto& rt = at(side);
+    for (auto& fault : rt.faults) {
+      if (fault && fault->active()) (void)fault->Remove();
+    }
+    std::string exit = rt.last_exit ? rt.last_exit->Describe() : "never started";
+    if (rt.process) {
+      exit = rt.process->Running() ? "running at the end of the case" : exit;
+      (void)rt.process->Kill();
+    }
+    record_->processes.push_back({std::string("logger-") + m::SideName(side), exit,
+                                  LastLines(rt.log, settings_.log_excerpt_lines)});
+  }
+  if (mds_) {
+    std::string exit = mds_->Running() ? "running at the end of the case"
+                                       : mds_->exit_status()->Describe();
+    (void)mds_->Kill();
+    record_->processes.push_back({"mds", exit, LastLines(mds_log_, settings_.log_excerpt_lines)});
+  }
+}
+
+Status StSystem::Drive(const m::Command& command) {
+  record_->commands.push_back(m::Describe(command));
+  record_->command_counts[CommandName(command)]++;
+  Status ran = std::visit([this](const auto& c) { return Run(c); }, command);
+  if (!ran) return ran;
+  // Quiet point: every process has settled; if it never does, observe anyway and let the
+  // properties judge what is seen (a receiver still waiting is an ST-6 violation).
+  (void)PollUntil([this] { return Quiet(); }, RequestTimeout());
+  return {};
+}
+
+Result<StSystem::Observation> StSystem::Execute(const m::Command& command) {
+  if (auto s = Drive(command); !s) return std::unexpected(s.error());
+  return Observe();
+}
+
+Status StSystem::Run(const m::Submit& c) {
+  auto answer = Request(mds_socket_, SubmitRequest(c), RequestTimeout());
+  if (!answer) return std::unexpected(answer.error());
+  auto outcome = ParseOutcome(*answer);
+  if (!outcome) return std::unexpected(outcome.error());
+  last_outcome_ = *outcome;
+  return {};
+}
+
+Status StSystem::Run(const m::Start& c) {
+  auto& rt = at(c.side);
+  ProcessSpec spec{std::string("logger-") + m::SideName(c.side), settings_.impl_dir / "logger",
+                   {"--side", m::SideName(c.side), "--mds", mds_socket_.string(), "--socket",
+                    rt.socket.string(), "--data-dir", rt.data.string(), "--temp-dir",
+                    rt.temp.string(), "--log", rt.log.string(), "--log-capacity",
+                    std::to_string(settings_.log_capacity), "--transfer-timeout-ms",
+                    std::to_string(settings_.transfer_timeout.count())},
+                   {},
+                   rt.dir / "logger.out"};
+  if (!settings_.bug.empty()) spec.env.emplace_back("LOCKSTEP_BUG", settings_.bug);
+  if (c.crash_point) spec.env.push_back(faults::CrashPointEnv(m::CrashPointName(*c.crash_point)));
+  auto p = Process::Spawn(spec);
+  if (!p) return std::unexpected(p.error());
+  rt.process.emplace(std::move(*p));
+  rt.last_exit.reset();
+  return {};
+}
+
+Status StSystem::Run(const m::Crash& c) {
+  auto& rt = at(c.side);
+  if (!rt.process || !rt.process->Running()) {
+    return Fail(std::string("Crash: logger ") + m::SideName(c.side) + " is not running");
+  }
+  if (auto s = faults::KillProcess(rt.process->pid(), rt.process->name()); !s) return s;
+  auto exit = rt.process->WaitExit(settings_.quiet_deadline);
+  if (!exit) return std::unexpected(exit.error());
+  rt.last_exit = *exit;
+  rt.process.reset();
+  record_->faults.push_back({record_->step(), "crash", std::string("logger-") + m::SideName(c.side),
+                             faults::CrashMechanism()});
+  record_->fault_counts["crash"]++;
+  record_->mechanisms["crash"] = faults::CrashMechanism();
+  return {};
+}
+
+Status StSystem::Run(const m::InjectFault& c) {
+  auto& rt = at(c.side);
+  const fs::path target = c.dir == m::Dir::kTemp ? rt.temp : rt.data;
+  if (!sandbox_.Contains(target)) return Fail("refusing a fault outside the sandbox: " + target.string());
+  std::unique_ptr<faults::DirectoryFault> fault;
+  if (c.kind == m::FaultKind::kDiskFull) {
+    fault = std::make_unique<faults::DiskFull>(target);
+  } else {
+    fault = std::make_unique<faults::AccessDenied>(target);
+  }
+  if (auto s = fault->Inject(); !s) return s;
+  if (auto s = fault->Probe(); !s) {
+    (void)fault->Remove();
+    return Fail("fault " + fault->kind() + " on " + target.string() +
+                " did not take effect: " + s.error().message);
+  }
+  record_->faults.push_back({record_->step(), fault->kind(),
+                             fs::relative(target, dir_).string(), fault->mechanism()});
+  record_->fault_counts[fault->kind()]++;
+  record_->mechanisms[fault->kind()] = fault->mechanism();
+  rt.faults[static_cast<int>(c.dir)] = std::move(fault);
+  return {};
+}
+
+Status StSystem::Run(const m::RemoveFault& c) {
+  auto& fault = at(c.side).faults[static_cast<int>(c.dir)];
+  if (!fault) return Fail(std::string("RemoveFault: no fault on ") + m::SideName(c.side));
+  if (auto s = fault->Remove(); !s) return s;
+  fault.reset();
+  return {};
+}
+
+Status StSystem::Run(const m::OfflineSync& c) {
+  return RunOperatorTool("offline-synchronize",
+                         {"--offline-synchronize", "--from", at(c.from).data.string(), "--to",
+                          at(c.to).data.string()},
+                         nullptr);
+}
+
+// Operator tools run with the operator's privileges (capabilities kept) and must exit 0.
+Status StSystem::RunOperatorTool(const std::string& name, const std::vector<std::string>& args,
+                                 std::string* output) {
+  const fs::path out = dir_ / ("operator-" + name + ".out");
+  std::error_code ec;
+  fs::remove(out, ec);
+  ProcessSpec spec{"logger " + name, settings_.impl_dir / "logger", args, {}, out, false};
+  auto p = Process::Spawn(spec);
+  if (!p) return std::unexpected(p.error());
+  auto exit = p->WaitExit(settings_.quiet_deadline);
+  if (!exit) return std::unexpected(exit.error());
+  if (exit->signaled || exit->code != 0) {
+    return Fail("operator tool 'logger " + name + "' failed (" + exit->Describe() + "): " +
+                LastLines(out, 5));
+  }
+  if (output) {
+    std::ifstream in(out);
+    output->assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  }
+  return {};
+}
+
+void StSystem::ReapSides() {
+  for (auto& rt : sides_) {
+    if (rt.process && !rt.process->Running()) {
+      rt.last_exit = rt.process->exit_status();
+      rt.process.reset();
+    }
+  }
+}
+
+// Quiet: the mds is not busy, and for each side the mds, the process and the logger's own
+// status agree on a settled state (down, in service or stale; never registering/receiving).
+bool StSystem::Quiet() {
+  ReapSides();
+  auto status = Request(mds_socket_, {{"op", "status"}}, RequestTimeout());
+  if (!status || !status->contains("sides")) return false;
+  for (m::Side side : m::kSides) {
+    const auto& s = (*status)["sides"][m::SideName(side)];
+    if (s.value("busy", true)) return false;
+    const std::string state = s.value("state", "");
+    auto& rt = at(side);
+    if (!rt.process) {
+      if (state != "down") return false;
+      continue;
+    }
+    if (state != "in_service" && state != "stale") return false;
+    auto own = Request(rt.socket, {{"op", "status"}}, RequestTimeout());
+    if (!own || own->value("state", "") != state) return false;
+  }
+  return true;
+}
+
+Result<StSystem::Observation> StSystem::Observe() {
+  ReapSides();
+  auto status = Request(mds_socket_, {{"op", "status"}}, RequestTimeout());
+  if (!status) return std::unexpected(status.error());
+  Observation o;
+  o.high_water_key = status->value("high_water_key", std::uint64_t{0});
+  o.last_outcome = last_outcome_;
+  for (m::Side side : m::kSides) {
+    auto s = ObserveSide(side, (*status)["sides"][m::SideName(side)]);
+    if (!s) return std::unexpected(s.error());
+    o.at(side) = *s;
+  }
+  return o;
+}
+
+Result<m::SideObservation> StSystem::ObserveSide(m::Side side, const json& mds) {
+  auto& rt = at(side);
+  const std::string who = std::string("logger ") + m::SideName(side);
+  m::SideObservation o;
+  auto exit = ToExitKind(rt.process ? std::nullopt : rt.last_exit, who);
+  if (!exit) return std::unexpected(exit.error());
+  o.last_exit = *exit;
+  o.temp_files = CountTempFiles(rt.temp);
+  o.logged_send_errors = LoggedSendErrors(rt.log);
+  o.transfer_attempts = mds.value("transfer_attempts", 0u);
+  if (mds.contains("last_transfer_error") && mds["last_transfer_error"].is_object()) {
+    o.last_transfer_errno = mds["last_transfer_error"].value("errno", 0);
+  }
+  if (mds.contains("last_transfer") && mds["last_transfer"].is_object()) {
+    const auto& t = mds["last_transfer"];
+    o.last_transfer = m::TransferRecord{
+        t.value("mode", "") == "incremental" ? m::TransferMode::kIncremental : m::TransferMode::kFull,
+        t.value("entries_sent", std::uint64_t{0}), t.value("upto", std::uint64_t{0})};
+  }
+  if (rt.process) {
+    auto own = Request(rt.socket, {{"op", "status"}}, RequestTimeout());
+    if (!own) return std::unexpected(own.error());
+    auto status = ParseSideStatus(own->value("state", ""));
+    auto db = ParseDatabase(*own);
+    auto memory = ParseMemory(own->value("memory", json::object()));
+    if (!status) return std::unexpected(status.error());
+    if (!db) return std::unexpected(db.error());
+    if (!memory) return std::unexpected(memory.error());
+    o.status = *status;
+    o.db = *db;
+    o.memory = *memory;
+    o.checksum = own->value("checksum", "");
+    return o;
+  }
+  std::string dump;
+  if (auto s = RunOperatorTool("dump", {"--dump", "--data-dir", rt.data.string()}, &dump); !s) {
+    return std::unexpected(s.error());
+  }
+  auto parsed = json::parse(dump, nullptr, false);
+  if (parsed.is_discarded()) return Fail(who + ": 'logger --dump' printed invalid JSON");
+  auto db = ParseDatabase(parsed);
+  if (!db) return std::unexpected(db.error());
+  o.db = *db;
+  return o;
+}
+
+}  // namespace lockstep::harness::st

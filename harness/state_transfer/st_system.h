@@ -1,0 +1,83 @@
+// StSystem: one state-transfer system under test (an mds and loggers A and B as real child
+// processes) in its own directory of the sandbox, driven one model command at a time.
+//
+// Execute() runs a command, waits (polling against a deadline) until the system is quiet, and
+// returns the observation. Each side's temp and data directories are their own small tmpfs,
+// so disk-full and access-denied faults act on them and nothing else.
+//
+// Thread safety: single-threaded; create, use and destroy on the thread that owns the
+// children (their PR_SET_PDEATHSIG is tied to it).
+// Invariant: between calls, the process set and the fault set match the last command run.
+#pragma once
+
+#include <array>
+#include <filesystem>
+#include <memory>
+#include <optional>
+
+#include "faults/directory_fault.h"
+#include "harness/os/process.h"
+#include "harness/os/sandbox.h"
+#include "harness/property/case_record.h"
+#include "harness/property/run_settings.h"
+#include "model/state_transfer/commands.h"
+#include "model/state_transfer/observation.h"
+
+namespace lockstep::harness::st {
+
+class StSystem {
+ public:
+  using Observation = model::st::Observation;
+
+  // Creates the directories under sandbox.dir()/case_dir and starts the mds.
+  // REQUIRES: settings.impl_dir holds `mds` and `logger`; record outlives the system.
+  static Result<std::unique_ptr<StSystem>> Create(Sandbox& sandbox, const std::string& case_dir,
+                                                  const RunSettings& settings, CaseRecord* record);
+  StSystem(const StSystem&) = delete;
+  StSystem& operator=(const StSystem&) = delete;
+  // Kills every child, records how each ended with a log excerpt, removes active faults.
+  ~StSystem();
+
+  // Runs one command to a quiet point and observes. Fails only for harness problems (a child
+  // that cannot be started, a fault whose probe does not prove it, a malformed answer).
+  Result<Observation> Execute(const model::st::Command& command);
+  // Runs one command to a quiet point without observing (the raw cost, for benchmarks).
+  Status Drive(const model::st::Command& command);
+  CaseRecord& record() { return *record_; }
+
+ private:
+  struct SideRuntime {
+    std::filesystem::path dir, data, temp, socket, log;
+    std::optional<Process> process;
+    std::optional<ExitStatus> last_exit;
+    std::array<std::unique_ptr<faults::DirectoryFault>, 2> faults;  // by model::st::Dir
+  };
+
+  StSystem(Sandbox& sandbox, const RunSettings& settings, CaseRecord* record);
+  Status StartMds();
+  Status Run(const model::st::Submit& c);
+  Status Run(const model::st::Start& c);
+  Status Run(const model::st::Crash& c);
+  Status Run(const model::st::InjectFault& c);
+  Status Run(const model::st::RemoveFault& c);
+  Status Run(const model::st::OfflineSync& c);
+  Status RunOperatorTool(const std::string& name, const std::vector<std::string>& args,
+                         std::string* output);
+  void ReapSides();
+  bool Quiet();
+  Result<Observation> Observe();
+  Result<model::st::SideObservation> ObserveSide(model::st::Side side, const nlohmann::json& mds);
+  SideRuntime& at(model::st::Side s) { return sides_[model::st::Index(s)]; }
+  std::chrono::milliseconds RequestTimeout() const;
+
+  Sandbox& sandbox_;
+  RunSettings settings_;
+  CaseRecord* record_;
+  std::string case_dir_;
+  std::filesystem::path dir_, mds_socket_, mds_data_, mds_log_;
+  std::optional<Process> mds_;
+  std::array<SideRuntime, 2> sides_;
+  std::optional<model::st::InputOutcome> last_outcome_;
+};
+
+}  // namespace lockstep::harness::st

@@ -1,0 +1,48 @@
+#include "impl/common/log.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <ctime>
+
+namespace lockstep::impl {
+namespace {
+
+std::string Timestamp() {
+  const auto now = std::chrono::system_clock::now();
+  const auto micros =
+      std::chrono::duration_cast<std::chrono::microseconds>(now.time_since_epoch()).count();
+  const std::time_t seconds = static_cast<std::time_t>(micros / 1000000);
+  std::tm utc{};
+  gmtime_r(&seconds, &utc);
+  char buf[64];
+  const std::size_t n = std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &utc);
+  std::snprintf(buf + n, sizeof buf - n, ".%06lldZ", static_cast<long long>(micros % 1000000));
+  return buf;
+}
+
+}  // namespace
+
+LogFile::~LogFile() {
+  if (fd_ >= 0) close(fd_);
+}
+
+Status LogFile::Open(const std::string& path, std::string tag) {
+  tag_ = std::move(tag);
+  fd_ = open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+  if (fd_ < 0) return FailErrno("cannot open log file " + path);
+  return {};
+}
+
+void LogFile::Line(std::string_view text) {
+  std::string line = Timestamp() + " " + tag_ + " ";
+  line.append(text);
+  line.push_back('\n');
+  const int fd = fd_ >= 0 ? fd_ : STDERR_FILENO;
+  // One write: O_APPEND keeps the line whole; a short write to a full disk loses the rest.
+  [[maybe_unused]] const ssize_t n = write(fd, line.data(), line.size());
+}
+
+}  // namespace lockstep::impl

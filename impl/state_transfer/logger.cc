@@ -1,0 +1,343 @@
+#include "impl/state_transfer/logger.h"
+
+#include <dirent.h>
+#include <poll.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <vector>
+
+#include "impl/common/crash_point.h"
+#include "impl/common/seeded_bug.h"
+#include "impl/common/unix_socket.h"
+#include "impl/state_transfer/exit_status.h"
+#include "impl/state_transfer/receiver.h"
+
+namespace lockstep::impl {
+
+using nlohmann::json;
+
+namespace {
+
+constexpr int kMdsConnectTimeoutMs = 5000;
+constexpr int kLastWordsTimeoutMs = 1000;  // flushing the link before an exit
+
+const char* StateName(int state) {
+  static const char* const kNames[] = {"registering", "receiving", "in_service", "stale"};
+  return kNames[state];
+}
+
+// Poll events for a connection: input until end of file, output while some is queued.
+short Events(const LineConnection& conn) {
+  return static_cast<short>((conn.eof() ? 0 : POLLIN) | (conn.HasPendingOutput() ? POLLOUT : 0));
+}
+
+std::string ErrnoText(int errnum) {
+  return std::string(std::strerror(errnum)) + " [" + std::to_string(errnum) + "]";
+}
+
+}  // namespace
+
+Logger::Logger(LoggerConfig config)
+    : config_(std::move(config)), sender_(config_.temp_dir, &log_) {}
+
+Logger::~Logger() {
+  if (listen_fd_ >= 0) {
+    close(listen_fd_);
+    unlink(config_.control_socket.c_str());
+  }
+}
+
+int Logger::ExitWith(int status) {
+  if (link_) link_->FlushBlocking(kLastWordsTimeoutMs);
+  log_.Line("Logger exiting with status " + std::to_string(status));
+  return status;
+}
+
+int Logger::Run() {
+  IgnoreSigpipe();
+  if (auto s = log_.Open(config_.log_path, config_.side); !s) {
+    log_.Line(s.error().message);  // goes to stderr
+    return kExitSetup;
+  }
+  log_.Line("Logger starting: side " + config_.side + ", pid " + std::to_string(getpid()));
+  if (Exit e = Start()) return ExitWith(*e);
+  return ExitWith(Loop().value_or(kExitShutdown));
+}
+
+void Logger::CleanTempDir() {
+  DIR* dir = opendir(config_.temp_dir.c_str());
+  if (dir == nullptr) {
+    log_.Line("Unable to clean temp directory " + config_.temp_dir + ": " + ErrnoText(errno));
+    return;
+  }
+  std::vector<std::string> leftovers;
+  while (const dirent* entry = readdir(dir)) {
+    if (std::string_view(entry->d_name).starts_with(kTempFilePrefix)) {
+      leftovers.push_back(config_.temp_dir + "/" + entry->d_name);
+    }
+  }
+  closedir(dir);
+  for (const std::string& path : leftovers) {
+    if (unlink(path.c_str()) != 0) {
+      log_.Line("Unable to remove leftover state transfer file " + path + ": " +
+                ErrnoText(errno));
+    } else {
+      log_.Line("Removed leftover state transfer file " + path);
+    }
+  }
+}
+
+Logger::Exit Logger::Start() {
+  auto db = LoadDatabase(config_.data_dir);
+  if (!db) {
+    log_.Line("Unable to open the configuration database: " + db.error().message);
+    return kExitDataError;
+  }
+  db_ = std::move(*db);
+  if (auto s = RemoveStaleStaging(config_.data_dir); !s) log_.Line(s.error().message);
+  CleanTempDir();
+  log_.Line("Checksum config complete: Rows = " + std::to_string(db_.rows.size()) +
+            ", checksum = " + db_.Checksum() +
+            ", updateKey = " + std::to_string(db_.last_update_key));
+  auto listen_fd = ListenUnix(config_.control_socket);
+  if (!listen_fd) {
+    log_.Line("Unable to open the control socket: " + listen_fd.error().message);
+    return kExitSetup;
+  }
+  listen_fd_ = *listen_fd;
+  auto link = ConnectUnixWithRetry(config_.mds_socket, kMdsConnectTimeoutMs);
+  if (!link) {
+    log_.Line("Unable to connect to the MDS: " + link.error().message);
+    return kExitMdsLink;
+  }
+  link_ = std::make_unique<LineConnection>(*link);
+  link_->Send(json{{"type", "register"},
+                   {"side", config_.side},
+                   {"last_update_key", db_.last_update_key}});
+  log_.Line("Registered with the MDS, last update key " + std::to_string(db_.last_update_key));
+  return std::nullopt;
+}
+
+int Logger::PollTimeoutMs(Clock::time_point now) const {
+  if (state_ != State::kReceiving) return -1;
+  Clock::time_point next = next_wait_log_;
+  if (!BugEnabled("receiver-waits-forever")) next = std::min(next, receive_deadline_);
+  const auto ms = std::chrono::ceil<std::chrono::milliseconds>(next - now).count();
+  return static_cast<int>(std::clamp<long long>(ms, 0, 60000));
+}
+
+Logger::Exit Logger::OnTimers(Clock::time_point now) {
+  if (state_ != State::kReceiving) return std::nullopt;
+  const auto quarter = std::chrono::milliseconds(std::max<std::uint64_t>(
+      1, config_.transfer_timeout_ms / 4));
+  while (now >= next_wait_log_) {
+    log_.Line("Logger Waiting for MDS Messages");
+    next_wait_log_ += quarter;
+  }
+  if (now >= receive_deadline_ && !BugEnabled("receiver-waits-forever")) {
+    log_.Line("Receiver assert: not in service within " +
+              std::to_string(config_.transfer_timeout_ms) + " ms of starting to receive");
+    return kExitReceiverAssert;
+  }
+  return std::nullopt;
+}
+
+Logger::Exit Logger::Loop() {
+  for (;;) {
+    std::vector<pollfd> fds;
+    fds.push_back({link_->fd(), Events(*link_), 0});
+    fds.push_back({listen_fd_, POLLIN, 0});
+    for (const auto& [fd, control] : controls_) fds.push_back({fd, Events(*control.conn), 0});
+    const int ready = poll(fds.data(), fds.size(), PollTimeoutMs(Clock::now()));
+    if (ready < 0 && errno != EINTR) {
+      log_.Line("poll failed: " + ErrnoText(errno));
+      return kExitSetup;
+    }
+    if (Exit e = OnTimers(Clock::now())) return e;
+    if (fds[0].revents != 0) {
+      if (Exit e = OnLinkReadable()) return e;
+    }
+    if (fds[1].revents != 0) AcceptControls();
+    for (std::size_t i = 2; i < fds.size(); ++i) {
+      if (fds[i].revents == 0) continue;
+      Control& control = controls_.at(fds[i].fd);
+      if (Exit e = OnControlReadable(control)) return e;
+      if (fds[i].revents & (POLLHUP | POLLERR)) control.conn->HangUp();
+    }
+    std::erase_if(controls_, [](const auto& item) {
+      const Control& c = item.second;
+      return c.conn->dead() || (c.answered && !c.conn->HasPendingOutput()) ||
+             (c.conn->eof() && !c.answered);
+    });
+  }
+}
+
+Logger::Exit Logger::OnLinkReadable() {
+  link_->Receive();
+  while (auto line = link_->NextLine()) {
+    std::string error;
+    auto message = ParseObject(*line, &error);
+    if (!message) {
+      log_.Line("Ignoring a bad message from the MDS (" + error + "): " + *line);
+      continue;
+    }
+    if (Exit e = OnLinkMessage(*message)) return e;
+  }
+  link_->Flush();
+  if (link_->dead() || link_->eof()) {
+    log_.Line("Lost the MDS link: " + link_->death());
+    return kExitMdsLink;
+  }
+  return std::nullopt;
+}
+
+Logger::Exit Logger::OnLinkMessage(const json& message) {
+  const std::string type = StringField(message, "type");
+  if (type == "input") return OnInput(message);
+  if (type == "state") return OnState(message);
+  if (type == "enter_service") {
+    EnterService();
+  } else if (type == "stale") {
+    state_ = State::kStale;
+    log_.Line("Stale: behind the high-water key and the peer is not in service; waiting");
+  } else if (type == "receive") {
+    OnReceive(message);
+  } else if (type == "send_state") {
+    auto request = SendRequestFromJson(message);
+    if (!request) {
+      log_.Line("Ignoring a bad send_state: " + request.error().message);
+      return std::nullopt;
+    }
+    sender_.Answer(*request, db_, memory_, [this](const json& m) { link_->Send(m); });
+  } else {
+    log_.Line("Ignoring an unknown message from the MDS: " + message.dump());
+  }
+  return std::nullopt;
+}
+
+void Logger::OnReceive(const json& message) {
+  if (state_ == State::kReceiving) return;
+  state_ = State::kReceiving;
+  const auto now = Clock::now();
+  const auto timeout = std::chrono::milliseconds(config_.transfer_timeout_ms);
+  receive_deadline_ = now + timeout;
+  next_wait_log_ = now + std::max(timeout / 4, std::chrono::milliseconds(1));
+  log_.Line("Receiving a state transfer up to update key " +
+            std::to_string(UintField(message, "upto").value_or(0)));
+}
+
+void Logger::EnterService() {
+  if (state_ == State::kInService) return;
+  state_ = State::kInService;
+  log_.Line("Entering service, last update key " + std::to_string(db_.last_update_key));
+  link_->Send(json{{"type", "in_service"}, {"last_update_key", db_.last_update_key}});
+}
+
+void Logger::SendAck(std::uint64_t update_key) {
+  link_->Send(json{{"type", "ack"}, {"update_key", update_key}});
+}
+
+Logger::Exit Logger::OnInput(const json& message) {
+  auto entry = LogEntryFromJson(message);
+  if (!entry) {
+    log_.Line("Ignoring a bad input: " + entry.error().message);
+    return std::nullopt;
+  }
+  CrashPoint("logger.input.before_durable");
+  const bool ack_first = BugEnabled("ack-before-durable");
+  if (ack_first) {
+    SendAck(entry->update_key);
+    link_->FlushBlocking(kLastWordsTimeoutMs);
+  }
+  Database next = db_;
+  next.Apply(*entry, config_.log_capacity);
+  if (auto s = StoreDatabase(config_.data_dir, next); !s) {
+    log_.Line("Unable to make update key " + std::to_string(entry->update_key) +
+              " durable: " + s.error().message);
+    return kExitDataError;
+  }
+  CrashPoint("logger.input.after_durable");
+  db_ = std::move(next);
+  ++memory_[entry->key];
+  if (!ack_first) SendAck(entry->update_key);
+  return std::nullopt;
+}
+
+Logger::Exit Logger::OnState(const json& message) {
+  if (state_ != State::kReceiving) {
+    log_.Line("Ignoring a state message: this side is not receiving");
+    return std::nullopt;
+  }
+  auto received = ReceiveState(message, db_, config_.data_dir, config_.log_capacity);
+  if (!received) {
+    if (received.error().durable) {
+      log_.Line("Unable to apply the received state: " + received.error().error.message);
+      return kExitDataError;
+    }
+    log_.Line("Ignoring a malformed state message: " + received.error().error.message);
+    return std::nullopt;
+  }
+  db_ = std::move(received->db);
+  memory_ = std::move(received->memory);
+  log_.Line("Applied " + received->mode + " state up to update key " +
+            std::to_string(received->upto) + ": Rows = " + std::to_string(db_.rows.size()) +
+            ", checksum = " + db_.Checksum() +
+            ", updateKey = " + std::to_string(db_.last_update_key));
+  return std::nullopt;
+}
+
+void Logger::AcceptControls() {
+  for (;;) {
+    auto fd = AcceptUnix(listen_fd_);
+    if (!fd) {
+      log_.Line(fd.error().message);
+      return;
+    }
+    if (!fd->has_value()) return;
+    controls_[**fd] = Control{std::make_unique<LineConnection>(**fd)};
+  }
+}
+
+json Logger::StatusJson() const {
+  json log = json::array();
+  for (const LogEntry& e : db_.log) log.push_back(ToJson(e));
+  return json{{"role", "logger"},
+              {"side", config_.side},
+              {"state", StateName(static_cast<int>(state_))},
+              {"last_update_key", db_.last_update_key},
+              {"checksum", db_.Checksum()},
+              {"rows", db_.rows},
+              {"memory", MemoryToJson(memory_)},
+              {"log", std::move(log)}};
+}
+
+Logger::Exit Logger::OnControlReadable(Control& control) {
+  LineConnection& conn = *control.conn;
+  conn.Receive();
+  if (control.answered) {
+    conn.Flush();
+    return std::nullopt;
+  }
+  const auto line = conn.NextLine();
+  if (!line) return std::nullopt;
+  control.answered = true;
+  std::string error;
+  const auto request = ParseObject(*line, &error);
+  const std::string op = request ? StringField(*request, "op") : "";
+  if (op == "status") {
+    conn.Send(StatusJson());
+  } else if (op == "shutdown") {
+    conn.Send(json{{"result", "ok"}});
+    conn.FlushBlocking(kLastWordsTimeoutMs);
+    log_.Line("Shutting down on request");
+    return kExitShutdown;
+  } else {
+    conn.Send(json{{"error", request ? "unknown op '" + op + "'" : "request is " + error}});
+  }
+  return std::nullopt;
+}
+
+}  // namespace lockstep::impl

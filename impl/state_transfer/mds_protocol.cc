@@ -1,0 +1,262 @@
+// Mds: the protocol half — registration, inputs and acknowledgements, state transfers, and a
+// side going down. See mds.h for the contract.
+#include <cerrno>
+#include <cstring>
+
+#include "impl/common/seeded_bug.h"
+#include "impl/state_transfer/exit_status.h"
+#include "impl/state_transfer/mds.h"
+
+namespace lockstep::impl {
+
+using nlohmann::json;
+
+void Mds::OnLinkMessage(int fd, const json& message) {
+  Connection& c = connections_.at(fd);
+  const std::string type = StringField(message, "type");
+  if (type == "register") return OnRegister(fd, message);
+  if (c.side < 0) {
+    log_.Line("Closing a link whose first message is not register: " + message.dump());
+    connections_.erase(fd);
+    return;
+  }
+  if (type == "ack") return OnAck(c.side, message);
+  if (type == "state") return OnState(c.side, message);
+  if (type == "transfer_failed") return OnTransferFailed(c.side, message);
+  if (type == "in_service") return OnInService(c.side, message);
+  log_.Line("Ignoring an unknown message from side " + sides_[c.side].name + ": " +
+            message.dump());
+}
+
+void Mds::OnRegister(int fd, const json& message) {
+  const std::string name = StringField(message, "side");
+  const auto key = UintField(message, "last_update_key");
+  Connection& c = connections_.at(fd);
+  if ((name != "A" && name != "B") || !key || c.side >= 0) {
+    log_.Line("Closing a link with a bad register message: " + message.dump());
+    connections_.erase(fd);
+    return;
+  }
+  const int s = name == "A" ? 0 : 1;
+  const int peer = 1 - s;
+  // A new process of a side replaces the old one even if its EOF is not seen yet.
+  if (sides_[s].link_fd >= 0) {
+    const int old_fd = sides_[s].link_fd;
+    MarkDown(s, "replaced by a new registration");
+    connections_.erase(old_fd);
+  }
+  c.side = s;
+  Side& side = sides_[s];
+  side.state = SideState::kRegistered;
+  side.link_fd = fd;
+  side.last_update_key = side.last_delivered = *key;
+  log_.Line("Side " + name + " registered with last update key " + std::to_string(*key) +
+            " (high-water key " + std::to_string(keys_.high_water_key) + ")");
+  if (sides_[peer].state == SideState::kInService) return StartTransfer(peer, s);
+  if (*key >= keys_.high_water_key || BugEnabled("no-high-water-check")) {
+    EnterAlone(s);
+    if (sides_[peer].state == SideState::kStale) StartTransfer(s, peer);
+    return;
+  }
+  side.state = SideState::kStale;
+  log_.Line("Side " + name + " is stale: behind the high-water key, peer not in service");
+  Send(s, json{{"type", "stale"}});
+}
+
+void Mds::EnterAlone(int s) {
+  Side& side = sides_[s];
+  side.state = SideState::kInService;
+  side.awaiting_in_service = true;
+  log_.Line("Side " + side.name + " enters service alone (simplex)");
+  Send(s, json{{"type", "enter_service"}});
+}
+
+void Mds::StartTransfer(int sender, int receiver) {
+  if (transfer_) {
+    log_.Line("Abandoning transfer " + std::to_string(transfer_->id) + " for a new one");
+    transfer_.reset();
+  }
+  Side& r = sides_[receiver];
+  r.state = SideState::kReceiving;
+  ++r.transfer_attempts;
+  Transfer transfer;
+  transfer.id = next_transfer_id_++;
+  transfer.sender = sender;
+  transfer.receiver = receiver;
+  transfer.upto = sides_[sender].last_delivered;
+  transfer_ = transfer;
+  log_.Line("Transfer " + std::to_string(transfer.id) + ": " + sides_[sender].name + " -> " +
+            r.name + ", receiver key " + std::to_string(r.last_update_key) + ", up to " +
+            std::to_string(transfer.upto) + ", attempt " + std::to_string(r.transfer_attempts));
+  Send(receiver, json{{"type", "receive"}, {"upto", transfer.upto}});
+  Send(sender, json{{"type", "send_state"},
+                    {"receiver", r.name},
+                    {"receiver_key", r.last_update_key},
+                    {"upto", transfer.upto},
+                    {"transfer", transfer.id}});
+  sides_[sender].unanswered_send_states.insert(transfer.id);
+}
+
+void Mds::OnAck(int s, const json& message) {
+  const auto key = UintField(message, "update_key");
+  Side& side = sides_[s];
+  if (!key || !side.unacked.erase(*key)) {
+    log_.Line("Ignoring an unexpected ack from side " + side.name + ": " + message.dump());
+    return;
+  }
+  side.last_update_key = std::max(side.last_update_key, *key);
+  for (PendingSubmit& p : pending_) {
+    if (p.key == *key && p.waiting.erase(s)) p.acked = true;
+  }
+  CompleteSubmits();
+}
+
+void Mds::ForwardQueueAndEnter(Transfer& transfer) {
+  Side& r = sides_[transfer.receiver];
+  for (const json& input : transfer.queue) {
+    const std::uint64_t key = input["update_key"].get<std::uint64_t>();
+    Send(transfer.receiver, input);
+    r.unacked.insert(key);
+    r.last_delivered = key;
+  }
+  transfer.queue.clear();
+  transfer.state_forwarded = true;
+  r.awaiting_in_service = true;
+  Send(transfer.receiver, json{{"type", "enter_service"}});
+}
+
+void Mds::OnState(int s, const json& message) {
+  const auto id = UintField(message, "transfer");
+  sides_[s].unanswered_send_states.erase(id.value_or(0));
+  if (!transfer_ || !id || transfer_->id != *id || transfer_->sender != s) {
+    log_.Line("Discarding state from side " + sides_[s].name + " for an abandoned transfer");
+    return;
+  }
+  const std::string mode = StringField(message, "mode");
+  const auto entries = message.find("entries");
+  const std::size_t sent = entries != message.end() && entries->is_array() ? entries->size() : 0;
+  transfer_->record = json{{"mode", mode}, {"entries_sent", sent}, {"upto", transfer_->upto}};
+  log_.Line("Transfer " + std::to_string(*id) + ": forwarding " + mode + " state (" +
+            std::to_string(sent) + " entries) and " + std::to_string(transfer_->queue.size()) +
+            " queued inputs to side " + sides_[transfer_->receiver].name);
+  Send(transfer_->receiver, message);
+  sides_[transfer_->receiver].last_delivered = transfer_->upto;
+  ForwardQueueAndEnter(*transfer_);
+}
+
+void Mds::OnTransferFailed(int s, const json& message) {
+  const auto id = UintField(message, "transfer");
+  sides_[s].unanswered_send_states.erase(id.value_or(0));
+  const int errnum = static_cast<int>(UintField(message, "errno").value_or(0));
+  const std::string cause = StringField(message, "cause");
+  if (!transfer_ || !id || transfer_->id != *id || transfer_->sender != s) {
+    log_.Line("Ignoring transfer_failed from side " + sides_[s].name + " (abandoned transfer)");
+    return;
+  }
+  Side& r = sides_[transfer_->receiver];
+  r.last_transfer_error = json{{"errno", errnum}, {"cause", cause}};
+  log_.Line("Transfer " + std::to_string(*id) + " to side " + r.name + " failed at the sender: " +
+            cause + " [" + std::to_string(errnum) + "]; the receiver waits for its timeout");
+  if (BugEnabled("receiver-enters-after-failed-transfer")) {
+    ForwardQueueAndEnter(*transfer_);  // no state: the receiver keeps its old database
+    return;
+  }
+  transfer_.reset();
+}
+
+void Mds::OnInService(int s, const json& message) {
+  Side& side = sides_[s];
+  side.last_update_key = UintField(message, "last_update_key").value_or(side.last_update_key);
+  side.awaiting_in_service = false;
+  if (side.state == SideState::kReceiving && transfer_ && transfer_->receiver == s &&
+      transfer_->state_forwarded) {
+    side.state = SideState::kInService;
+    if (!transfer_->record.is_null()) side.last_transfer = transfer_->record;
+    log_.Line("Side " + side.name + " is in service after transfer " +
+              std::to_string(transfer_->id) + ", last update key " +
+              std::to_string(side.last_update_key));
+    transfer_.reset();
+  } else if (side.state != SideState::kInService) {
+    log_.Line("Ignoring in_service from side " + side.name + ": not expected");
+  }
+}
+
+void Mds::MarkDown(int s, const std::string& why) {
+  Side& side = sides_[s];
+  log_.Line("Side " + side.name + " is down: " + why);
+  side.state = SideState::kDown;
+  side.link_fd = -1;
+  side.unacked.clear();
+  side.unanswered_send_states.clear();
+  side.awaiting_in_service = false;
+  for (PendingSubmit& p : pending_) p.waiting.erase(s);
+  if (transfer_ && (transfer_->sender == s || transfer_->receiver == s)) {
+    log_.Line("Transfer " + std::to_string(transfer_->id) + " abandoned");
+    transfer_.reset();
+  }
+  CompleteSubmits();
+}
+
+Mds::Exit Mds::StoreKeys() {
+  if (auto s = StoreMdsKeys(config_.data_dir, keys_); !s) {
+    log_.Line("Unable to store the high-water key: " + s.error().message);
+    fatal_ = kExitDataError;
+    return fatal_;
+  }
+  return std::nullopt;
+}
+
+Mds::Exit Mds::Submit(int client_fd, const json& request) {
+  const std::string kind = StringField(request, "kind");
+  const auto key = request.find("key");
+  const auto value = request.find("value");
+  if ((kind != "set" && kind != "del") || key == request.end() || !key->is_string() ||
+      (kind == "set" && (value == request.end() || !value->is_string()))) {
+    Answer(client_fd, json{{"error", "submit needs kind set|del, a string key, and a string "
+                                     "value for set"}});
+    return std::nullopt;
+  }
+  if (sides_[0].state != SideState::kInService && sides_[1].state != SideState::kInService) {
+    Answer(client_fd, json{{"result", "unavailable"}});
+    return std::nullopt;
+  }
+  ++keys_.last_assigned_key;
+  if (Exit e = StoreKeys()) return e;
+  PendingSubmit pending{client_fd, keys_.last_assigned_key, {}, false};
+  const json input{{"type", "input"}, {"update_key", pending.key}, {"kind", kind},
+                   {"key", *key}, {"value", kind == "set" ? *value : json("")}};
+  for (int s = 0; s < 2; ++s) {
+    Side& side = sides_[s];
+    const bool receiving = transfer_ && transfer_->receiver == s;
+    if (receiving && !transfer_->state_forwarded) {
+      transfer_->queue.push_back(input);
+      continue;
+    }
+    if (side.state != SideState::kInService && !receiving) continue;
+    Send(s, input);
+    side.unacked.insert(pending.key);
+    side.last_delivered = pending.key;
+    if (side.state == SideState::kInService) pending.waiting.insert(s);
+  }
+  pending_.push_back(std::move(pending));
+  return std::nullopt;
+}
+
+void Mds::CompleteSubmits() {
+  for (auto it = pending_.begin(); it != pending_.end();) {
+    if (!it->waiting.empty()) {
+      ++it;
+      continue;
+    }
+    if (it->acked) {
+      keys_.high_water_key = std::max(keys_.high_water_key, it->key);
+      if (StoreKeys()) return;
+      Answer(it->client_fd, json{{"result", "ok"}, {"update_key", it->key}});
+    } else {
+      Answer(it->client_fd, json{{"result", "unavailable-after-accept"}, {"update_key", it->key}});
+    }
+    it = pending_.erase(it);
+  }
+}
+
+}  // namespace lockstep::impl

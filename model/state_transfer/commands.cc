@@ -1,0 +1,59 @@
+// Names and one-line descriptions of state-transfer commands (commands.h). Describe() output
+// appears in reports and reproduce strings, so its format is stable.
+#include "model/state_transfer/commands.h"
+
+#include <string>
+#include <type_traits>
+#include <variant>
+
+namespace lockstep::model::st {
+
+const char* CrashPointName(CrashPoint p) {
+  switch (p) {
+    case CrashPoint::kInputBeforeDurable: return "logger.input.before_durable";
+    case CrashPoint::kInputAfterDurable: return "logger.input.after_durable";
+    case CrashPoint::kSenderAfterTempCreate: return "sender.after_temp_create";
+    case CrashPoint::kSenderBeforeSend: return "sender.before_send";
+    case CrashPoint::kReceiverBeforeApply: return "receiver.before_apply";
+    case CrashPoint::kReceiverMidApply: return "receiver.mid_apply";
+    case CrashPoint::kReceiverAfterApply: return "receiver.after_apply";
+  }
+  return "?";
+}
+
+const char* ToString(Dir d) { return d == Dir::kTemp ? "temp" : "data"; }
+
+const char* ToString(FaultKind k) {
+  return k == FaultKind::kDiskFull ? "disk-full" : "access-denied";
+}
+
+namespace {
+
+std::string DescribeOne(const Submit& c) {
+  if (c.kind == OpKind::kDel) return "Submit(del " + c.key + ")";
+  return "Submit(set " + c.key + "=" + c.value + ")";
+}
+std::string DescribeOne(const Start& c) {
+  std::string out = std::string("Start(") + SideName(c.side);
+  if (c.crash_point) out += std::string(", crash=") + CrashPointName(*c.crash_point);
+  return out + ")";
+}
+std::string DescribeOne(const Crash& c) { return std::string("Crash(") + SideName(c.side) + ")"; }
+std::string DescribeOne(const InjectFault& c) {
+  return std::string("InjectFault(") + SideName(c.side) + ", " + ToString(c.dir) + ", " +
+         ToString(c.kind) + ")";
+}
+std::string DescribeOne(const RemoveFault& c) {
+  return std::string("RemoveFault(") + SideName(c.side) + ", " + ToString(c.dir) + ")";
+}
+std::string DescribeOne(const OfflineSync& c) {
+  return std::string("OfflineSync(") + SideName(c.from) + "->" + SideName(c.to) + ")";
+}
+
+}  // namespace
+
+std::string Describe(const Command& c) {
+  return std::visit([](const auto& v) { return DescribeOne(v); }, c);
+}
+
+}  // namespace lockstep::model::st

@@ -1,0 +1,105 @@
+// Preconditions, command dispatch, the simple transitions (Crash, faults, OfflineSync), the
+// shared steps of transitions.h, and Predict. Submit, Start and the transfer itself live in
+// submit.cc, start.cc and transfer.cc.
+#include "model/state_transfer/model.h"
+
+#include <type_traits>
+#include <variant>
+
+#include "model/state_transfer/transitions.h"
+
+namespace lockstep::model::st {
+namespace internal {
+
+void EndProcess(SideState& side, ExitKind how) {
+  side.status = SideStatus::kDown;
+  side.last_exit = how;
+  side.memory.clear();
+  side.crash_point.reset();
+  side.temp_files_at_start = 0;
+}
+
+bool Armed(const SideState& side, CrashPoint p) {
+  return side.IsRunning() && side.crash_point == p;
+}
+
+void ApplyInput(SideState& side, const LogEntry& entry, const Config& config) {
+  Database& db = side.db;
+  if (entry.kind == OpKind::kSet) {
+    db.rows[entry.key] = entry.value;
+  } else {
+    db.rows.erase(entry.key);
+  }
+  db.last_update_key = entry.update_key;
+  db.log.push_back(entry);
+  if (db.log.size() > config.log_capacity) {
+    db.log.erase(db.log.begin(), db.log.end() - static_cast<std::ptrdiff_t>(config.log_capacity));
+  }
+  side.history.push_back(entry);
+}
+
+}  // namespace internal
+
+namespace {
+
+bool Allowed(const State&, const Submit&) { return true; }
+bool Allowed(const State& s, const Start& c) { return !s.at(c.side).IsRunning(); }
+bool Allowed(const State& s, const Crash& c) { return s.at(c.side).IsRunning(); }
+bool Allowed(const State& s, const InjectFault& c) { return !s.at(c.side).fault(c.dir); }
+bool Allowed(const State& s, const RemoveFault& c) { return s.at(c.side).fault(c.dir).has_value(); }
+bool Allowed(const State& s, const OfflineSync& c) {
+  return c.from != c.to && !s.at(c.to).IsRunning() && !s.at(c.from).HasDataFault() &&
+         !s.at(c.to).HasDataFault();
+}
+
+void Run(State& s, const Submit& c, const Config& config) { internal::ApplySubmit(s, c, config); }
+void Run(State& s, const Start& c, const Config&) { internal::ApplyStart(s, c); }
+void Run(State& s, const Crash& c, const Config&) {
+  internal::EndProcess(s.at(c.side), ExitKind::kKilled);
+}
+void Run(State& s, const InjectFault& c, const Config&) {
+  s.at(c.side).faults[static_cast<int>(c.dir)] = c.kind;
+}
+void Run(State& s, const RemoveFault& c, const Config&) {
+  s.at(c.side).faults[static_cast<int>(c.dir)].reset();
+}
+void Run(State& s, const OfflineSync& c, const Config&) {
+  // The database travels whole; its ghost history travels with it.
+  s.at(c.to).db = s.at(c.from).db;
+  s.at(c.to).history = s.at(c.from).history;
+}
+
+SideObservation PredictSide(const SideState& x) {
+  SideObservation o;
+  o.status = x.status;
+  o.last_exit = x.last_exit;
+  o.db = x.db;
+  o.memory = x.memory;
+  o.temp_files = x.temp_files;
+  o.logged_send_errors = x.logged_send_errors;
+  o.transfer_attempts = x.transfer_attempts;
+  o.last_transfer_errno = x.last_transfer_errno;
+  o.last_transfer = x.last_transfer;
+  return o;
+}
+
+}  // namespace
+
+bool Precondition(const State& s, const Command& cmd) {
+  return std::visit([&](const auto& c) { return Allowed(s, c); }, cmd);
+}
+
+void Apply(State& s, const Command& cmd, const Config& config) {
+  if (!Precondition(s, cmd)) return;
+  std::visit([&](const auto& c) { Run(s, c, config); }, cmd);
+}
+
+Observation Predict(const State& s) {
+  Observation o;
+  for (Side side : kSides) o.at(side) = PredictSide(s.at(side));
+  o.high_water_key = s.high_water_key;
+  o.last_outcome = s.last_outcome;
+  return o;
+}
+
+}  // namespace lockstep::model::st

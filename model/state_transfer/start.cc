@@ -1,0 +1,31 @@
+// Start: a side's process starts (or the node manager restarts it) and registers with the
+// mds (spec "Start of a side"; design decisions 1, 4, 6, 7, 8).
+#include "model/state_transfer/transitions.h"
+
+namespace lockstep::model::st::internal {
+
+void ApplyStart(State& s, const Start& cmd) {
+  SideState& side = s.at(cmd.side);
+  side.crash_point = cmd.crash_point;
+  side.last_exit = ExitKind::kNone;
+  if (side.fault(Dir::kData) == FaultKind::kAccessDenied) {
+    EndProcess(side, ExitKind::kDataError);  // cannot open its database (decision 6)
+    return;
+  }
+  // Leftover transfer files are removed at start, unless the temp dir is denied (decision 7).
+  if (side.fault(Dir::kTemp) != FaultKind::kAccessDenied) side.temp_files = 0;
+  side.temp_files_at_start = side.temp_files;
+  side.memory.clear();
+  side.status = SideStatus::kStale;  // registered, waiting for the mds's decision
+
+  const Side peer = Peer(cmd.side);
+  if (s.at(peer).IsInService()) {
+    RunTransfer(s, peer, cmd.side);
+    return;
+  }
+  if (side.db.last_update_key < s.high_water_key) return;  // stale: waits, no timeout
+  side.status = SideStatus::kInService;                    // simplex, empty memory (decisions 1, 8)
+  if (s.at(peer).status == SideStatus::kStale) RunTransfer(s, cmd.side, peer);
+}
+
+}  // namespace lockstep::model::st::internal

@@ -1,0 +1,119 @@
+#include "reports/merge.h"
+
+#include <algorithm>
+#include <string>
+#include <utility>
+
+#include "reports/ctrf.h"
+#include "reports/from_ctrf.h"
+#include "reports/schema.h"
+
+namespace lockstep::reports {
+
+using nlohmann::json;
+
+namespace {
+
+void AddCounts(std::map<std::string, std::uint64_t>& into,
+               const std::map<std::string, std::uint64_t>& from) {
+  for (const auto& [key, n] : from) into[key] += n;
+}
+
+void MergeCoverage(Coverage& into, const Coverage& from) {
+  AddCounts(into.commands, from.commands);
+  AddCounts(into.faults, from.faults);
+  AddCounts(into.crash_points, from.crash_points);
+  into.states_hit = std::max(into.states_hit, from.states_hit);
+  into.states_total = std::max(into.states_total, from.states_total);
+  into.transitions_hit = std::max(into.transitions_hit, from.transitions_hit);
+  into.transitions_total = std::max(into.transitions_total, from.transitions_total);
+}
+
+// Folds `from` (a later shard's result for the same property) into `into`.
+void MergeProperty(PropertyResult& into, const PropertyResult& from) {
+  into.cases += from.cases;
+  into.steps += from.steps;
+  into.duration_ms += from.duration_ms;
+  AddCounts(into.faults_by_kind, from.faults_by_kind);
+  MergeCoverage(into.coverage, from.coverage);
+  into.failures.insert(into.failures.end(), from.failures.begin(), from.failures.end());
+  if (into.bug.empty()) into.bug = from.bug;
+  const bool first_failure = from.verdict == Verdict::kFailed && into.verdict != Verdict::kFailed;
+  const bool first_other = from.verdict == Verdict::kOther && into.verdict == Verdict::kPassed;
+  if (first_failure) {
+    into.seed = from.seed;
+    into.reproduce = from.reproduce;
+    into.counterexample = from.counterexample;
+  }
+  if (first_failure || first_other) into.reason = from.reason;
+  into.verdict = CombineVerdicts(into.verdict, from.verdict);
+}
+
+json ShardEntry(const Report& shard) {
+  std::vector<Verdict> verdicts;
+  for (const PropertyResult& p : shard.properties) verdicts.push_back(p.verdict);
+  return {{"seed", shard.run.seed},
+          {"host", shard.run.host},
+          {"verdict", VerdictName(CombineVerdicts(verdicts))},
+          {"start", shard.run.start_ms},
+          {"stop", shard.run.stop_ms},
+          {"details", shard.run.extra}};
+}
+
+void MergeRun(RunInfo& into, const RunInfo& from) {
+  into.start_ms = std::min(into.start_ms, from.start_ms);
+  into.stop_ms = std::max(into.stop_ms, from.stop_ms);
+  for (const auto& [kind, mechanism] : from.fault_mechanisms) {
+    std::string& known = into.fault_mechanisms[kind];
+    if (known.empty()) {
+      known = mechanism;
+    } else if (known != mechanism && known.find(mechanism) == std::string::npos) {
+      known += " | " + mechanism;
+    }
+  }
+}
+
+Result<std::vector<Report>> ReadShards(const std::vector<json>& shards) {
+  if (shards.empty()) return Fail("nothing to merge: give at least one shard report");
+  std::vector<Report> out;
+  for (std::size_t i = 0; i < shards.size(); ++i) {
+    if (Status valid = ValidateReport(shards[i]); !valid) {
+      return Fail("shard report " + std::to_string(i + 1) + " cannot be merged: " +
+                  valid.error().message);
+    }
+    out.push_back(ReportFromCtrf(shards[i]));
+    if (out.back().run.model_revision != out.front().run.model_revision) {
+      return Fail("shard report " + std::to_string(i + 1) + " comes from model revision " +
+                  out.back().run.model_revision + " but shard report 1 from " +
+                  out.front().run.model_revision + "; merge only the shards of one campaign");
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+Result<json> MergeReports(const std::vector<json>& shards) {
+  Result<std::vector<Report>> read = ReadShards(shards);
+  if (!read) return std::unexpected(read.error());
+  RunInfo run = read->front().run;
+  json shard_entries = json::array();
+  std::vector<PropertyResult> merged;
+  std::map<std::pair<std::string, std::string>, std::size_t> index;  // (protocol, name)
+  for (const Report& shard : *read) {
+    MergeRun(run, shard.run);
+    shard_entries.push_back(ShardEntry(shard));
+    for (const PropertyResult& p : shard.properties) {
+      const auto [it, inserted] = index.try_emplace({p.protocol, TestName(p)}, merged.size());
+      if (inserted) {
+        merged.push_back(p);
+      } else {
+        MergeProperty(merged[it->second], p);
+      }
+    }
+  }
+  run.extra = {{"merged_from", read->size()}, {"shards", shard_entries}};
+  return ToCtrf(run, merged);
+}
+
+}  // namespace lockstep::reports

@@ -1,0 +1,36 @@
+// Merging the shard reports of one campaign (`lockstep report merge`, `--shard I/N`) into one
+// report, as if a single run had covered every shard's seeds.
+//
+// Rules (also in reports/README.md):
+//   * Properties are matched by protocol and test name; one that only some shards ran is
+//     kept with what those shards found. Order: first appearance.
+//   * cases, steps, duration and faults_by_kind are summed; coverage counts of commands,
+//     faults and crash points are summed, states and transitions hit/total take the maximum
+//     (shards explore overlapping state sets, so the sum would overcount).
+//   * The verdict combines as everywhere: failed wins, then other, then passed.
+//   * extra.failures lists every shard's failures (seed, reproduce, message). The property's
+//     seed, reproduce, reason and counterexample are the first failing shard's (in input
+//     order); without a failure, the reason of the first `other` shard and the first shard's
+//     seed and reproduce string.
+//   * Run level: first shard's run info; start = min, stop = max; summary, verdict and fault
+//     totals recomputed; fault mechanisms united (differing strings joined with " | ");
+//     results.extra.details = {"merged_from": N, "shards": [{seed, host, verdict, start,
+//     stop, details}, ...]}.
+//
+// Thread safety: pure function over values.
+#pragma once
+
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "base/result.h"
+
+namespace lockstep::reports {
+
+// The merged report, which itself passes ValidateReport. Fails, naming the shard by its
+// position (from 1), when there are no inputs, when an input does not pass ValidateReport
+// (not a lockstep report), or when the inputs come from different model revisions.
+[[nodiscard]] Result<nlohmann::json> MergeReports(const std::vector<nlohmann::json>& shards);
+
+}  // namespace lockstep::reports

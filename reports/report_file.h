@@ -1,0 +1,31 @@
+// Reading and writing report files. A report is written atomically: a reader (a CI step, a
+// person tailing a campaign's report directory) sees either the previous file or the complete
+// new one, never a torn one, even if the writer is killed with SIGKILL mid-write.
+//
+// Thread safety: safe to call from several threads for different paths. Two concurrent writes
+// to the same path from one process race on the temporary name; the last rename wins.
+#pragma once
+
+#include <filesystem>
+
+#include <nlohmann/json.hpp>
+
+#include "base/result.h"
+
+namespace lockstep::reports {
+
+// Writes `json` (2-space indented, newline-terminated; invalid UTF-8 in strings replaced by
+// U+FFFD) to `<path>.tmp.<pid>`, fsyncs it, renames it over `path`, and fsyncs the directory.
+// On success `path` holds the complete document. On failure `path` is unchanged, the
+// temporary file is removed, and the error names `path`, the step that failed and the errno
+// (e.g. "cannot create report /ro/r.json (temporary /ro/r.json.tmp.42): Permission denied
+// [13]; check that the directory exists and is writable").
+[[nodiscard]] Status WriteJsonAtomically(const std::filesystem::path& path,
+                                         const nlohmann::json& json);
+
+// Reads and parses the JSON document at `path`. Fails with a message naming the path for a
+// missing or unreadable file (with the errno) and for invalid JSON (with the byte offset
+// nlohmann reports, e.g. "report r.json is not valid JSON: syntax error at byte 17: ...").
+[[nodiscard]] Result<nlohmann::json> ReadJson(const std::filesystem::path& path);
+
+}  // namespace lockstep::reports

@@ -1,0 +1,158 @@
+#include "reports/show.h"
+
+#include <algorithm>
+#include <cctype>
+#include <cstdio>
+#include <map>
+#include <sstream>
+#include <utility>
+#include <vector>
+
+#include "reports/ctrf.h"
+#include "reports/from_ctrf.h"
+#include "reports/text.h"
+
+namespace lockstep::reports {
+
+namespace {
+
+using Row = std::vector<std::string>;
+
+std::string Upper(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return out;
+}
+
+std::string Milliseconds(double ms) {
+  char buf[32];
+  if (ms >= 1000) {
+    std::snprintf(buf, sizeof buf, "%.1fs", ms / 1000.0);
+  } else {
+    std::snprintf(buf, sizeof buf, "%.0fms", ms);
+  }
+  return buf;
+}
+
+// Columns padded to their widest cell; numeric columns (index >= 3) right-aligned.
+std::string Table(const std::vector<Row>& rows) {
+  std::vector<std::size_t> width;
+  for (const Row& row : rows) {
+    width.resize(std::max(width.size(), row.size()));
+    for (std::size_t i = 0; i < row.size(); ++i) width[i] = std::max(width[i], row[i].size());
+  }
+  std::ostringstream out;
+  for (const Row& row : rows) {
+    std::string line;
+    for (std::size_t i = 0; i < row.size(); ++i) {
+      const std::string pad(width[i] - row[i].size(), ' ');
+      line += i >= 3 ? pad + row[i] : row[i] + pad;
+      if (i + 1 < row.size()) line += "  ";
+    }
+    while (!line.empty() && line.back() == ' ') line.pop_back();
+    out << "  " << line << '\n';
+  }
+  return out.str();
+}
+
+std::string Headline(const Report& report) {
+  int counts[3] = {0, 0, 0};
+  std::vector<Verdict> verdicts;
+  for (const PropertyResult& p : report.properties) {
+    counts[static_cast<int>(p.verdict)]++;
+    verdicts.push_back(p.verdict);
+  }
+  std::ostringstream out;
+  out << "lockstep " << (report.run.kind.empty() ? "report" : report.run.kind) << ": "
+      << Upper(VerdictName(CombineVerdicts(verdicts))) << " (" << counts[0] << " passed, "
+      << counts[1] << " failed, " << counts[2] << " other)\n";
+  out << "  seed " << report.run.seed << ", model " << report.run.model_revision << ", host "
+      << report.run.host << ", build " << report.run.build_type << ", lockstep "
+      << report.run.tool_version << '\n';
+  return out.str();
+}
+
+std::string Problems(const Report& report) {
+  std::ostringstream out;
+  for (const PropertyResult& p : report.properties) {
+    if (p.verdict == Verdict::kPassed) continue;
+    out << '\n' << TestName(p) << " [" << p.protocol << "]: " << Upper(VerdictName(p.verdict));
+    if (!p.reason.empty()) out << ": " << p.reason;
+    out << '\n';
+    if (!p.reproduce.empty()) out << "  reproduce: " << ReplayCommand(p.reproduce) << '\n';
+    if (p.counterexample) out << CounterexampleText(*p.counterexample, "  ");
+    if (p.failures.size() > 1) {
+      out << "  " << p.failures.size() << " failing seeds:\n";
+      for (const FailureRef& f : p.failures) out << "    " << ReplayCommand(f.reproduce) << '\n';
+    }
+  }
+  return out.str();
+}
+
+}  // namespace
+
+std::string ShowReport(const nlohmann::json& ctrf) {
+  const Report report = ReportFromCtrf(ctrf);
+  std::vector<Row> rows = {{"PROPERTY", "PROTOCOL", "VERDICT", "CASES", "STEPS", "FAULTS", "TIME"}};
+  for (const PropertyResult& p : report.properties) {
+    rows.push_back({TestName(p), p.protocol, std::string(VerdictName(p.verdict)),
+                    std::to_string(p.cases), std::to_string(p.steps),
+                    std::to_string(Total(p.faults_by_kind)), Milliseconds(p.duration_ms)});
+  }
+  return Headline(report) + "\n" + Table(rows) + Problems(report);
+}
+
+namespace {
+
+using Key = std::pair<std::string, std::string>;  // (protocol, test name)
+
+std::map<Key, const PropertyResult*> Index(const Report& report) {
+  std::map<Key, const PropertyResult*> out;
+  for (const PropertyResult& p : report.properties) out.emplace(Key{p.protocol, TestName(p)}, &p);
+  return out;
+}
+
+std::string Label(const Key& key) { return key.second + " [" + key.first + "]"; }
+
+// One line for a property present in both reports, or "" when nothing changed.
+std::string Change(const Key& key, const PropertyResult& a, const PropertyResult& b) {
+  std::string line;
+  if (a.verdict != b.verdict) {
+    line += std::string(VerdictName(a.verdict)) + " -> " + std::string(VerdictName(b.verdict));
+  }
+  if (a.cases != b.cases) {
+    line += (line.empty() ? "" : ", ") + std::string("cases ") + std::to_string(a.cases) +
+            " -> " + std::to_string(b.cases);
+  }
+  return line.empty() ? "" : "~ " + Label(key) + ": " + line + "\n";
+}
+
+}  // namespace
+
+std::string DiffReports(const nlohmann::json& a, const nlohmann::json& b) {
+  const Report before = ReportFromCtrf(a), after = ReportFromCtrf(b);
+  const auto old_index = Index(before), new_index = Index(after);
+  std::ostringstream out;
+  const Verdict va = OverallVerdict(a), vb = OverallVerdict(b);
+  if (va != vb) out << "verdict: " << VerdictName(va) << " -> " << VerdictName(vb) << '\n';
+  for (const PropertyResult& p : after.properties) {
+    const Key key{p.protocol, TestName(p)};
+    auto old = old_index.find(key);
+    if (old == old_index.end()) {
+      out << "+ " << Label(key) << ": new, " << VerdictName(p.verdict) << ", cases " << p.cases
+          << '\n';
+    } else {
+      out << Change(key, *old->second, p);
+    }
+  }
+  for (const PropertyResult& p : before.properties) {
+    const Key key{p.protocol, TestName(p)};
+    if (!new_index.contains(key)) {
+      out << "- " << Label(key) << ": removed (was " << VerdictName(p.verdict) << ")\n";
+    }
+  }
+  const std::string text = out.str();
+  return text.empty() ? "no differences in verdicts, properties or case counts\n" : text;
+}
+
+}  // namespace lockstep::reports

@@ -1,0 +1,25 @@
+// Plain-text renderings of lockstep reports for a terminal (`lockstep report show|diff`).
+//
+// Thread safety: pure functions over values. Never throw; a damaged report renders with empty
+// fields (see reports/from_ctrf.h).
+#pragma once
+
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+namespace lockstep::reports {
+
+// A headline (kind, overall verdict, counts, seed, model revision, host), a table with one row
+// per property (property, protocol, verdict, cases, steps, faults injected, time), and then,
+// for each failed or undecided property, its reason, replay command and shrunk
+// counterexample (steps with their faults, processes' exits and log excerpts).
+std::string ShowReport(const nlohmann::json& ctrf);
+
+// What changed from report `a` (before) to report `b` (after): the overall verdict, each
+// property whose verdict changed, properties new in `b` or gone from `a`, and changed case
+// counts. Properties are matched by protocol and test name. One line per difference;
+// "no differences in verdicts, properties or case counts" when there is none.
+std::string DiffReports(const nlohmann::json& a, const nlohmann::json& b);
+
+}  // namespace lockstep::reports

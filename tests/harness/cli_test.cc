@@ -1,0 +1,176 @@
+// The lockstep command line as a user meets it: usage errors exit 2 with a message naming what
+// was wrong, the bug catalogue is machine-readable, and a SIGKILLed run leaves nothing behind.
+#include <signal.h>
+#include <sys/mount.h>
+
+#include <fstream>
+#include <set>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "harness/os/deadline.h"
+#include "harness/os/process.h"
+#include "tests/support/test_env.h"
+
+namespace lockstep::harness {
+namespace {
+
+namespace fs = std::filesystem;
+
+struct CliResult {
+  ExitStatus exit;
+  std::string output;
+};
+
+class Cli : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    char tmpl[] = "/tmp/lockstep-cli-test-XXXXXX";
+    ASSERT_NE(::mkdtemp(tmpl), nullptr);
+    dir_ = tmpl;
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  ProcessSpec Spec(std::vector<std::string> args) {
+    return ProcessSpec{"lockstep", testing::BinDir() / "lockstep", std::move(args), {},
+                       dir_ / "output.txt", /*drop_capabilities=*/false};
+  }
+
+  CliResult RunCli(std::vector<std::string> args) {
+    auto p = Process::Spawn(Spec(std::move(args)));
+    EXPECT_TRUE(p) << p.error().message;
+    auto exit = p->WaitExit(std::chrono::seconds(120));
+    EXPECT_TRUE(exit) << exit.error().message;
+    std::ifstream in(dir_ / "output.txt");
+    std::string out((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    fs::remove(dir_ / "output.txt");
+    return {*exit, out};
+  }
+
+  fs::path dir_;
+};
+
+TEST_F(Cli, UnknownSubcommandIsAUsageError) {
+  auto r = RunCli({"frobnicate"});
+  EXPECT_EQ(r.exit.code, 2);
+  EXPECT_NE(r.output.find("unknown command 'frobnicate'"), std::string::npos) << r.output;
+}
+
+TEST_F(Cli, BadArgumentsNameTheArgument) {
+  auto r = RunCli({"run", "--protocol", "paxos"});
+  EXPECT_EQ(r.exit.code, 2);
+  EXPECT_NE(r.output.find("unknown protocol 'paxos'"), std::string::npos) << r.output;
+  r = RunCli({"run", "--faults", "disk-full,meteor"});
+  EXPECT_EQ(r.exit.code, 2);
+  EXPECT_NE(r.output.find("unknown fault kind 'meteor'"), std::string::npos) << r.output;
+  r = RunCli({"run", "--tests", "ten"});
+  EXPECT_EQ(r.exit.code, 2);
+  EXPECT_NE(r.output.find("--tests"), std::string::npos) << r.output;
+  r = RunCli({"run", "--bug", "no-such-bug"});
+  EXPECT_EQ(r.exit.code, 2);
+  EXPECT_NE(r.output.find("unknown seeded bug 'no-such-bug'"), std::string::npos) << r.output;
+  r = RunCli({"campaign", "--shard", "3/2"});
+  EXPECT_EQ(r.exit.code, 2);
+  EXPECT_NE(r.output.find("bad shard '3/2'"), std::string::npos) << r.output;
+}
+
+TEST_F(Cli, MissingBinaryIsAnEnvironmentError) {
+  auto r = RunCli({"run", "--impl-dir", dir_.string(), "--report", (dir_ / "r.json").string()});
+  EXPECT_EQ(r.exit.code, 2);
+  EXPECT_NE(r.output.find((dir_ / "mds").string()), std::string::npos) << r.output;
+  EXPECT_FALSE(fs::exists(dir_ / "r.json"));
+}
+
+TEST_F(Cli, UnwritableReportPathIsAnEnvironmentError) {
+  auto r = RunCli({"run", "--report", (dir_ / "no" / "such" / "dir" / "r.json").string()});
+  EXPECT_EQ(r.exit.code, 2);
+  EXPECT_NE(r.output.find("not writable"), std::string::npos) << r.output;
+}
+
+TEST_F(Cli, BugsJsonListsNameProtocolAndProperty) {
+  auto r = RunCli({"bugs", "--json"});
+  ASSERT_EQ(r.exit.code, 0) << r.output;
+  auto bugs = nlohmann::json::parse(r.output);
+  ASSERT_TRUE(bugs.is_array());
+  std::set<std::string> properties;
+  for (const auto& b : bugs) {
+    EXPECT_TRUE(b.contains("name") && b.contains("protocol") && b.contains("property")) << b;
+    properties.insert(b["property"].get<std::string>());
+  }
+  for (const char* p : {"ST-1", "ST-2", "ST-3", "ST-4", "ST-5", "ST-6", "ST-7"}) {
+    EXPECT_TRUE(properties.contains(p)) << "no seeded bug for " << p;
+  }
+}
+
+// Every process whose parent chain leads to `root`.
+std::set<pid_t> Descendants(pid_t root) {
+  std::set<pid_t> found{root};
+  bool grew = true;
+  while (grew) {
+    grew = false;
+    for (const auto& entry : fs::directory_iterator("/proc")) {
+      const std::string name = entry.path().filename();
+      if (name.find_first_not_of("0123456789") != std::string::npos) continue;
+      std::ifstream stat(entry.path() / "stat");
+      std::string line;
+      std::getline(stat, line);
+      auto close = line.rfind(')');
+      if (close == std::string::npos) continue;
+      pid_t ppid = 0;
+      char state = 0;
+      std::istringstream rest(line.substr(close + 2));
+      rest >> state >> ppid;
+      pid_t pid = std::stoi(name);
+      if (found.contains(ppid) && !found.contains(pid) && state != 'Z') {
+        found.insert(pid);
+        grew = true;
+      }
+    }
+  }
+  found.erase(root);
+  return found;
+}
+
+bool Alive(pid_t pid) {
+  std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+  std::string line;
+  if (!std::getline(stat, line)) return false;
+  auto close = line.rfind(')');
+  return close != std::string::npos && line[close + 2] != 'Z';
+}
+
+TEST_F(Cli, SigkilledRunLeavesNoProcessMountOrFile) {
+  const fs::path root = dir_ / "sandbox-root";
+  fs::create_directories(root);
+  auto p = Process::Spawn(Spec({"run", "--protocol", "state-transfer", "--tests", "100000",
+                                "--sandbox-root", root.string(), "--report",
+                                (dir_ / "r.json").string()}));
+  ASSERT_TRUE(p) << p.error().message;
+  std::set<pid_t> children;
+  // Wait until the run has loggers going (mds plus at least one logger).
+  ASSERT_TRUE(PollUntil([&] {
+    children = Descendants(p->pid());
+    return children.size() >= 2;
+  }, std::chrono::seconds(30))) << "the run never started its processes";
+  // Its sandbox tmpfs is mounted in its own namespace, never in ours.
+  std::ifstream theirs("/proc/" + std::to_string(p->pid()) + "/mountinfo");
+  std::string mounts((std::istreambuf_iterator<char>(theirs)), std::istreambuf_iterator<char>());
+  EXPECT_NE(mounts.find(root.string()), std::string::npos) << "no sandbox tmpfs in the run's namespace";
+
+  ASSERT_TRUE(p->Kill());
+  EXPECT_TRUE(PollUntil([&] {
+    for (pid_t c : children) {
+      if (Alive(c)) return false;
+    }
+    return true;
+  }, std::chrono::seconds(10))) << "children outlived the SIGKILLed harness";
+  std::ifstream ours("/proc/self/mountinfo");
+  std::string our_mounts((std::istreambuf_iterator<char>(ours)), std::istreambuf_iterator<char>());
+  EXPECT_EQ(our_mounts.find(root.string()), std::string::npos);
+  EXPECT_TRUE(fs::is_empty(root)) << "the sandbox root kept files";
+  EXPECT_FALSE(fs::exists(dir_ / "r.json"));
+}
+
+}  // namespace
+}  // namespace lockstep::harness

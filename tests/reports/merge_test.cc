@@ -1,0 +1,143 @@
+#include "reports/merge.h"
+
+#include <gtest/gtest.h>
+
+#include "reports/ctrf.h"
+#include "reports/schema.h"
+#include "tests/reports/fixtures.h"
+
+namespace lockstep::reports {
+namespace {
+
+using nlohmann::json;
+using testing::AllThree;
+using testing::FailedProperty;
+using testing::PassedProperty;
+using testing::SampleRun;
+using testing::UndecidedProperty;
+
+// Shard 2 of a campaign: ST-1 fails there, ST-4 and RS-2 pass, and it ran ST-9 too.
+json SecondShard() {
+  RunInfo run = SampleRun();
+  run.seed = 1000;
+  run.start_ms -= 5000;
+  run.stop_ms += 9000;
+  run.host = "ci-8";
+  PropertyResult st1 = FailedProperty();
+  st1.id = "ST-1";
+  st1.name = "single service";
+  st1.seed = 1001;
+  st1.reproduce = "st:ST-1:seed=1001";
+  st1.counterexample->message = "shard 2 counterexample";
+  PropertyResult st4 = PassedProperty();
+  st4.id = "ST-4";
+  st4.name = "clean failure";
+  st4.cases = 83;
+  PropertyResult rs2 = UndecidedProperty();
+  rs2.verdict = Verdict::kPassed;
+  rs2.reason.clear();
+  PropertyResult st9 = PassedProperty();
+  st9.id = "ST-9";
+  st9.name = "only here";
+  return ToCtrf(run, {st1, st4, rs2, st9});
+}
+
+const json* Find(const json& report, const std::string& name) {
+  for (const json& t : report["results"]["tests"]) {
+    if (t["name"] == name) return &t;
+  }
+  return nullptr;
+}
+
+TEST(MergeTest, SumsCasesAndFailedWins) {
+  Result<json> merged = MergeReports({ToCtrf(SampleRun(), AllThree()), SecondShard()});
+  ASSERT_TRUE(merged) << merged.error().message;
+  Status valid = ValidateReport(*merged);
+  EXPECT_TRUE(valid) << valid.error().message;
+
+  const json* st1 = Find(*merged, "ST-1 single service");
+  ASSERT_NE(st1, nullptr);
+  EXPECT_EQ((*st1)["status"], "failed");
+  EXPECT_EQ((*st1)["extra"]["cases"], 117);  // 100 + 17
+  EXPECT_EQ((*st1)["extra"]["reproduce"], "st:ST-1:seed=1001");
+  EXPECT_EQ((*st1)["extra"]["counterexample"]["message"], "shard 2 counterexample");
+  EXPECT_EQ((*st1)["extra"]["faults_by_kind"]["crash"], 17);
+
+  const json* st4 = Find(*merged, "ST-4 clean failure");
+  ASSERT_NE(st4, nullptr);
+  EXPECT_EQ((*st4)["status"], "failed");
+  EXPECT_EQ((*st4)["extra"]["cases"], 100);  // 17 + 83
+  EXPECT_EQ((*st4)["extra"]["seed"], 7);
+  EXPECT_EQ((*st4)["extra"]["failures"].size(), 1u);
+
+  const json* rs2 = Find(*merged, "RS-2 in-doubt kept");
+  ASSERT_NE(rs2, nullptr);
+  EXPECT_EQ((*rs2)["status"], "other");  // other beats passed
+  EXPECT_EQ((*rs2)["extra"]["reason"], "gave up: 1000 discarded cases");
+  EXPECT_NE(Find(*merged, "ST-9 only here"), nullptr);
+}
+
+TEST(MergeTest, RecomputesRunLevel) {
+  const json first = ToCtrf(SampleRun(), AllThree());
+  const json second = SecondShard();
+  const json merged = *MergeReports({first, second});
+  const json& summary = merged["results"]["summary"];
+  EXPECT_EQ(summary["tests"], 4);
+  EXPECT_EQ(summary["failed"], 2);
+  EXPECT_EQ(summary["other"], 1);
+  EXPECT_EQ(summary["passed"], 1);
+  EXPECT_EQ(summary["start"], second["results"]["summary"]["start"]);
+  EXPECT_EQ(summary["stop"], second["results"]["summary"]["stop"]);
+  const json& x = merged["results"]["extra"];
+  EXPECT_EQ(x["verdict"], "failed");
+  EXPECT_EQ(x["seed"], 42);
+  EXPECT_EQ(x["details"]["merged_from"], 2);
+  ASSERT_EQ(x["details"]["shards"].size(), 2u);
+  EXPECT_EQ(x["details"]["shards"][1]["host"], "ci-8");
+  EXPECT_EQ(x["details"]["shards"][1]["seed"], 1000);
+}
+
+TEST(MergeTest, KeepsEveryFailureAndTheFirstCounterexample) {
+  const json one = ToCtrf(SampleRun(), {FailedProperty()});
+  PropertyResult again = FailedProperty();
+  again.seed = 99;
+  again.reproduce = "st:ST-4:seed=99";
+  again.counterexample->message = "second";
+  const json merged = *MergeReports({one, ToCtrf(SampleRun(), {again})});
+  const json& x = merged["results"]["tests"][0]["extra"];
+  ASSERT_EQ(x["failures"].size(), 2u);
+  EXPECT_EQ(x["failures"][0]["seed"], 7);
+  EXPECT_EQ(x["failures"][1]["reproduce"], "st:ST-4:seed=99");
+  EXPECT_EQ(x["counterexample"]["message"], FailedProperty().counterexample->message);
+  EXPECT_EQ(x["cases"], 34);
+}
+
+TEST(MergeTest, MergingOneReportKeepsIt) {
+  const json only = ToCtrf(SampleRun(), AllThree());
+  const json merged = *MergeReports({only});
+  EXPECT_EQ(merged["results"]["tests"], only["results"]["tests"]);
+}
+
+TEST(MergeTest, RefusesNonLockstepReports) {
+  const json plain_ctrf = json::parse(R"({"reportFormat":"CTRF","specVersion":"0.0.0",
+    "results":{"tool":{"name":"jest"},"summary":{"tests":0,"passed":0,"failed":0,"pending":0,
+    "skipped":0,"other":0,"start":0,"stop":0},"tests":[]}})");
+  Result<json> merged = MergeReports({ToCtrf(SampleRun(), AllThree()), plain_ctrf});
+  ASSERT_FALSE(merged);
+  EXPECT_NE(merged.error().message.find("shard report 2"), std::string::npos)
+      << merged.error().message;
+  EXPECT_FALSE(MergeReports({json::array()}));
+}
+
+TEST(MergeTest, RefusesNothingAndMixedRevisions) {
+  EXPECT_FALSE(MergeReports({}));
+  RunInfo other = SampleRun();
+  other.model_revision = "fff000";
+  Result<json> merged =
+      MergeReports({ToCtrf(SampleRun(), AllThree()), ToCtrf(other, AllThree())});
+  ASSERT_FALSE(merged);
+  EXPECT_NE(merged.error().message.find("fff000"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace lockstep::reports
