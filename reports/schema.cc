@@ -47,8 +47,9 @@ const ParsedSchema& Schema() {
   return parsed;
 }
 
+// One JSON pointer reference token, with its leading '/'.
 std::string EscapeToken(const std::string& token) {
-  std::string out;
+  std::string out = "/";
   for (char c : token) {
     out += c == '~' ? std::string("~0") : c == '/' ? std::string("~1") : std::string(1, c);
   }
@@ -61,7 +62,7 @@ std::string Pointer(const std::vector<std::string>& context) {
   for (const std::string& element : context) {
     if (element == "<root>") continue;
     const bool bracketed = element.size() >= 2 && element.front() == '[' && element.back() == ']';
-    pointer += "/" + EscapeToken(bracketed ? element.substr(1, element.size() - 2) : element);
+    pointer += EscapeToken(bracketed ? element.substr(1, element.size() - 2) : element);
   }
   return pointer;
 }
@@ -81,9 +82,9 @@ Violation FromValijson(const valijson::ValidationResults::Error& error) {
   const std::string& d = error.description;
   if (d.find("property name '") != std::string::npos) {
     const std::size_t open = d.find('\'') + 1, close = d.rfind('\'');
-    if (close > open) v.pointer += "/" + EscapeToken(d.substr(open, close - open));
+    if (close > open) v.pointer += EscapeToken(d.substr(open, close - open));
   } else if (const std::size_t item = d.find("item #"); item != std::string::npos) {
-    v.pointer += "/" + std::to_string(std::atoll(d.c_str() + item + 6));
+    v.pointer += EscapeToken(std::to_string(std::atoll(d.c_str() + item + 6)));
   }
   return v;
 }

@@ -16,7 +16,8 @@ const std::vector<SeededBug>& SeededBugs() {
        "when the sender cannot set up the transfer, the receiver enters service with its old "
        "state"},
       {"sticky-transfer-failure", "state-transfer", "ST-5",
-       "after one temp-file failure the sender fails every later transfer without trying"},
+       "after one temp-file failure the sender fails every later transfer without trying",
+       {"disk-full", "access-denied"}},
       {"receiver-waits-forever", "state-transfer", "ST-6",
        "the receiver never asserts when its transfer does not come"},
       {"non-atomic-apply", "state-transfer", "ST-7",

@@ -3,9 +3,12 @@
 // tests must catch it breaking. tests/properties/seeded_bugs_test.cc holds the harness to it.
 #pragma once
 
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include "harness/property/run_settings.h"
 
 namespace lockstep::harness {
 
@@ -14,6 +17,10 @@ struct SeededBug {
   std::string protocol;     // "state-transfer" | "resync"
   std::string property;     // the property that must fail, e.g. "ST-4"
   std::string description;  // what is broken
+  // The fault kinds it is hunted under (`lockstep run --bug` uses them unless --faults is
+  // given). A bug is hunted without the faults that would mask its symptom: a sender that no
+  // longer tries to send also never reaches its crash point, which ST-4 would report first.
+  std::set<std::string> faults = kAllFaultKinds;
 };
 
 const std::vector<SeededBug>& SeededBugs();

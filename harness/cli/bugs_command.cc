@@ -29,7 +29,8 @@ int BugsMain(int argc, char** argv) {
     auto list = nlohmann::json::array();
     for (const auto& bug : SeededBugs()) {
       list.push_back({{"name", bug.name}, {"protocol", bug.protocol},
-                      {"property", bug.property}, {"description", bug.description}});
+                      {"property", bug.property}, {"description", bug.description},
+                      {"faults", bug.faults}});
     }
     std::cout << list.dump(2) << "\n";
     return kExitPassed;

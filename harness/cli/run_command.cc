@@ -108,6 +108,7 @@ int RunMain(int argc, char** argv) {
   if (!vm.count("seed")) a.seed = RandomSeed();
   const auto protocols = SelectProtocols(a);
   RunSettings settings = ToSettings(a);
+  if (!a.bug.empty() && vm["faults"].defaulted()) settings.faults = FindSeededBug(a.bug)->faults;
   if (auto s = CheckBinaries(settings.impl_dir, protocols); !s) throw UsageError(s.error().message);
   if (auto s = CheckWritable(a.report); !s) throw UsageError(s.error().message);
   auto info = MakeRunInfo("run", argc, argv, settings.impl_dir, protocols);

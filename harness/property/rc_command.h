@@ -39,8 +39,7 @@ class RcCommand final : public rc::state::Command<typename P::State, typename P:
     }
     P::CoverageEvents(before, command_, after, system.record());
     if (auto violation = P::Check(before, command_, after, *observation)) {
-      RC_FAIL("[" + violation->id + "] after " + P::Describe(command_) + ": " +
-              violation->message);
+      RC_FAIL("[" + violation->id + "] " + violation->message);
     }
   }
 

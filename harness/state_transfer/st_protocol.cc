@@ -29,14 +29,20 @@ rc::Gen<m::Command> GenSubmit() {
       rc::gen::elementOf(kValues));
 }
 
-rc::Gen<m::Command> GenStart(m::Side side, bool crash_points) {
-  static const std::vector<std::optional<m::CrashPoint>> kPoints = [] {
-    std::vector<std::optional<m::CrashPoint>> v(m::kCrashPointCount * 2, std::nullopt);
-    for (int p = 0; p < m::kCrashPointCount; ++p) v.push_back(static_cast<m::CrashPoint>(p));
-    return v;  // two starts without a crash point for each one with
-  }();
+// A start without a crash point twice as often as one with; when the start will make this
+// side a receiver, the receiver's own crash points are drawn three times as often, since
+// that is the only moment they can fire.
+rc::Gen<m::Command> GenStart(m::Side side, bool crash_points, bool will_receive) {
   if (!crash_points) return rc::gen::just(m::Command(m::Start{side, std::nullopt}));
-  return rc::gen::map(rc::gen::elementOf(kPoints), [side](std::optional<m::CrashPoint> p) {
+  std::vector<std::optional<m::CrashPoint>> points(m::kCrashPointCount * 2, std::nullopt);
+  for (int p = 0; p < m::kCrashPointCount; ++p) points.push_back(static_cast<m::CrashPoint>(p));
+  if (will_receive) {
+    for (auto p : {m::CrashPoint::kReceiverBeforeApply, m::CrashPoint::kReceiverMidApply,
+                   m::CrashPoint::kReceiverAfterApply}) {
+      points.insert(points.end(), 2, p);
+    }
+  }
+  return rc::gen::map(rc::gen::elementOf(points), [side](std::optional<m::CrashPoint> p) {
     return m::Command(m::Start{side, p});
   });
 }
@@ -75,7 +81,9 @@ rc::Gen<m::Command> StateTransferProtocol::GenCommand(const State& s,
   std::vector<std::pair<std::size_t, rc::Gen<m::Command>>> options{{6, GenSubmit()}};
   for (m::Side side : m::kSides) {
     const auto& sd = s.at(side);
-    if (!sd.IsRunning()) options.push_back({4, GenStart(side, crashes)});
+    if (!sd.IsRunning()) {
+      options.push_back({4, GenStart(side, crashes, s.at(m::Peer(side)).IsInService())});
+    }
     if (sd.IsRunning() && crashes) options.push_back({1, rc::gen::just(m::Command(m::Crash{side}))});
     for (m::Dir dir : {m::Dir::kTemp, m::Dir::kData}) {
       if (sd.fault(dir)) {

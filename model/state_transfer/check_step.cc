@@ -69,7 +69,7 @@ Found CheckBoundedWait(const Step& st) {
   }
   for (Side s : kSides) {
     const ExitKind o = st.obs(s).last_exit, p = st.pred(s).last_exit;
-    if (o != p && (o == ExitKind::kTransferTimeout || p == ExitKind::kTransferTimeout)) {
+    if (o != p && p == ExitKind::kTransferTimeout) {
       return Fail(st, "ST-6", Diff(s, "last_exit", ToString(o), ToString(p)));
     }
   }
@@ -128,6 +128,18 @@ Found CheckAtomicTransfer(const Step& st) {
       return Fail(st, "ST-7",
                   Diff(s, "last_transfer", Format(o.last_transfer), Format(p.last_transfer)));
     }
+  }
+  return std::nullopt;
+}
+
+// The side this step started is predicted back in service and is not: recovery failed (ST-5),
+// whatever else also differs because of it.
+Found CheckStartedSideRecovered(const Step& st) {
+  const auto* start = std::get_if<Start>(&st.cmd);
+  if (start && Is(st.pred(start->side).status, SideStatus::kInService) &&
+      !Is(st.obs(start->side).status, SideStatus::kInService)) {
+    return Fail(st, "ST-5", Diff(start->side, "status", ToString(st.obs(start->side).status),
+                                 "in_service"));
   }
   return std::nullopt;
 }
@@ -203,7 +215,7 @@ std::optional<Violation> CheckStep(const State& before, const Command& cmd, cons
                                    const Observation& observed) {
   const Observation predicted = Predict(after);
   const Step step{before, cmd, after, predicted, observed};
-  for (auto check : {CheckCleanFailure, CheckStaleService, CheckBoundedWait, CheckAtomicTransfer,
+  for (auto check : {CheckStartedSideRecovered, CheckCleanFailure, CheckStaleService, CheckBoundedWait, CheckAtomicTransfer,
                      CheckRecovery, CheckNoLostAcknowledgement, CheckAgreement}) {
     if (auto v = check(step)) return v;
   }

@@ -97,14 +97,15 @@ std::optional<Violation> CheckInvariants(const State& s);
 // Checksums are ignored, except that two sides observed in service must report equal ones.
 // Every difference belongs to exactly one property; the first property in this order that has
 // one is reported:
+//   ST-5 recovery (first):  the side started by this step is predicted in service and is not.
 //   ST-4 clean failure:     temp_files, logged_send_errors, last_transfer_errno,
 //                           transfer_attempts; the status of a side whose send failed in
 //                           this step, and the status of its receiver if observed in service.
 //   ST-3 no stale service:  a side observed in service that the model does not predict in
 //                           service; a side observed in service behind the observed
 //                           high-water key.
-//   ST-6 bounded wait:      a side observed receiving; last_exit differs and one of the two
-//                           values is transfer_timeout.
+//   ST-6 bounded wait:      a side observed receiving; the model predicts a transfer_timeout
+//                           exit and another is observed.
 //   ST-7 atomic transfer:   db of a side observed and predicted down; last_transfer.
 //   ST-5 recovery:          a side predicted in service but observed not in service.
 //   ST-2 no lost ack.:      last_outcome; high_water_key; db of a side observed and predicted

@@ -142,7 +142,7 @@ TEST_F(DatabaseDir, DumpAndOfflineSynchronizeTools) {
   db.Apply(Set(1, "a", "1"), 10);
   db.Apply(Set(2, "b", "2"), 10);
   ASSERT_TRUE(StoreDatabase(from, db).has_value());
-  const std::string logger = testing::BinDir() + "/logger";
+  const std::string logger = (testing::BinDir() / "logger").string();
   std::string out;
   auto info = testing::RunTool({logger, "--dump", "--data-dir", to}, &out);
   EXPECT_TRUE(info.exited && info.status == 0);

@@ -1,5 +1,6 @@
 #include "tests/impl/st_cluster.h"
 
+
 #include <dirent.h>
 #include <fcntl.h>
 #include <linux/capability.h>
@@ -37,10 +38,6 @@ bool WaitUntil(const std::function<bool()>& condition, std::chrono::milliseconds
   }
 }
 
-std::string BinDir() {
-  const char* dir = std::getenv("LOCKSTEP_BIN_DIR");
-  return dir != nullptr ? dir : "build/bin";
-}
 
 namespace {
 
@@ -204,7 +201,7 @@ std::optional<ExitInfo> StCluster::Reap(pid_t pid, std::chrono::milliseconds tim
 
 void StCluster::StartMds(const std::map<std::string, std::string>& env) {
   const std::string socket = root_ + "/mds.sock";
-  mds_pid_ = Spawn({BinDir() + "/mds", "--socket", socket, "--data-dir", root_ + "/mds", "--log",
+  mds_pid_ = Spawn({(BinDir() / "mds").string(), "--socket", socket, "--data-dir", root_ + "/mds", "--log",
                     root_ + "/mds.log"},
                    env, false, root_ + "/mds.out");
   ASSERT_TRUE(WaitUntil([&] { return Request(socket, {{"op", "status"}}).has_value(); },
@@ -216,7 +213,7 @@ bool StCluster::StartLogger(char side, const LoggerOptions& options) {
   const std::string s(1, side);
   exits_.erase(side);
   logger_pids_[side] = Spawn(
-      {BinDir() + "/logger", "--side", s, "--mds", root_ + "/mds.sock", "--socket",
+      {(BinDir() / "logger").string(), "--side", s, "--mds", root_ + "/mds.sock", "--socket",
        root_ + "/" + s + ".sock", "--data-dir", DataDir(side), "--temp-dir", TempDir(side),
        "--log", LogPath(side), "--log-capacity", std::to_string(options.log_capacity),
        "--transfer-timeout-ms", std::to_string(options.transfer_timeout_ms)},
@@ -331,7 +328,7 @@ std::vector<std::string> StCluster::TempFiles(char side) const {
 
 json StCluster::Dump(char side) const {
   std::string out;
-  const ExitInfo info = RunTool({BinDir() + "/logger", "--dump", "--data-dir", DataDir(side)}, &out);
+  const ExitInfo info = RunTool({(BinDir() / "logger").string(), "--dump", "--data-dir", DataDir(side)}, &out);
   EXPECT_TRUE(info.exited && info.status == 0) << "logger --dump failed";
   return json::parse(out, nullptr, false);
 }

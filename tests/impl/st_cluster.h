@@ -10,6 +10,8 @@
 // Thread safety: one test thread.
 #pragma once
 
+#include "tests/support/test_env.h"
+
 #include <sys/types.h>
 
 #include <nlohmann/json.hpp>
@@ -40,8 +42,6 @@ struct ExitInfo {
 // Polls `condition` every few milliseconds until it holds or `timeout` passes.
 bool WaitUntil(const std::function<bool()>& condition, std::chrono::milliseconds timeout);
 
-// The directory of the binaries under test ($LOCKSTEP_BIN_DIR).
-std::string BinDir();
 
 // One request on a fresh connection to `socket`; the answer, or std::nullopt when the socket
 // did not answer within `timeout`.

@@ -164,7 +164,7 @@ TEST_F(StateTransfer, OfflineSynchronizeMakesAStaleSideCurrent) {
   EXPECT_EQ(c_.Submit("b", "2"), Ok(2));
   c_.Crash('B');
   std::string out;
-  const ExitInfo sync = RunTool({BinDir() + "/logger", "--offline-synchronize", "--from",
+  const ExitInfo sync = RunTool({(BinDir() / "logger").string(), "--offline-synchronize", "--from",
                                  c_.DataDir('B'), "--to", c_.DataDir('A')}, &out);
   ASSERT_TRUE(sync.exited && sync.status == 0);
   ASSERT_TRUE(c_.StartLogger('A'));

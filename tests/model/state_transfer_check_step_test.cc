@@ -73,11 +73,23 @@ TEST(StCheckStep, ChecksumsAreIgnoredUnlessBothSidesServe) {
 
 // ---- ST-3 no stale service -------------------------------------------------------------
 
-TEST(StCheckStep, ST3ReceiverEntersServiceAfterAFailedTransfer) {
+// The spec's ST-4 covers the receiver too: under a temp-directory fault it does not enter
+// service. That outranks ST-3, which is about the high-water key.
+TEST(StCheckStep, ST4ReceiverEntersServiceAfterAFailedTransfer) {
   StepCase c = FailedSend();
   c.observed.at(B).status = SideStatus::kInService;
   c.observed.at(B).last_exit = ExitKind::kNone;
-  ExpectViolation(c, "ST-3", "side B: status observed in_service, model predicts down");
+  ExpectViolation(c, "ST-4", "side B: status observed in_service, model predicts down after the "
+                             "transfer to it failed");
+}
+
+TEST(StCheckStep, ST3SideInServiceThatTheModelHoldsStale) {
+  State s = Pair();
+  RunOn(s, {Set("k1", "a"), Kill(B), Set("k2", "b"), Kill(A)});
+  StepCase c = MakeStep(s, Up(B));  // B is behind the high-water key and its peer is down
+  ASSERT_EQ(c.observed.at(B).status, SideStatus::kStale);
+  c.observed.at(B).status = SideStatus::kInService;
+  ExpectViolation(c, "ST-3", "side B: status observed in_service, model predicts stale");
 }
 
 TEST(StCheckStep, ST3SideInServiceBehindTheObservedHighWaterKey) {
@@ -161,6 +173,20 @@ TEST(StCheckStep, ST5RetryAfterTheFaultIsRemovedFails) {
   ExpectViolation(c, "ST-5", "side B: status observed down");
 }
 
+// A sender that keeps failing after the fault is gone: the receiver times out again and the
+// sender logs another failure. Recovery is what broke, so ST-5 outranks ST-4 and ST-6.
+TEST(StCheckStep, ST5OutranksTheSymptomsOfAFailedRecovery) {
+  StepCase f = FailedSend();
+  State s = f.after;
+  RunOn(s, {Remove(A, Dir::kTemp)});
+  StepCase c = MakeStep(s, Up(B));
+  c.observed.at(B).status = SideStatus::kDown;
+  c.observed.at(B).memory.clear();
+  c.observed.at(B).last_exit = ExitKind::kTransferTimeout;
+  c.observed.at(A).logged_send_errors.push_back(28);
+  ExpectViolation(c, "ST-5", "side B: status observed down, model predicts in_service");
+}
+
 // ---- ST-2 no lost acknowledgement ------------------------------------------------------
 
 TEST(StCheckStep, ST2WrongOutcomeOrHighWater) {
@@ -217,11 +243,14 @@ TEST(StCheckStep, EarlierPropertyWinsWhenSeveralBreak) {
   c.observed.at(A).temp_files = 1;         // ST-4
   c.observed.last_outcome = std::nullopt;  // ST-2
   c.observed.at(A).memory.clear();         // ST-1
-  ExpectViolation(c, "ST-4", "temp_files");
-  c.observed.at(B).status = SideStatus::kReceiving;  // ST-6 comes before ST-4
-  ExpectViolation(c, "ST-6", "receiving");
-  c.observed.at(A).db.last_update_key = 0;  // A serves behind high-water: ST-3 first
+  const auto a_key = c.observed.at(A).db.last_update_key;
+  c.observed.at(B).status = SideStatus::kReceiving;  // ST-6
+  c.observed.at(A).db.last_update_key = 0;           // ST-3: A serves behind high-water
+  ExpectViolation(c, "ST-4", "temp_files");          // ST-4 comes first
+  c.observed.at(A).temp_files = 0;
   ExpectViolation(c, "ST-3", "side A: in service with last_update_key 0");
+  c.observed.at(A).db.last_update_key = a_key;
+  ExpectViolation(c, "ST-6", "receiving");
 }
 
 TEST(StCheckStep, MessageNamesTheCommand) {

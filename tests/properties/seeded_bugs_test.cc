@@ -34,6 +34,7 @@ TEST_P(SeededBugCaught, ExpectedPropertyFailsWithShortReplayableCounterexample) 
   settings.tests = 200;  // an upper bound: the search stops at the first failure
   settings.max_steps = 25;
   settings.bug = bug->name;
+  settings.faults = bug->faults;
   settings.impl_dir = testing::BinDir();
   const auto run = RunProtocolByName(bug->protocol, settings, *sandbox);
   const reports::PropertyResult* failed = nullptr;

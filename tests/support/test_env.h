@@ -1,5 +1,5 @@
-// What test binaries learn from their environment (set by lockstep_test() in CMake):
-// where the built binaries are, and how much to scale long property suites down by
+// What test binaries learn from their build and environment: where the built binaries are
+// (LOCKSTEP_TEST_BIN_DIR, set by lockstep_test() in CMake; LOCKSTEP_BIN_DIR overrides it), and how much to scale long property suites down by
 // (LOCKSTEP_TEST_SCALE, e.g. 0.25 under the sanitizers).
 #pragma once
 
@@ -12,7 +12,7 @@ namespace lockstep::testing {
 
 inline std::filesystem::path BinDir() {
   const char* dir = std::getenv("LOCKSTEP_BIN_DIR");
-  return dir ? std::filesystem::path(dir) : std::filesystem::current_path() / "bin";
+  return dir ? std::filesystem::path(dir) : std::filesystem::path(LOCKSTEP_TEST_BIN_DIR);
 }
 
 // n scaled by LOCKSTEP_TEST_SCALE, at least 1.
