@@ -83,7 +83,7 @@ std::pair<int, int> ResolveShard(const std::string& flag) {
 
 Result<Worker> Launch(const CampaignArgs& a, std::uint64_t seed, const fs::path& seeds_dir) {
   const fs::path report = seeds_dir / ("seed-" + std::to_string(seed) + ".json");
-  ProcessSpec spec{"worker seed " + std::to_string(seed), fs::path("/proc/self/exe"),
+  ProcessSpec spec{"worker seed " + std::to_string(seed), fs::read_symlink("/proc/self/exe"),
                    {"run", "--protocol", a.protocol, "--seed", std::to_string(seed), "--tests",
                     std::to_string(a.tests_per_seed), "--max-steps", std::to_string(a.max_steps),
                     "--faults", a.faults, "--report", report.string(), "--impl-dir", a.impl_dir},
@@ -93,7 +93,6 @@ Result<Worker> Launch(const CampaignArgs& a, std::uint64_t seed, const fs::path&
   if (!a.sandbox_root.empty()) {
     spec.args.insert(spec.args.end(), {"--sandbox-root", a.sandbox_root});
   }
-  spec.executable = fs::read_symlink("/proc/self/exe");
   auto p = Process::Spawn(spec);
   if (!p) return std::unexpected(p.error());
   return Worker{seed, report, std::move(*p)};
@@ -128,7 +127,7 @@ json CampaignReport(const Progress& p, const CampaignArgs& a, std::pair<int, int
   json report = *p.merged;
   auto& extra = report["results"]["extra"];
   extra["kind"] = "campaign";
-  extra["campaign"] = {{"complete", complete}, {"seeds_run", p.seeds_done},
+  extra["details"]["campaign"] = {{"complete", complete}, {"seeds_run", p.seeds_done},
                        {"seeds_failed", p.seeds_failed}, {"worker_errors", p.worker_errors},
                        {"seeds", p.seeds}, {"base_seed", a.base_seed}, {"jobs", a.jobs},
                        {"shard", std::to_string(shard.first) + "/" + std::to_string(shard.second)},

@@ -17,7 +17,8 @@ constexpr const char* kUsage =
     "  campaign   many seeds in parallel workers for a set time; a merged report\n"
     "  replay     re-run a saved failure exactly, with full logs\n"
     "  bugs       list the seeded bugs and the property each must break\n"
-    "  report     show | diff | merge | junit | html\n\n"
+    "  report     show | diff | merge | junit | html\n"
+    "  check-model  exhaustive search of a protocol's model within bounds (or of a broken variant)\n\n"
     "exit status: 0 every property held, 1 a property failed, 2 usage or environment error\n";
 
 int Dispatch(const std::string& command, int argc, char** argv) {
@@ -27,6 +28,7 @@ int Dispatch(const std::string& command, int argc, char** argv) {
   if (command == "replay") return ReplayMain(argc, argv);
   if (command == "bugs") return BugsMain(argc, argv);
   if (command == "report") return ReportMain(argc, argv);
+  if (command == "check-model") return CheckModelMain(argc, argv);
   throw UsageError("unknown command '" + command + "'\n" + kUsage);
 }
 

@@ -1,4 +1,5 @@
 // lockstep run: a property test run of one or all protocols, written as a CTRF report.
+#include <cstdlib>
 #include <iostream>
 #include <random>
 
@@ -106,6 +107,8 @@ int RunMain(int argc, char** argv) {
     return kExitPassed;
   }
   if (!vm.count("seed")) a.seed = RandomSeed();
+  // RapidCheck prints its configuration once; make the seed it prints the run's seed.
+  ::setenv("RC_PARAMS", ("seed=" + std::to_string(a.seed)).c_str(), 1);
   const auto protocols = SelectProtocols(a);
   RunSettings settings = ToSettings(a);
   if (!a.bug.empty() && vm["faults"].defaulted()) settings.faults = FindSeededBug(a.bug)->faults;

@@ -9,5 +9,6 @@ int CampaignMain(int argc, char** argv);  // lockstep campaign
 int ReplayMain(int argc, char** argv);    // lockstep replay
 int BugsMain(int argc, char** argv);      // lockstep bugs
 int ReportMain(int argc, char** argv);    // lockstep report show|diff|merge|junit|html
+int CheckModelMain(int argc, char** argv);  // lockstep check-model
 
 }  // namespace lockstep::harness::cli

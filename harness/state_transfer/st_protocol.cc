@@ -13,7 +13,6 @@ namespace {
 
 m::Config ModelConfig(const RunSettings& settings) { return m::Config{settings.log_capacity}; }
 
-rc::Gen<m::Side> GenSide() { return rc::gen::element(m::Side::kA, m::Side::kB); }
 
 // Generators here draw uniformly (gen::elementOf): gen::inRange scales with the size
 // parameter and would leave short sequences with almost no variety.
@@ -88,9 +87,14 @@ rc::Gen<m::Command> StateTransferProtocol::GenCommand(const State& s,
     for (m::Dir dir : {m::Dir::kTemp, m::Dir::kData}) {
       if (sd.fault(dir)) {
         options.push_back({2, rc::gen::just(m::Command(m::RemoveFault{side, dir}))});
-      } else if (!kinds.empty()) {
+      } else {
+        std::vector<m::FaultKind> allowed;
+        for (m::FaultKind k : kinds) {
+          if (m::Precondition(s, m::InjectFault{side, dir, k})) allowed.push_back(k);
+        }
+        if (allowed.empty()) continue;
         options.push_back({dir == m::Dir::kTemp ? std::size_t{2} : std::size_t{1},
-                           rc::gen::map(rc::gen::elementOf(kinds), [side, dir](m::FaultKind k) {
+                           rc::gen::map(rc::gen::elementOf(allowed), [side, dir](m::FaultKind k) {
                              return m::Command(m::InjectFault{side, dir, k});
                            })});
       }

@@ -45,7 +45,14 @@ namespace {
 bool Allowed(const State&, const Submit&) { return true; }
 bool Allowed(const State& s, const Start& c) { return !s.at(c.side).IsRunning(); }
 bool Allowed(const State& s, const Crash& c) { return s.at(c.side).IsRunning(); }
-bool Allowed(const State& s, const InjectFault& c) { return !s.at(c.side).fault(c.dir); }
+// A directory holding a file the side will remove at its next start cannot be made full: the
+// removal frees the space the next write needs (design decision 10).
+bool Allowed(const State& s, const InjectFault& c) {
+  const SideState& side = s.at(c.side);
+  if (side.fault(c.dir)) return false;
+  if (c.kind != FaultKind::kDiskFull) return true;
+  return c.dir == Dir::kTemp ? side.temp_files == 0 : !side.staged_db;
+}
 bool Allowed(const State& s, const RemoveFault& c) { return s.at(c.side).fault(c.dir).has_value(); }
 bool Allowed(const State& s, const OfflineSync& c) {
   return c.from != c.to && !s.at(c.to).IsRunning() && !s.at(c.from).HasDataFault() &&
@@ -53,7 +60,7 @@ bool Allowed(const State& s, const OfflineSync& c) {
 }
 
 void Run(State& s, const Submit& c, const Config& config) { internal::ApplySubmit(s, c, config); }
-void Run(State& s, const Start& c, const Config&) { internal::ApplyStart(s, c); }
+void Run(State& s, const Start& c, const Config& config) { internal::ApplyStart(s, c, config); }
 void Run(State& s, const Crash& c, const Config&) {
   internal::EndProcess(s.at(c.side), ExitKind::kKilled);
 }

@@ -21,6 +21,7 @@ const char* ToString(ExitKind e) {
     case ExitKind::kNone: return "none";
     case ExitKind::kDataError: return "data_error";
     case ExitKind::kTransferTimeout: return "transfer_timeout";
+    case ExitKind::kUndocumented: return "undocumented";
     case ExitKind::kKilled: return "killed";
   }
   return "?";

@@ -30,8 +30,11 @@ enum class ExitKind : std::uint8_t {
   kDataError,        // exit status 3: could not open or make durable its database
   kTransferTimeout,  // exit status 4: receiver assert after transfer_timeout
   kKilled,           // SIGKILL (harness crash or named crash point)
+  kUndocumented,     // any other status (a crash, an abort, a sanitizer report): never
+                     // predicted by the model, so always a violation
 };
-const char* ToString(ExitKind e);  // "none", "data_error", "transfer_timeout", "killed"
+// "none", "data_error", "transfer_timeout", "killed", "undocumented"
+const char* ToString(ExitKind e);
 
 enum class OpKind : std::uint8_t { kSet, kDel };
 

@@ -10,10 +10,6 @@ const char* PropertyName(std::string_view id) {
   return "";
 }
 
-std::string ToString(const Violation& v) {
-  return v.property_id + " " + v.property_name + ": " + v.message;
-}
-
 const std::vector<Invariant>& Invariants() {
   static const std::vector<Invariant> kInvariants{
       {"ST-1", PropertyName("ST-1"), CheckST1Agreement},

@@ -16,16 +16,17 @@
 #include <string_view>
 #include <vector>
 
+#include "model/common/property.h"
 #include "model/state_transfer/commands.h"
 #include "model/state_transfer/observation.h"
 #include "model/state_transfer/state.h"
 
 namespace lockstep::model::st {
 
-struct PropertyInfo {
-  const char* id;    // "ST-1"
-  const char* name;  // "agreement"
-};
+// Shared with the resync model (model/common/property.h).
+using model::PropertyInfo;
+using model::ToString;
+using model::Violation;
 
 inline constexpr std::array<PropertyInfo, 7> kStProperties{{
     {"ST-1", "agreement"},
@@ -39,18 +40,6 @@ inline constexpr std::array<PropertyInfo, 7> kStProperties{{
 
 // The name of property `id` ("ST-3" -> "no stale service"); "" if `id` is not one of them.
 const char* PropertyName(std::string_view id);
-
-// A property that failed, and why. `message` names the side and field, and the predicted and
-// observed values (or, for an invariant, the offending part of the state).
-struct Violation {
-  std::string property_id;    // "ST-3"
-  std::string property_name;  // "no stale service"
-  std::string message;
-  bool operator==(const Violation&) const = default;
-};
-
-// "ST-3 no stale service: <message>"
-std::string ToString(const Violation& v);
 
 // ---- Invariants over model states -------------------------------------------------------
 // Each returns nullopt when it holds in `s`, else a one-line reason.

@@ -4,7 +4,7 @@
 
 namespace lockstep::model::st::internal {
 
-void ApplyStart(State& s, const Start& cmd) {
+void ApplyStart(State& s, const Start& cmd, const Config& config) {
   SideState& side = s.at(cmd.side);
   side.crash_point = cmd.crash_point;
   side.last_exit = ExitKind::kNone;
@@ -12,6 +12,7 @@ void ApplyStart(State& s, const Start& cmd) {
     EndProcess(side, ExitKind::kDataError);  // cannot open its database (decision 6)
     return;
   }
+  side.staged_db = false;  // a stale staged database is removed at start
   // Leftover transfer files are removed at start, unless the temp dir is denied (decision 7).
   if (side.fault(Dir::kTemp) != FaultKind::kAccessDenied) side.temp_files = 0;
   side.temp_files_at_start = side.temp_files;
@@ -20,12 +21,13 @@ void ApplyStart(State& s, const Start& cmd) {
 
   const Side peer = Peer(cmd.side);
   if (s.at(peer).IsInService()) {
-    RunTransfer(s, peer, cmd.side);
+    RunTransfer(s, peer, cmd.side, config);
     return;
   }
-  if (side.db.last_update_key < s.high_water_key) return;  // stale: waits, no timeout
+  const bool behind = side.db.last_update_key < s.high_water_key;
+  if (behind && config.variant != Variant::kNoHighWaterCheck) return;  // stale: waits, no timeout
   side.status = SideStatus::kInService;                    // simplex, empty memory (decisions 1, 8)
-  if (s.at(peer).status == SideStatus::kStale) RunTransfer(s, cmd.side, peer);
+  if (s.at(peer).status == SideStatus::kStale) RunTransfer(s, cmd.side, peer, config);
 }
 
 }  // namespace lockstep::model::st::internal

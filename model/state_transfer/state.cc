@@ -72,6 +72,7 @@ void Encoder::Side(const SideState& s) {
   if (Opt(s.crash_point.has_value())) Enum(*s.crash_point);
   Int(s.temp_files);
   Int(s.temp_files_at_start);
+  Int(s.staged_db ? 1 : 0);
   Num(s.logged_send_errors.size());
   for (int e : s.logged_send_errors) Int(e);
   Num(s.transfer_attempts);

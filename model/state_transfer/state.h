@@ -39,6 +39,10 @@ struct SideState {
   // Ghost: temp_files right after this process's start-up cleanup (0 while down). A running
   // side never has more temp files than this: a failed send leaves nothing behind (ST-4).
   int temp_files_at_start = 0;
+  // A staged database left in the data dir by a crash at receiver.mid_apply, removed by the
+  // next start (unless the data dir is denied). Removing it frees space, so a data dir that
+  // holds one cannot be made full (design decision 10).
+  bool staged_db = false;
   std::vector<int> logged_send_errors;  // errno of every failed send, oldest first
   // Receiver bookkeeping, as the mds records it:
   std::uint32_t transfer_attempts = 0;

@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "model/state_transfer/transitions.h"
+#include "model/state_transfer/variants.h"
 
 namespace lockstep::model::st::internal {
 namespace {
@@ -56,7 +57,8 @@ SendResult SendMemoryState(SideState& sender, int* errnum) {
 // The receiver applies the state atomically: its database is either untouched or the
 // sender's as of the transfer point (decision 3). Staging the new database writes to the
 // data directory, so a data fault fails it before the mid-apply crash point is reached.
-void Receive(SideState& receiver, const SideState& sender, const TransferRecord& plan) {
+void Receive(SideState& receiver, const SideState& sender, const TransferRecord& plan,
+             const Config& config) {
   if (Armed(receiver, CrashPoint::kReceiverBeforeApply)) {
     EndProcess(receiver, ExitKind::kKilled);
     return;
@@ -66,7 +68,8 @@ void Receive(SideState& receiver, const SideState& sender, const TransferRecord&
     return;
   }
   if (Armed(receiver, CrashPoint::kReceiverMidApply)) {
-    EndProcess(receiver, ExitKind::kKilled);  // staged copy discarded, old db intact
+    EndProcess(receiver, ExitKind::kKilled);  // old db intact, the staged copy left beside it
+    receiver.staged_db = true;
     return;
   }
   receiver.db = sender.db;
@@ -76,13 +79,14 @@ void Receive(SideState& receiver, const SideState& sender, const TransferRecord&
     return;
   }
   receiver.memory = sender.memory;
+  if (config.variant == Variant::kEnterBeforeQueuedInput) DropLastInput(receiver);
   receiver.status = SideStatus::kInService;
   receiver.last_transfer = plan;
 }
 
 }  // namespace
 
-void RunTransfer(State& s, Side sender_side, Side receiver_side) {
+void RunTransfer(State& s, Side sender_side, Side receiver_side, const Config& config) {
   SideState& sender = s.at(sender_side);
   SideState& receiver = s.at(receiver_side);
   receiver.status = SideStatus::kReceiving;
@@ -98,7 +102,7 @@ void RunTransfer(State& s, Side sender_side, Side receiver_side) {
       EndProcess(receiver, ExitKind::kTransferTimeout);  // abandoned: it asserts (decision 5)
       return;
     case SendResult::kSenderDied: EndProcess(receiver, ExitKind::kTransferTimeout); return;
-    case SendResult::kSent: Receive(receiver, sender, plan); return;
+    case SendResult::kSent: Receive(receiver, sender, plan, config); return;
   }
 }
 

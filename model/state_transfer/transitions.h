@@ -23,9 +23,9 @@ void ApplyInput(SideState& side, const LogEntry& entry, const Config& config);
 // Runs one state transfer from the in-service `sender` to the running `receiver` to its end:
 // the receiver enters service, or dies (crash point, data error, or its timeout assert after
 // the sender failed or died). REQUIRES: sender in service, receiver running, sender != receiver.
-void RunTransfer(State& s, Side sender, Side receiver);
+void RunTransfer(State& s, Side sender, Side receiver, const Config& config);
 
 void ApplySubmit(State& s, const Submit& cmd, const Config& config);
-void ApplyStart(State& s, const Start& cmd);
+void ApplyStart(State& s, const Start& cmd, const Config& config);
 
 }  // namespace lockstep::model::st::internal

@@ -182,7 +182,7 @@ TEST(StStart, RemovesLeftoverTempFilesUnlessTempDirIsDenied) {
   EXPECT_EQ(s.at(A).status, SideStatus::kInService);
   EXPECT_EQ(s.at(A).temp_files, 1);
   EXPECT_EQ(s.at(A).temp_files_at_start, 1);
-  RunOn(s, {Kill(A), Remove(A, Dir::kTemp), Inject(A, Dir::kTemp, FaultKind::kDiskFull), Up(A)});
+  RunOn(s, {Kill(A), Remove(A, Dir::kTemp), Up(A)});
   EXPECT_EQ(s.at(A).temp_files, 0);
 }
 
@@ -339,6 +339,29 @@ TEST(StDescribe, ParseCommandReadsItBack) {
     ASSERT_TRUE(parsed.has_value()) << Describe(c) << ": " << parsed.error().message;
     EXPECT_EQ(Describe(*parsed), Describe(c));
   }
+}
+
+}  // namespace
+}  // namespace lockstep::model::st
+
+namespace lockstep::model::st {
+namespace {
+
+// Design decision 10: a directory holding a file the side removes at its next start cannot be
+// made full, since the removal frees the space the next write needs.
+TEST(StFaultPreconditions, NoDiskFullWhereAStartWouldFreeSpace) {
+  State s = Script({Up(A), Set("k", "v"), Up(B, CrashPoint::kReceiverMidApply)});
+  ASSERT_TRUE(s.at(B).staged_db);
+  EXPECT_FALSE(Precondition(s, Inject(B, Dir::kData, FaultKind::kDiskFull)));
+  EXPECT_TRUE(Precondition(s, Inject(B, Dir::kData, FaultKind::kAccessDenied)));
+  RunOn(s, {Up(B)});
+  EXPECT_FALSE(s.at(B).staged_db);
+  EXPECT_TRUE(Precondition(s, Inject(B, Dir::kData, FaultKind::kDiskFull)));
+
+  State t = Script({Up(A, CrashPoint::kSenderBeforeSend), Up(B)});
+  ASSERT_EQ(t.at(A).temp_files, 1);
+  EXPECT_FALSE(Precondition(t, Inject(A, Dir::kTemp, FaultKind::kDiskFull)));
+  EXPECT_TRUE(Precondition(t, Inject(A, Dir::kTemp, FaultKind::kAccessDenied)));
 }
 
 }  // namespace

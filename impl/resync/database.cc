@@ -1,0 +1,44 @@
+#include "impl/resync/database.h"
+
+#include <nlohmann/json.hpp>
+
+#include "impl/common/durable_file.h"
+
+namespace lockstep::impl::resync {
+
+using nlohmann::json;
+
+namespace {
+std::string DbPath(const std::string& dir) { return dir + "/db.json"; }
+}  // namespace
+
+Result<Database> LoadDatabase(const std::string& dir) {
+  auto text = ReadWholeFile(DbPath(dir));
+  if (!text) return std::unexpected(text.error());
+  Database db;
+  if (!text->has_value()) {
+    // Missing file: the empty database, provided the directory itself can be written later.
+    if (auto s = SyncDirectory(dir); !s) return std::unexpected(s.error());
+    return db;
+  }
+  const json parsed = json::parse(**text, nullptr, false);
+  if (parsed.is_discarded() || !parsed.is_object() || !parsed.contains("rows") ||
+      !parsed["rows"].is_object()) {
+    return Fail("database " + DbPath(dir) + " is corrupt");
+  }
+  for (const auto& [key, value] : parsed["rows"].items()) {
+    if (!value.is_string()) return Fail("database " + DbPath(dir) + " is corrupt at " + key);
+    db.rows[key] = value.get<std::string>();
+  }
+  db.journal_stamp = parsed.value("journal_stamp", "");
+  db.applied_seq = parsed.value("applied_seq", std::uint64_t{0});
+  return db;
+}
+
+Status StoreDatabase(const std::string& dir, const Database& db) {
+  const json out{{"rows", db.rows}, {"journal_stamp", db.journal_stamp},
+                 {"applied_seq", db.applied_seq}};
+  return ReplaceAtomically(dir, DbPath(dir), out.dump());
+}
+
+}  // namespace lockstep::impl::resync

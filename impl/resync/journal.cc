@@ -1,0 +1,241 @@
+#include "impl/resync/journal.h"
+
+#include <fcntl.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <unistd.h>
+
+#include <array>
+#include <cerrno>
+#include <cstring>
+
+#include "impl/common/durable_file.h"
+
+namespace lockstep::impl::resync {
+namespace {
+
+constexpr std::uint32_t kMagic = 0x524A534C;  // "LSJR" little-endian
+constexpr std::size_t kHeaderSize = 12;
+
+std::array<std::uint32_t, 256> MakeCrcTable() {
+  std::array<std::uint32_t, 256> table{};
+  for (std::uint32_t i = 0; i < 256; ++i) {
+    std::uint32_t c = i;
+    for (int k = 0; k < 8; ++k) c = (c & 1) ? 0xEDB88320u ^ (c >> 1) : c >> 1;
+    table[i] = c;
+  }
+  return table;
+}
+
+void PutU32(std::string& out, std::uint32_t v) {
+  for (int i = 0; i < 4; ++i) out.push_back(static_cast<char>((v >> (8 * i)) & 0xff));
+}
+
+std::uint32_t GetU32(std::string_view bytes, std::size_t at) {
+  std::uint32_t v = 0;
+  for (int i = 3; i >= 0; --i) v = (v << 8) | static_cast<unsigned char>(bytes[at + i]);
+  return v;
+}
+
+// The record at `offset`, or std::nullopt when it is damaged.
+std::optional<nlohmann::json> ParseRecordAt(std::string_view bytes, std::size_t offset,
+                                            std::size_t* size) {
+  if (bytes.size() - offset < kHeaderSize || GetU32(bytes, offset) != kMagic) return std::nullopt;
+  const std::uint32_t length = GetU32(bytes, offset + 4);
+  if (length > bytes.size() - offset - kHeaderSize) return std::nullopt;
+  std::string covered(bytes.substr(offset + 4, 4));  // the length field, then the payload
+  covered.append(bytes.substr(offset + kHeaderSize, length));
+  if (Crc32(covered) != GetU32(bytes, offset + 8)) return std::nullopt;
+  auto body = nlohmann::json::parse(bytes.substr(offset + kHeaderSize, length), nullptr, false);
+  if (body.is_discarded() || !body.is_object() || !body.contains("type") ||
+      !body["type"].is_string()) {
+    return std::nullopt;
+  }
+  *size = kHeaderSize + length;
+  return body;
+}
+
+Status WriteAt(int fd, std::string_view data, std::uint64_t offset, const std::string& path) {
+  while (!data.empty()) {
+    const ssize_t n = pwrite(fd, data.data(), data.size(), static_cast<off_t>(offset));
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return FailErrno("cannot write journal " + path);
+    }
+    data.remove_prefix(static_cast<std::size_t>(n));
+    offset += static_cast<std::uint64_t>(n);
+  }
+  return {};
+}
+
+}  // namespace
+
+std::uint32_t Crc32(std::string_view bytes) {
+  static const std::array<std::uint32_t, 256> kTable = MakeCrcTable();
+  std::uint32_t c = 0xFFFFFFFFu;
+  for (const char ch : bytes) c = kTable[(c ^ static_cast<unsigned char>(ch)) & 0xff] ^ (c >> 8);
+  return c ^ 0xFFFFFFFFu;
+}
+
+std::string EncodeRecord(std::string_view payload) {
+  std::string covered;
+  PutU32(covered, static_cast<std::uint32_t>(payload.size()));
+  covered.append(payload);
+  std::string out;
+  PutU32(out, kMagic);
+  out.append(covered.substr(0, 4));
+  PutU32(out, Crc32(covered));
+  out.append(payload);
+  return out;
+}
+
+Result<DecodedJournal> DecodeJournal(std::string_view bytes, const std::string& path) {
+  DecodedJournal decoded;
+  std::size_t offset = 0;
+  while (offset < bytes.size()) {
+    std::size_t size = 0;
+    auto body = ParseRecordAt(bytes, offset, &size);
+    if (!body) {
+      // Damaged: a torn last record only if nothing valid could follow it. A record whose
+      // declared extent reaches exactly or past the end of the file is the last one.
+      const bool header_whole = bytes.size() - offset >= kHeaderSize;
+      const std::uint64_t extent =
+          header_whole ? kHeaderSize + std::uint64_t{GetU32(bytes, offset + 4)} : 0;
+      if (!header_whole || offset + extent >= bytes.size()) {
+        decoded.torn_tail = true;
+        break;
+      }
+      return Fail("journal " + path + " has a corrupt record at offset " +
+                  std::to_string(offset) + " followed by " +
+                  std::to_string(bytes.size() - offset - extent) +
+                  " more bytes: refusing to start (restore the journal set or format it)");
+    }
+    decoded.records.push_back(
+        JournalRecord{decoded.records.size(), offset, std::move(*body)});
+    offset += size;
+  }
+  decoded.valid_end = offset;
+  if (!decoded.records.empty() && decoded.records[0].body["type"] != "format") {
+    return Fail("journal " + path + " does not begin with a format record (offset 0)");
+  }
+  return decoded;
+}
+
+Result<int> LockJournalSet(const std::string& dir) {
+  const std::string path = dir + "/" + kJournalLockFile;
+  const int fd = open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  if (fd < 0) return FailErrno("cannot open the journal lock " + path);
+  if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+    const int err = errno;
+    close(fd);
+    return FailErrno("journal set " + dir + " is locked by another process (" + path + ")", err);
+  }
+  return fd;
+}
+
+Status FormatJournal(const std::string& dir) {
+  if (mkdir(dir.c_str(), 0755) != 0 && errno != EEXIST) {
+    return FailErrno("cannot create journal directory " + dir);
+  }
+  auto lock = LockJournalSet(dir);
+  if (!lock) return std::unexpected(lock.error());
+  const nlohmann::json format{{"type", "format"}, {"version", 1}};
+  const std::string target = dir + "/" + kJournalFile;
+  Status status = ReplaceAtomically(dir, target, EncodeRecord(format.dump()));
+  close(*lock);
+  return status;
+}
+
+Journal::Journal(Journal&& other) noexcept
+    : dir_(std::move(other.dir_)),
+      lock_fd_(std::exchange(other.lock_fd_, -1)),
+      recovered_(std::move(other.recovered_)),
+      end_(other.end_),
+      next_seq_(other.next_seq_),
+      torn_tail_offset_(other.torn_tail_offset_),
+      maybe_written_(other.maybe_written_) {}
+
+Journal::~Journal() {
+  if (lock_fd_ >= 0) close(lock_fd_);
+}
+
+std::string Journal::path() const { return dir_ + "/" + kJournalFile; }
+
+Result<Journal> Journal::Open(const std::string& dir) {
+  auto lock = LockJournalSet(dir);
+  if (!lock) return std::unexpected(lock.error());
+  Journal journal(dir, *lock);
+  if (auto s = journal.Recover(); !s) return std::unexpected(s.error());
+  return journal;
+}
+
+Status Journal::Recover() {
+  auto bytes = ReadWholeFile(path());
+  if (!bytes) return std::unexpected(bytes.error());
+  if (!bytes->has_value()) {
+    return Fail("journal set " + dir_ + " is not formatted (" + path() +
+                    " is missing): run journal-format --dir " + dir_,
+                ENOENT);
+  }
+  auto decoded = DecodeJournal(**bytes, path());
+  if (!decoded) return std::unexpected(decoded.error());
+  if (decoded->records.empty()) {
+    return Fail("journal " + path() + " holds no valid format record: run journal-format");
+  }
+  recovered_ = std::move(decoded->records);
+  end_ = decoded->valid_end;
+  next_seq_ = recovered_.size();
+  if (!decoded->torn_tail) return {};
+  torn_tail_offset_ = static_cast<long long>(end_);
+  const int fd = open(path().c_str(), O_WRONLY | O_CLOEXEC);
+  if (fd < 0) return FailErrno("cannot open journal " + path() + " to cut a torn record");
+  Status status;
+  if (ftruncate(fd, static_cast<off_t>(end_)) != 0 || fdatasync(fd) != 0) {
+    status = FailErrno("cannot cut the torn record off journal " + path());
+  }
+  close(fd);
+  return status;
+}
+
+Status Journal::CheckWritable() const {
+  const int fd = open(path().c_str(), O_WRONLY | O_CLOEXEC);
+  if (fd < 0) return FailErrno("cannot open journal " + path());
+  struct statvfs fs {};
+  Status status;
+  if (fstatvfs(fd, &fs) == 0 && fs.f_bavail == 0) {
+    status = FailErrno("cannot write journal " + path(), ENOSPC);
+  }
+  close(fd);
+  return status;
+}
+
+Result<std::uint64_t> Journal::Append(const nlohmann::json& body) {
+  if (maybe_written_) {
+    return Fail("journal " + path() + " has an unrepaired tail after a failed write: restart");
+  }
+  const std::string record = EncodeRecord(body.dump());
+  const int fd = open(path().c_str(), O_WRONLY | O_CLOEXEC);
+  if (fd < 0) return FailErrno("cannot open journal " + path());
+  // A full file system fails the write even when the record would fit in the slack of the
+  // file's last block: disk full takes effect at the next forced write, not pages later.
+  struct statvfs fs {};
+  Status status;
+  if (fstatvfs(fd, &fs) == 0 && fs.f_bavail == 0) {
+    status = FailErrno("cannot write journal " + path(), ENOSPC);  // no free block left
+  }
+  if (status) status = WriteAt(fd, record, end_, path());
+  if (status && fdatasync(fd) != 0) status = FailErrno("cannot fdatasync journal " + path());
+  if (!status) {
+    if (ftruncate(fd, static_cast<off_t>(end_)) != 0 || fdatasync(fd) != 0) {
+      maybe_written_ = true;
+    }
+    close(fd);
+    return std::unexpected(status.error());
+  }
+  close(fd);  // the record is durable: a failing close changes nothing on disk
+  end_ += record.size();
+  return next_seq_++;
+}
+
+}  // namespace lockstep::impl::resync

@@ -1,0 +1,121 @@
+// Journal: one system's journal set — a directory holding `journal.dat` (the records) and
+// `journal.lock` (the set's lock). impl/resync/README.md, "Journal format", is the contract.
+//
+// Record framing, all integers little-endian:
+//   magic u32 0x524A534C ("LSJR") | length u32 | crc32 u32 | payload (length bytes, JSON text)
+// The CRC-32 (IEEE, reflected, poly 0xEDB88320) covers the length field and the payload. The
+// first record of a set is {"type":"format",...}; records are numbered from 0 in file order
+// (their `seq`).
+//
+// Recovery (Open): the records are read in order. A damaged record (short header, bad magic,
+// length past the end of the file, CRC mismatch, payload not a JSON object with a string
+// "type") that is the LAST thing in the file is a torn write: it is ignored, logged by the
+// caller, and cut off (ftruncate + fdatasync) so later appends follow a valid record. A damaged
+// record followed by more bytes is corruption in the middle: Open refuses (errno 0) naming the
+// file and the byte offset, and changes nothing on disk.
+//
+// Forced writes (Append): the file is opened for each write (so chmod 000 on the directory
+// takes effect at once), the record is written at the known end, fdatasync'ed and the file
+// closed before Append returns success. When the file system has no free block left (statvfs
+// f_bavail == 0) Append fails with ENOSPC without writing, even if the record would fit in the
+// slack of the file's last block, so a disk-full fault takes effect at the next forced write.
+// On any failure the file is cut back to the previous end
+// (a partial record never stays in front of later records) and the error names the path and
+// errno. If even that cut fails, maybe_written() becomes true: the record might be found at the
+// next start (callers report such an outcome as unknown) and every later Append fails.
+//
+// Locking: Open holds an exclusive flock(2) on journal.lock for the Journal's lifetime, and
+// FormatJournal takes it too, so a set is never formatted under a running txsys and never used
+// by two txsys at once.
+//
+// Thread safety: single-threaded use; one Journal per set per machine (enforced by the lock).
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "base/result.h"
+
+namespace lockstep::impl::resync {
+
+inline constexpr const char* kJournalFile = "journal.dat";
+inline constexpr const char* kJournalLockFile = "journal.lock";
+
+// CRC-32 (IEEE 802.3) of `bytes`.
+std::uint32_t Crc32(std::string_view bytes);
+
+// The framed bytes of one record with `payload`.
+std::string EncodeRecord(std::string_view payload);
+
+struct JournalRecord {
+  std::uint64_t seq = 0;
+  std::uint64_t offset = 0;  // byte offset of the record's header in the file
+  nlohmann::json body;       // a JSON object with a string "type"
+};
+
+struct DecodedJournal {
+  std::vector<JournalRecord> records;
+  std::uint64_t valid_end = 0;  // bytes up to the end of the last good record
+  bool torn_tail = false;       // a damaged last record was found (at valid_end)
+};
+
+// Decodes a whole journal file. `path` only names the file in errors.
+// Fails (errno 0) on a damaged record that is not the last thing in the file.
+[[nodiscard]] Result<DecodedJournal> DecodeJournal(std::string_view bytes,
+                                                   const std::string& path);
+
+// Takes the set's lock: exclusive, non-blocking. Returns the open lock descriptor.
+// Fails with EWOULDBLOCK when another process holds it; other errors name the path.
+[[nodiscard]] Result<int> LockJournalSet(const std::string& dir);
+
+// Prepares a fresh set in `dir` (created if missing): takes the lock, replaces journal.dat
+// atomically with a single format record, releases the lock. The stamp is assigned later, by
+// the first txsys that opens the set. Fails with EWOULDBLOCK while a txsys holds the set.
+[[nodiscard]] Status FormatJournal(const std::string& dir);
+
+class Journal {
+ public:
+  // Locks and reads the set in `dir`; cuts a torn tail off (see above).
+  // Fails: directory or file unreadable (errno), set in use (EWOULDBLOCK), not formatted
+  // (ENOENT: journal.dat missing), corruption in the middle (errno 0, names file and offset).
+  [[nodiscard]] static Result<Journal> Open(const std::string& dir);
+
+  Journal(Journal&& other) noexcept;
+  Journal& operator=(Journal&&) = delete;
+  Journal(const Journal&) = delete;
+  ~Journal();
+
+  const std::string& dir() const { return dir_; }
+  std::string path() const;
+  // The records found by Open (not updated by Append).
+  const std::vector<JournalRecord>& recovered() const { return recovered_; }
+  // Where Open found a torn last record and cut it off; -1 when none.
+  long long torn_tail_offset() const { return torn_tail_offset_; }
+
+  // Forced write of one record; its seq on success.
+  // REQUIRES: body is a JSON object with a string "type".
+  [[nodiscard]] Result<std::uint64_t> Append(const nlohmann::json& body);
+  bool maybe_written() const { return maybe_written_; }
+  // Whether a forced write could succeed now: the file opens for writing and its file system
+  // has a free block. Fails with the errno a write would meet (EACCES, ENOSPC). Writes nothing.
+  [[nodiscard]] Status CheckWritable() const;
+  std::uint64_t next_seq() const { return next_seq_; }
+
+ private:
+  Journal(std::string dir, int lock_fd) : dir_(std::move(dir)), lock_fd_(lock_fd) {}
+  [[nodiscard]] Status Recover();
+
+  std::string dir_;
+  int lock_fd_ = -1;
+  std::vector<JournalRecord> recovered_;
+  std::uint64_t end_ = 0;
+  std::uint64_t next_seq_ = 0;
+  long long torn_tail_offset_ = -1;
+  bool maybe_written_ = false;
+};
+
+}  // namespace lockstep::impl::resync

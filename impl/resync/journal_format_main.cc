@@ -1,0 +1,32 @@
+// journal-format: prepares a fresh journal set for a stopped txsys. Command line and exit
+// statuses: impl/resync/README.md, "journal-format".
+#include <cerrno>
+#include <cstdio>
+
+#include "impl/common/args.h"
+#include "impl/resync/exit_status.h"
+#include "impl/resync/journal.h"
+
+int main(int argc, char** argv) {
+  using namespace lockstep::impl;
+  using namespace lockstep::impl::resync;
+  auto args = CommandLine::Parse(argc, argv, {"--dir"}, {});
+  auto dir = args ? args->Required("--dir") : lockstep::Result<std::string>(
+                                                  std::unexpected(args.error()));
+  if (!dir) {
+    std::fprintf(stderr, "journal-format: %s\nusage: journal-format --dir DIR\n",
+                 dir.error().message.c_str());
+    return kExitUsage;
+  }
+  if (auto s = FormatJournal(*dir); !s) {
+    std::fprintf(stderr, "journal-format: %s\n", s.error().message.c_str());
+    if (s.error().errnum == EWOULDBLOCK) {
+      std::fprintf(stderr, "journal-format: stop the txsys using %s first\n", dir->c_str());
+      return kExitInUse;
+    }
+    return kExitDataError;
+  }
+  std::printf("journal-format: formatted journal set %s (the stamp is assigned at its first "
+              "open)\n", dir->c_str());
+  return kExitShutdown;
+}

@@ -1,0 +1,254 @@
+// TxSystem, resynchronization (impl/resync/README.md, "Resynchronization").
+//
+// The initiator sends `resync` with its journal stamp, startup time, the stamp it saved for
+// the partner, and its outstanding transactions with the partner (in_doubt: branches it holds
+// InDoubt for the partner's transactions; committing: its COMMIT records not yet acknowledged
+// by the partner). Each side has a stamp mismatch when it has outstanding transactions with the
+// other and the other's current stamp differs from the one it saved. Either mismatch fails the
+// resync for both: nothing is completed, nothing saved; the side with the mismatch prompts the
+// operator (DC329021..DC329024) and fences the partner. Otherwise each side completes its
+// InDoubt branches (commit iff the other's committing list holds them: presumed abort), counts
+// the other's resolution as the acknowledgement of its own COMMITs, and saves the other's stamp
+// and startup time (partner record). Crash point resync.after_exchange: on both sides, once the
+// other side's values are known and before anything is acted on; then a journal fault on either
+// side fails the resync with nothing saved and no prompt. The responder refuses a resync while
+// it fences the initiator (a deferred partner: unless it is a `vary rm`), and skips a
+// start-time resync when neither side has outstanding transactions (decisions 11, 12, 19).
+#include <algorithm>
+
+#include "impl/common/crash_point.h"
+#include "impl/common/seeded_bug.h"
+#include "impl/resync/txsys.h"
+
+namespace lockstep::impl::resync {
+
+using nlohmann::json;
+
+namespace {
+bool Lists(const json& list, const std::string& dtrid) {
+  return list.is_array() && std::find(list.begin(), list.end(), json(dtrid)) != list.end();
+}
+bool NonEmpty(const json& request, const char* field) {
+  const auto it = request.find(field);
+  return it != request.end() && it->is_array() && !it->empty();
+}
+}  // namespace
+
+std::string TxSystem::FenceError(const std::string& partner) const {
+  return "fenced: resynchronization with " + partner + " pending";
+}
+
+bool TxSystem::HasOutstanding(const std::string& partner) const {
+  return !state_.InDoubtWith(partner).empty() || !state_.CommittingWith(partner).empty();
+}
+
+bool TxSystem::MineMismatch(const std::string& partner, const std::string& stamp) const {
+  if (!HasOutstanding(partner) || BugEnabled("resync-ignores-stamp")) return false;
+  const auto it = state_.partners.find(partner);
+  return it == state_.partners.end() || it->second.stamp != stamp;
+}
+
+bool TxSystem::NeedsResync(const std::string& from, const std::string& stamp,
+                           const std::string& startup) const {
+  const auto it = state_.partners.find(from);
+  if (it == state_.partners.end()) return true;
+  if (BugEnabled("startup-time-not-compared")) return it->second.stamp != stamp;
+  return !links_.at(from).resynced || it->second.stamp != stamp || it->second.startup != startup;
+}
+
+// Decision 11: at start, with every running partner, in ascending order; the responder skips
+// it when neither side has outstanding transactions or when it fences this system.
+void TxSystem::ResyncAtStart(std::size_t index) {
+  if (index >= links_.size()) return;
+  const std::string partner = std::next(links_.begin(), static_cast<long>(index))->first;
+  Resync(partner, [this, index](const std::string&) { ResyncAtStart(index + 1); },
+         ResyncMode::kStart);
+}
+
+void TxSystem::Resync(const std::string& partner, ResyncDone done, ResyncMode mode) {
+  Link& link = links_.at(partner);
+  link.resync_waiters.push_back(std::move(done));
+  if (link.resync_running) return;
+  link.resync_running = true;
+  const auto saved = state_.partners.find(partner);
+  const Status writable = journal_->CheckWritable();
+  link.resync_fault = writable ? "" : writable.error().message;
+  static const char* const kModes[] = {"access", "start", "vary_rm"};
+  json request{{"op", "resync"}, {"mode", kModes[static_cast<int>(mode)]},
+               {"journal_fault", !writable},
+               {"saved_stamp", saved == state_.partners.end() ? json(nullptr)
+                                                              : json(saved->second.stamp)},
+               {"in_doubt", state_.InDoubtWith(partner)},
+               {"committing", state_.CommittingWith(partner)}};
+  log_.Line("Resynchronization with " + partner + " started");
+  CallPartner(partner, std::move(request),
+              [this, partner](std::optional<json> answer) { OnResyncAnswer(partner, answer); });
+}
+
+void TxSystem::OnResyncAnswer(const std::string& partner, const std::optional<json>& answer) {
+  if (!answer) return FinishResync(partner, partner + " is unreachable", false);
+  const std::string result = StringField(*answer, "result");
+  if (result == "skipped") return FinishResync(partner, "", false);
+  if (result == "fenced") return FinishResync(partner, FenceError(partner) + " (at " + partner + ")", false);
+  if (result != "ok" && result != "mismatch") {
+    return FinishResync(partner, partner + " refused: " + answer->dump(), false);
+  }
+  CrashPoint("resync.after_exchange");
+  if (const std::string fault = links_.at(partner).resync_fault; !fault.empty()) {
+    return FinishResync(partner, "journal fault: " + fault, false);  // decision 12
+  }
+  const std::string stamp = StringField(*answer, "stamp");
+  const std::string startup = StringField(*answer, "startup");
+  const bool mine = MineMismatch(partner, stamp);
+  if (mine || (result == "mismatch" && !BugEnabled("resync-ignores-stamp"))) {
+    if (mine) RaisePrompt(partner, stamp, startup);
+    return FinishResync(partner, FenceError(partner) + (mine ? "" : " (at " + partner + ")"),
+                        false);
+  }
+  std::string error = Resolve(partner, answer->value("committing", json::array()),
+                              answer->value("in_doubt", json::array()), /*initiator=*/true);
+  if (error.empty()) error = SavePartner(partner, stamp, startup);
+  if (error.empty()) ClearPrompt(partner);
+  FinishResync(partner, error, error.empty());
+}
+
+void TxSystem::FinishResync(const std::string& partner, const std::string& error, bool synced) {
+  Link& link = links_.at(partner);
+  link.resync_running = false;
+  link.resynced = synced;
+  link.last_resync_error = error;
+  log_.Line(synced           ? "Resynchronization with " + partner + " complete"
+            : error.empty() ? "Resynchronization with " + partner + " not needed"
+                            : "Resynchronization with " + partner + " failed: " + error);
+  for (auto waiters = std::move(link.resync_waiters); auto& w : waiters) w(error);
+}
+
+void TxSystem::OnResyncRequest(ClientId id, const json& request) {
+  const std::string from = StringField(request, "from");
+  if (!links_.contains(from)) return Reply(id, json{{"error", "unknown partner '" + from + "'"}});
+  if (auto refusal = RefuseResync(from, request)) return Reply(id, *refusal);
+  const std::string stamp = StringField(request, "stamp");
+  const std::string startup = StringField(request, "startup");
+  CrashPoint("resync.after_exchange");
+  const Status writable = journal_->CheckWritable();
+  if (!writable || request.value("journal_fault", false)) {  // decision 12: nothing saved
+    const std::string fault = writable ? "at " + from : writable.error().message;
+    log_.Line("Resynchronization requested by " + from + " failed: journal fault " + fault);
+    return Reply(id, json{{"result", "error"}, {"error", "journal fault " + fault}});
+  }
+  const bool mine = MineMismatch(from, stamp);
+  const bool theirs = (NonEmpty(request, "in_doubt") || NonEmpty(request, "committing")) &&
+                      request.value("saved_stamp", json(nullptr)) != json(state_.stamp);
+  json answer{{"stamp", state_.stamp}, {"startup", startup_},
+              {"in_doubt", state_.InDoubtWith(from)},
+              {"committing", state_.CommittingWith(from)}};
+  Link& link = links_.at(from);
+  if (mine || theirs) {
+    if (mine) RaisePrompt(from, stamp, startup);
+    link.resynced = false;
+    log_.Line("Resynchronization requested by " + from + " failed: journal stamp mismatch" +
+              (mine ? "" : " at " + from));
+    answer["result"] = "mismatch";
+    return Reply(id, answer);
+  }
+  std::string error = Resolve(from, request.value("committing", json::array()),
+                              request.value("in_doubt", json::array()), /*initiator=*/false);
+  if (error.empty()) error = SavePartner(from, stamp, startup);
+  link.resynced = error.empty();
+  link.last_resync_error = error;
+  if (!error.empty()) return Reply(id, json{{"result", "error"}, {"error", error}});
+  ClearPrompt(from);
+  log_.Line("Resynchronization requested by " + from + " complete");
+  answer["result"] = "ok";
+  Reply(id, answer);
+}
+
+// Why a resync request from `from` is not run: it is fenced here (a prompt awaits its reply, or
+// was deferred and this is not a `vary rm`), or it is a start-time resync and neither side has
+// outstanding transactions. nullopt: run it.
+std::optional<json> TxSystem::RefuseResync(const std::string& from, const json& request) {
+  const std::string mode = StringField(request, "mode");
+  if (PromptPending(from) || (Fenced(from) && mode != "vary_rm")) {
+    log_.Line("Resynchronization requested by " + from + " refused: " + FenceError(from));
+    return json{{"result", "fenced"}, {"error", FenceError(from)}};
+  }
+  const bool theirs = NonEmpty(request, "in_doubt") || NonEmpty(request, "committing");
+  if (mode == "start" && !theirs && !HasOutstanding(from)) {
+    return json{{"result", "skipped"}};
+  }
+  return std::nullopt;
+}
+
+// Completes this system's outstanding transactions with `partner` from the partner's lists.
+// Returns "" or the error of a forced write that failed (the rest is left outstanding).
+std::string TxSystem::Resolve(const std::string& partner, const json& their_committing,
+                              const json& their_in_doubt, bool initiator) {
+  for (const std::string& dtrid : state_.InDoubtWith(partner)) {
+    const bool commit = Lists(their_committing, dtrid);
+    if (auto s = ForceOutcome(dtrid, commit); !s) return s.error().message;
+    log_.Line("Resolved " + dtrid + " by resynchronization with " + partner + ": " +
+              (commit ? "commit" : "abort"));
+    if (initiator && commit) {
+      CallPeer(partner, json{{"op", "ack"}, {"dtrid", dtrid}}, [](std::optional<json>) {});
+    }
+  }
+  for (const std::string& dtrid : state_.CommittingWith(partner)) {
+    // The partner has resolved it durably: before answering (initiator), or earlier (it no
+    // longer holds it InDoubt). Otherwise its `ack` follows once it has.
+    if (!initiator && Lists(their_in_doubt, dtrid)) continue;
+    state_.branches.at(dtrid).pending.erase(partner);
+    MaybeEnd(dtrid);
+  }
+  return "";
+}
+
+std::string TxSystem::SavePartner(const std::string& partner, const std::string& stamp,
+                                  const std::string& startup) {
+  const auto it = state_.partners.find(partner);
+  if (it != state_.partners.end() && it->second.stamp == stamp && it->second.startup == startup &&
+      it->second.open_rm) {
+    return "";
+  }
+  const json record{{"type", "partner"}, {"partner", partner}, {"stamp", stamp},
+                    {"startup", startup}};
+  if (auto s = Force(record); !s) return s.error().message;
+  return "";
+}
+
+void TxSystem::RaisePrompt(const std::string& partner, const std::string& stamp,
+                           const std::string& startup) {
+  const auto saved = state_.partners.find(partner);
+  Prompt p{.old_stamp = saved == state_.partners.end() ? "(none)" : saved->second.stamp,
+           .new_stamp = stamp, .new_startup = startup};
+  p.dtrids = state_.InDoubtWith(partner);
+  for (const std::string& d : state_.CommittingWith(partner)) p.dtrids.push_back(d);
+  std::sort(p.dtrids.begin(), p.dtrids.end());
+  if (BugEnabled("ignore-lists-partial") && p.dtrids.size() > 1) p.dtrids.pop_back();
+  const auto existing = prompts_.find(partner);
+  if (existing != prompts_.end() && !existing->second.deferred &&
+      existing->second.new_stamp == stamp && existing->second.dtrids == p.dtrids) {
+    return;  // this prompt is already waiting for its reply
+  }
+  auto line = [&](const char* id, const std::string& text) {
+    p.lines.push_back(json{{"id", id}, {"text", text}});
+    log_.Line(*id ? std::string(id) + " " + text : text);
+  };
+  line("DC329021", "Journal stamp mismatch for " + partner + " *OLD " + p.old_stamp);
+  line("DC329022", "Journal stamp mismatch for " + partner + " *NEW " + p.new_stamp);
+  line("", "RM Name  Dtrid  Branch  State");
+  for (const std::string& d : p.dtrids) {
+    const Branch& b = state_.branches.at(d);
+    line("DC329023", partner + " " + d + " " + b.branch + " " + BranchStateName(b.state));
+  }
+  line("DC329024", "Reply with resynchronization action for " + partner + " (Ignore,Defer):");
+  prompts_[partner] = std::move(p);
+}
+
+void TxSystem::ClearPrompt(const std::string& partner) {
+  if (prompts_.erase(partner) > 0) {
+    log_.Line("Resynchronization with " + partner + " succeeded: prompt withdrawn, " + partner +
+              " no longer fenced");
+  }
+}
+
+}  // namespace lockstep::impl::resync

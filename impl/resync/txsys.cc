@@ -1,0 +1,344 @@
+#include "impl/resync/txsys.h"
+
+#include <poll.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+
+#include "impl/common/seeded_bug.h"
+#include "impl/common/unix_socket.h"
+#include "impl/resync/exit_status.h"
+#include "impl/resync/timestamp.h"
+
+namespace lockstep::impl::resync {
+
+namespace {
+constexpr int kLastWordsTimeoutMs = 1000;
+constexpr auto kCallTimeout = std::chrono::seconds(30);  // a partner that never answers
+}  // namespace
+
+TxSystem::TxSystem(TxConfig config) : config_(std::move(config)) {
+  for (const auto& [name, socket] : config_.partners) links_[name].socket = socket;
+}
+
+TxSystem::~TxSystem() {
+  if (listen_fd_ >= 0) {
+    close(listen_fd_);
+    unlink(config_.socket.c_str());
+  }
+}
+
+int TxSystem::Run() {
+  IgnoreSigpipe();
+  if (auto s = log_.Open(config_.log_path, config_.name); !s) {
+    log_.Line(s.error().message);  // goes to stderr
+    return kExitSetup;
+  }
+  log_.Line(config_.name + " starting, pid " + std::to_string(getpid()));
+  Exit exit = Start();
+  if (!exit) exit = Loop();
+  for (auto& [id, c] : clients_) c.conn->FlushBlocking(kLastWordsTimeoutMs / 10);
+  log_.Line(config_.name + " exiting with status " + std::to_string(exit.value_or(0)));
+  return exit.value_or(kExitShutdown);
+}
+
+TxSystem::Exit TxSystem::Start() {
+  auto journal = Journal::Open(config_.journal_dir);
+  if (!journal) {
+    log_.Line("Unable to open the journal set: " + journal.error().message);
+    return kExitDataError;
+  }
+  journal_.emplace(std::move(*journal));
+  if (journal_->torn_tail_offset() >= 0) {
+    log_.Line("Ignored a torn last record in " + journal_->path() + " at offset " +
+              std::to_string(journal_->torn_tail_offset()) + " (cut off)");
+  }
+  if (Exit e = Recover()) return e;
+  auto fd = ListenUnix(config_.socket);
+  if (!fd) {
+    log_.Line("Unable to open the control socket: " + fd.error().message);
+    return kExitSetup;
+  }
+  listen_fd_ = *fd;
+  std::size_t in_doubt = 0;
+  for (const auto& [d, b] : state_.branches) in_doubt += b.state == BranchState::kInDoubt;
+  log_.Line(config_.name + " started: startup time " + startup_ + ", journal stamp " +
+            state_.stamp + ", " + std::to_string(state_.branches.size()) + " branches (" +
+            std::to_string(in_doubt) + " InDoubt), listening on " + config_.socket);
+  ResyncAtStart(0);
+  return std::nullopt;
+}
+
+// Rebuilds the state from the journal, opens the database and redoes the committed writes it
+// lacks, and reads (or assigns) the journal stamp.
+TxSystem::Exit TxSystem::Recover() {
+  std::vector<std::pair<std::uint64_t, Writes>> committed;
+  for (const JournalRecord& r : journal_->recovered()) {
+    auto applied = state_.Apply(r.body);
+    if (!applied) {
+      log_.Line("Unable to recover journal " + journal_->path() + ": record at offset " +
+                std::to_string(r.offset) + ": " + applied.error().message);
+      return kExitDataError;
+    }
+    if (*applied) committed.emplace_back(r.seq, std::move(**applied));
+  }
+  auto db = LoadDatabase(config_.data_dir);
+  if (!db) {
+    log_.Line("Unable to open the database: " + db.error().message);
+    return kExitDataError;
+  }
+  db_ = std::move(*db);
+  startup_micros_ = NewTimestampMicros();
+  startup_ = FormatTimestamp(startup_micros_);
+  if (state_.stamp.empty() || BugEnabled("stamp-reassigned-at-start")) {
+    const std::string stamp = NewTimestamp();
+    if (auto s = Force(json{{"type", "stamp"}, {"stamp", stamp}}); !s) return kExitDataError;
+    log_.Line("Journal stamp " + stamp + " assigned to journal set " + config_.journal_dir);
+  } else {
+    log_.Line("Journal stamp " + state_.stamp + " read from journal set " + config_.journal_dir);
+  }
+  const bool same_set = db_.journal_stamp == state_.stamp;
+  std::size_t redone = 0;
+  for (const auto& [seq, writes] : committed) {
+    if (!same_set || seq <= db_.applied_seq) continue;
+    for (const auto& [k, v] : writes) db_.rows[k] = v;
+    ++redone;
+  }
+  if (!same_set || redone > 0) {
+    db_.journal_stamp = state_.stamp;
+    db_.applied_seq = journal_->next_seq() - 1;
+    if (auto s = StoreDatabase(config_.data_dir, db_); !s) {
+      log_.Line("Unable to write the database: " + s.error().message);
+      return kExitDataError;
+    }
+  }
+  if (redone > 0) log_.Line("Redid the writes of " + std::to_string(redone) + " commit records");
+  return std::nullopt;
+}
+
+TxSystem::Exit TxSystem::Loop() {
+  for (;;) {
+    std::vector<pollfd> fds{{listen_fd_, POLLIN, 0}};
+    std::vector<std::pair<bool, std::uint64_t>> owners{{false, 0}};  // (is call, id)
+    for (const auto& [id, c] : clients_) {
+      const short events = (c.conn->eof() ? 0 : POLLIN) | (c.conn->HasPendingOutput() ? POLLOUT : 0);
+      fds.push_back({c.conn->fd(), events, 0});
+      owners.emplace_back(false, id);
+    }
+    for (const auto& [id, c] : calls_) {
+      const short events = (c.conn->eof() ? 0 : POLLIN) | (c.conn->HasPendingOutput() ? POLLOUT : 0);
+      fds.push_back({c.conn->fd(), events, 0});
+      owners.emplace_back(true, id);
+    }
+    if (poll(fds.data(), fds.size(), PollTimeoutMs()) < 0 && errno != EINTR) {
+      log_.Line(std::string("poll failed: ") + std::strerror(errno) + " [" +
+                std::to_string(errno) + "]");
+      return kExitSetup;
+    }
+    if (fds[0].revents != 0) AcceptClients();
+    for (std::size_t i = 1; i < fds.size(); ++i) {
+      if (fds[i].revents == 0) continue;
+      const auto [is_call, id] = owners[i];
+      if (is_call) {
+        OnCallReadable(id);
+      } else if (clients_.contains(id)) {
+        if (Exit e = OnClientReadable(id)) return e;
+      }
+      if (fatal_) return fatal_;
+    }
+    ExpireCalls();
+    for (auto pending = std::move(soon_); auto& f : pending) f();
+    RunWaiters();
+    Sweep();
+    if (fatal_) return fatal_;
+  }
+}
+
+int TxSystem::PollTimeoutMs() const {
+  if (!soon_.empty()) return 0;
+  std::optional<Clock::time_point> next;
+  for (const Waiter& w : waiters_) next = std::min(next.value_or(w.deadline), w.deadline);
+  for (const auto& [id, c] : calls_) next = std::min(next.value_or(c.deadline), c.deadline);
+  if (!next) return -1;
+  const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(*next - Clock::now());
+  return static_cast<int>(std::max<long long>(0, left.count() + 1));
+}
+
+void TxSystem::AcceptClients() {
+  for (;;) {
+    auto fd = AcceptUnix(listen_fd_);
+    if (!fd) {
+      log_.Line(fd.error().message);
+      return;
+    }
+    if (!fd->has_value()) return;
+    clients_[next_id_++].conn = std::make_unique<LineConnection>(**fd);
+  }
+}
+
+TxSystem::Exit TxSystem::OnClientReadable(ClientId id) {
+  Client& c = clients_.at(id);
+  c.conn->Receive();
+  if (c.request_taken) return std::nullopt;  // one request per connection
+  const auto line = c.conn->NextLine();
+  if (!line) return std::nullopt;
+  c.request_taken = true;
+  std::string error;
+  const auto request = ParseObject(*line, &error);
+  if (!request) {
+    Reply(id, json{{"error", "request is " + error}});
+    return std::nullopt;
+  }
+  return Dispatch(id, *request);
+}
+
+void TxSystem::OnCallReadable(std::uint64_t id) {
+  const auto it = calls_.find(id);
+  if (it == calls_.end()) return;
+  Call& call = it->second;
+  call.conn->Flush();
+  call.conn->Receive();
+  std::optional<json> answer;
+  if (const auto line = call.conn->NextLine()) {
+    std::string error;
+    answer = ParseObject(*line, &error);
+    if (!answer) log_.Line("Bad answer from " + call.partner + " (" + error + "): " + *line);
+  } else if (!call.conn->eof() && !call.conn->dead()) {
+    return;  // the answer is not complete yet
+  }
+  Answer done = std::move(call.done);
+  calls_.erase(it);
+  done(answer);
+}
+
+void TxSystem::ExpireCalls() {
+  const auto now = Clock::now();
+  for (auto it = calls_.begin(); it != calls_.end();) {
+    if (it->second.deadline > now) {
+      ++it;
+      continue;
+    }
+    log_.Line("No answer from " + it->second.partner + " in time: giving up the request");
+    Answer done = std::move(it->second.done);
+    it = calls_.erase(it);
+    done(std::nullopt);
+  }
+}
+
+void TxSystem::RunWaiters() {
+  for (bool progress = true; progress;) {
+    progress = false;
+    for (auto it = waiters_.begin(); it != waiters_.end();) {
+      const auto current = it++;
+      if (auto why = current->attempt()) {
+        current->why = *why;
+        if (Clock::now() < current->deadline) continue;
+        Expire expire = std::move(current->expire);
+        waiters_.erase(current);
+        expire(*why);
+      } else {
+        waiters_.erase(current);
+      }
+      progress = true;
+    }
+    for (auto pending = std::move(soon_); auto& f : pending) f();
+  }
+}
+
+void TxSystem::Sweep() {
+  for (auto it = clients_.begin(); it != clients_.end();) {
+    Client& c = it->second;
+    c.conn->Flush();
+    const bool done = (c.answered && !c.conn->HasPendingOutput()) ||
+                      (c.conn->eof() && !c.request_taken);
+    if (c.conn->dead() || done) {
+      it = clients_.erase(it);
+    } else {
+      ++it;
+    }
+  }
+}
+
+void TxSystem::Reply(ClientId id, const json& answer) {
+  const auto it = clients_.find(id);
+  if (it == clients_.end() || it->second.answered) return;  // the client went away
+  it->second.conn->Send(answer);
+  it->second.answered = true;
+}
+
+// Sends `request` (stamped with this system's name, journal stamp and startup time) to
+// `partner` on a fresh connection; `done` gets the answer, or nullopt when there is none.
+void TxSystem::CallPartner(const std::string& partner, json request, Answer done) {
+  request["from"] = config_.name;
+  request["stamp"] = state_.stamp;
+  request["startup"] = startup_;
+  auto fd = ConnectUnix(links_.at(partner).socket);
+  if (!fd) {
+    log_.Line("Unable to reach " + partner + ": " + fd.error().message);
+    soon_.push_back([done = std::move(done)] { done(std::nullopt); });
+    return;
+  }
+  Call& call = calls_[next_id_++];
+  call.conn = std::make_unique<LineConnection>(*fd);
+  call.partner = partner;
+  call.done = std::move(done);
+  call.deadline = Clock::now() + kCallTimeout;
+  call.conn->Send(request);
+}
+
+// CallPartner, plus: a partner that answers "resync_needed" is resynchronized with, and the
+// request sent once more.
+void TxSystem::CallPeer(const std::string& partner, const json& request, Answer done) {
+  CallPartner(partner, request, [this, partner, request, done](std::optional<json> answer) {
+    if (!answer || StringField(*answer, "result") != "resync_needed") return done(answer);
+    links_.at(partner).resynced = false;
+    Resync(partner, [this, partner, request, done](const std::string& error) {
+      if (!error.empty()) return done(json{{"result", "error"}, {"error", error}});
+      CallPartner(partner, request, done);
+    });
+  });
+}
+
+void TxSystem::Wait(std::string kind, Attempt attempt, Expire expire) {
+  auto why = attempt();
+  if (!why) return;
+  const auto now = Clock::now();
+  waiters_.push_back(Waiter{std::move(kind), std::move(attempt), std::move(expire), *why, now,
+                            now + std::chrono::milliseconds(config_.lock_wait_ms)});
+}
+
+// A forced write: append + fdatasync first, then act on it (state, then database).
+Status TxSystem::Force(const json& record) {
+  const std::string type = record["type"];
+  auto seq = journal_->Append(record);
+  if (!seq) {
+    log_.Line("Unable to force-write the " + type + " record: " + seq.error().message);
+    return std::unexpected(seq.error());
+  }
+  auto applied = state_.Apply(record);
+  if (!applied) {
+    log_.Line("Internal error applying a " + type + " record: " + applied.error().message);
+    fatal_ = kExitDataError;
+    return std::unexpected(applied.error());
+  }
+  if (!*applied) return {};
+  for (const auto& [k, v] : **applied) db_.rows[k] = v;
+  db_.journal_stamp = state_.stamp;
+  db_.applied_seq = *seq;
+  if (auto s = StoreDatabase(config_.data_dir, db_); !s) {
+    log_.Line("Unable to write the database (the journal holds the change; exiting): " +
+              s.error().message);
+    fatal_ = kExitDataError;
+  }
+  return {};
+}
+
+bool TxSystem::Busy() const {
+  if (!calls_.empty() || !waiters_.empty() || !txns_.empty() || !soon_.empty()) return true;
+  return std::any_of(links_.begin(), links_.end(),
+                     [](const auto& l) { return l.second.resync_running; });
+}
+
+}  // namespace lockstep::impl::resync

@@ -1,0 +1,84 @@
+// Names and one-line descriptions of resync commands (commands.h). Describe() output appears in
+// reports and reproduce strings, so its format is stable; ParseCommand() reads it back.
+#include "model/resync/commands.h"
+
+#include <string>
+#include <variant>
+
+namespace lockstep::model::rs {
+
+const char* CrashPointName(CrashPoint p) {
+  switch (p) {
+    case CrashPoint::kCoordBeforeCommitRecord: return "coord.before_commit_record";
+    case CrashPoint::kCoordAfterCommitRecord: return "coord.after_commit_record";
+    case CrashPoint::kCoordBeforeEndRecord: return "coord.before_end_record";
+    case CrashPoint::kPartBeforePreparedRecord: return "part.before_prepared_record";
+    case CrashPoint::kPartAfterPreparedRecord: return "part.after_prepared_record";
+    case CrashPoint::kPartBeforeOutcomeRecord: return "part.before_outcome_record";
+    case CrashPoint::kPartAfterOutcomeRecord: return "part.after_outcome_record";
+    case CrashPoint::kResyncAfterExchange: return "resync.after_exchange";
+  }
+  return "?";
+}
+
+const char* ToString(JournalFault f) {
+  return f == JournalFault::kDiskFull ? "disk-full" : "access-denied";
+}
+const char* ToString(ReplyAction a) { return a == ReplyAction::kIgnore ? "ignore" : "defer"; }
+const char* ToString(CompleteAction a) {
+  return a == CompleteAction::kCommit ? "commit" : "backout";
+}
+
+namespace {
+
+std::string DescribeOne(const Transaction& c) {
+  std::string out = "Transaction(" + SystemName(c.coordinator) + ":";
+  for (const auto& [system, writes] : c.writes) {
+    out += " " + SystemName(system) + "{";
+    bool first = true;
+    for (const auto& [k, v] : writes) {
+      out += (first ? "" : ",") + k + "=" + v;
+      first = false;
+    }
+    out += "}";
+  }
+  return out + ")";
+}
+std::string DescribeOne(const Read& c) {
+  return "Read(" + SystemName(c.system) + ", " + c.key + ", via=" + SystemName(c.via) + ")";
+}
+std::string DescribeOne(const Start& c) {
+  std::string out =
+      "Start(" + SystemName(c.system) + ", journal-" + std::to_string(c.journal_set);
+  if (c.crash_point) out += std::string(", crash=") + CrashPointName(*c.crash_point);
+  return out + ")";
+}
+std::string DescribeOne(const Crash& c) { return "Crash(" + SystemName(c.system) + ")"; }
+std::string DescribeOne(const Format& c) {
+  return "Format(" + SystemName(c.system) + ", journal-" + std::to_string(c.journal_set) + ")";
+}
+std::string DescribeOne(const Reply& c) {
+  return "Reply(" + SystemName(c.system) + ", " + SystemName(c.partner) + ", " +
+         ToString(c.action) + ")";
+}
+std::string DescribeOne(const VaryRm& c) {
+  return "VaryRm(" + SystemName(c.system) + ", " + SystemName(c.partner) + ")";
+}
+std::string DescribeOne(const Complete& c) {
+  return "Complete(" + SystemName(c.system) + ", txn=" + std::to_string(c.txn) + ", " +
+         ToString(c.action) + ")";
+}
+std::string DescribeOne(const InjectFault& c) {
+  return "InjectFault(" + SystemName(c.system) + ", " + ToString(c.kind) + ")";
+}
+std::string DescribeOne(const RemoveFault& c) {
+  return "RemoveFault(" + SystemName(c.system) + ")";
+}
+
+}  // namespace
+
+std::string Describe(const Command& c) {
+  return std::visit([](const auto& v) { return DescribeOne(v); }, c);
+}
+
+}  // namespace lockstep::model::rs

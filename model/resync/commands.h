@@ -1,0 +1,110 @@
+// Commands of the resync model: immutable values. Applying one to the model
+// (model/resync/model.h) and running it against the real systems (harness/) are separate
+// functions. Every command runs to a quiet point.
+//
+// Systems are indices (observation.h: 0 = SYSTEM73). Keys and values of writes are words of
+// [A-Za-z0-9_] so that Describe() text parses back (command_text.h).
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <variant>
+
+#include "model/resync/observation.h"
+
+namespace lockstep::model::rs {
+
+// Named crash points (docs/design.md, resync decision 4), armed at Start through
+// LOCKSTEP_CRASH_POINT; the process SIGKILLs itself at the first hit.
+enum class CrashPoint : std::uint8_t {
+  kCoordBeforeCommitRecord,  // "coord.before_commit_record": all voted yes, COMMIT not forced
+  kCoordAfterCommitRecord,   // "coord.after_commit_record": COMMIT forced, not applied nor sent
+  kCoordBeforeEndRecord,     // "coord.before_end_record": every ack received, END not written
+  kPartBeforePreparedRecord, // "part.before_prepared_record": PREPARE received, nothing forced
+  kPartAfterPreparedRecord,  // "part.after_prepared_record": PREPARED forced, vote not sent
+  kPartBeforeOutcomeRecord,  // "part.before_outcome_record": outcome received, not forced
+  kPartAfterOutcomeRecord,   // "part.after_outcome_record": outcome forced, not applied/acked
+  kResyncAfterExchange,      // "resync.after_exchange": stamps and startups exchanged
+};
+inline constexpr int kCrashPointCount = 8;
+const char* CrashPointName(CrashPoint p);
+
+enum class JournalFault : std::uint8_t { kDiskFull, kAccessDenied };
+const char* ToString(JournalFault f);  // "disk-full", "access-denied"
+
+enum class ReplyAction : std::uint8_t { kIgnore, kDefer };
+const char* ToString(ReplyAction a);  // "ignore", "defer"
+
+enum class CompleteAction : std::uint8_t { kCommit, kBackout };
+const char* ToString(CompleteAction a);  // "commit", "backout"
+
+using Writes = std::map<std::string, std::string>;  // key -> value
+
+// A distributed transaction begun at `coordinator`: the writes it makes on each system.
+// Participants are the systems other than the coordinator that have writes.
+struct Transaction {
+  int coordinator = 0;
+  std::map<int, Writes> writes;  // by system; every entry non-empty
+};
+// A task at `via` reads `key` from `system`'s database. via == system is a local read; otherwise
+// it is a remote access between the two systems (resynchronized first if needed, fenced when
+// either side fences the other).
+struct Read {
+  int system = 0;
+  std::string key;
+  int via = 0;
+};
+// Start a system that is down on journal set 1 or 2, optionally with a crash point armed.
+struct Start {
+  int system = 0;
+  int journal_set = 1;
+  std::optional<CrashPoint> crash_point;
+};
+// SIGKILL a running system at a quiet point.
+struct Crash {
+  int system = 0;
+};
+// The journal-format tool on a stopped system's journal set.
+struct Format {
+  int system = 0;
+  int journal_set = 1;
+};
+// Operator reply to `system`'s pending prompt about `partner`.
+struct Reply {
+  int system = 0;
+  int partner = 1;
+  ReplyAction action = ReplyAction::kDefer;
+};
+// `vary rm <partner>` at `system`: resynchronize with it now.
+struct VaryRm {
+  int system = 0;
+  int partner = 1;
+};
+// `complete <dtrid> commit|backout` at `system` for its manual-pending branch of `txn`.
+struct Complete {
+  int system = 0;
+  int txn = 1;
+  CompleteAction action = CompleteAction::kCommit;
+};
+// A fault on a system's journal directory (both journal sets live under it).
+struct InjectFault {
+  int system = 0;
+  JournalFault kind = JournalFault::kDiskFull;
+};
+struct RemoveFault {
+  int system = 0;
+};
+
+using Command = std::variant<Transaction, Read, Start, Crash, Format, Reply, VaryRm, Complete,
+                             InjectFault, RemoveFault>;
+
+// One line, stable, used in reports and reproduce strings, e.g.
+//   "Transaction(SYSTEM73: SYSTEM73{k1=v1} SYSTEM74{k2=v2})"
+//   "Read(SYSTEM74, k1, via=SYSTEM73)"
+//   "Start(SYSTEM73, journal-2, crash=coord.after_commit_record)"
+//   "Reply(SYSTEM74, SYSTEM73, ignore)", "Complete(SYSTEM74, txn=3, backout)"
+std::string Describe(const Command& c);
+
+}  // namespace lockstep::model::rs

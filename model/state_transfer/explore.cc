@@ -1,0 +1,168 @@
+// StExploreModel, its bounds and alphabet (explore.h). Symmetry and the coverage abstraction
+// are in symmetry.cc.
+#include "model/state_transfer/explore.h"
+
+#include <charconv>
+#include <utility>
+#include <variant>
+
+#include "model/state_transfer/model.h"
+#include "model/state_transfer/properties.h"
+
+namespace lockstep::model::st {
+namespace {
+
+struct BoundField {
+  const char* name;
+  int Bounds::*field;
+  int min, max;
+};
+
+constexpr BoundField kBoundFields[] = {
+    {"inputs", &Bounds::inputs, 0, 250},      {"crashes", &Bounds::crashes, 0, 250},
+    {"faults", &Bounds::faults, 0, 250},      {"starts", &Bounds::starts, 0, 250},
+    {"keys", &Bounds::keys, 1, 4},            {"values", &Bounds::values, 1, 4},
+    {"log-capacity", &Bounds::log_capacity, 0, 64},
+};
+
+Status SetField(Bounds& b, std::string_view item) {
+  const auto eq = item.find('=');
+  const std::string_view name = item.substr(0, eq);
+  for (const BoundField& f : kBoundFields) {
+    if (name != f.name) continue;
+    const std::string_view text = eq == std::string_view::npos ? "" : item.substr(eq + 1);
+    int n = 0;
+    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
+    if (text.empty() || ec != std::errc{} || end != text.data() + text.size() || n < f.min ||
+        n > f.max) {
+      return Fail("bound '" + std::string(item) + "': " + f.name + " takes a whole number from " +
+                  std::to_string(f.min) + " to " + std::to_string(f.max));
+    }
+    b.*f.field = n;
+    return {};
+  }
+  std::string known;
+  for (const BoundField& f : kBoundFields) known += std::string(known.empty() ? "" : ", ") + f.name;
+  return Fail("unknown bound '" + std::string(name) + "' (known: " + known + ")");
+}
+
+// Constructs each command in place: moving a variant that holds no string trips a GCC 12
+// -Wmaybe-uninitialized false positive about Submit's strings.
+template <class T>
+void Add(std::vector<Command>& out, T c) {
+  out.emplace_back(std::in_place_type<T>, std::move(c));
+}
+
+std::vector<Command> MakeAlphabet(const Bounds& b) {
+  std::vector<Command> out;
+  out.reserve(static_cast<std::size_t>(b.keys * (b.values + 1)) + 2 * (2 + kCrashPointCount + 7));
+  for (int k = 0; k < b.keys; ++k) {
+    const std::string key = "k" + std::to_string(k);
+    for (int v = 0; v < b.values; ++v) Add(out, Submit{OpKind::kSet, key, "v" + std::to_string(v)});
+    Add(out, Submit{OpKind::kDel, key, ""});
+  }
+  for (Side side : kSides) Add(out, Start{side, std::nullopt});
+  for (Side side : kSides) Add(out, Crash{side});
+  for (Side side : kSides) {
+    for (int p = 0; p < kCrashPointCount; ++p) Add(out, Start{side, static_cast<CrashPoint>(p)});
+  }
+  for (Side side : kSides) {
+    for (Dir dir : {Dir::kTemp, Dir::kData}) {
+      for (FaultKind kind : {FaultKind::kDiskFull, FaultKind::kAccessDenied}) {
+        Add(out, InjectFault{side, dir, kind});
+      }
+    }
+  }
+  for (Side side : kSides) {
+    for (Dir dir : {Dir::kTemp, Dir::kData}) Add(out, RemoveFault{side, dir});
+  }
+  for (Side side : kSides) Add(out, OfflineSync{Peer(side), side});
+  return out;
+}
+
+}  // namespace
+
+std::string ToString(const Bounds& b) {
+  std::string out;
+  for (const BoundField& f : kBoundFields) {
+    out += std::string(out.empty() ? "" : ",") + f.name + "=" + std::to_string(b.*f.field);
+  }
+  return out;
+}
+
+Result<Bounds> ParseBounds(std::string_view text, Bounds base) {
+  while (!text.empty()) {
+    const auto comma = text.find(',');
+    const std::string_view item = text.substr(0, comma);
+    if (!item.empty()) {
+      if (auto s = SetField(base, item); !s) return std::unexpected(s.error());
+    }
+    if (comma == std::string_view::npos) break;
+    text.remove_prefix(comma + 1);
+  }
+  return base;
+}
+
+Bounds CoverageBounds() {
+  Bounds b;
+  b.inputs = 2;
+  b.crashes = 2;
+  b.faults = 1;
+  b.starts = 3;
+  b.keys = 1;
+  b.values = 1;
+  b.log_capacity = 4;  // the property runner's default --log-capacity
+  return b;
+}
+
+StExploreModel::StExploreModel(const Bounds& bounds, Variant variant)
+    : bounds_(bounds),
+      config_{static_cast<std::size_t>(bounds.log_capacity), variant},
+      alphabet_(MakeAlphabet(bounds)) {}
+
+bool StExploreModel::WithinBudget(const Budget& used, const Command& c) const {
+  if (std::holds_alternative<Submit>(c)) return used.inputs < bounds_.inputs;
+  if (std::holds_alternative<Crash>(c)) return used.crashes < bounds_.crashes;
+  if (std::holds_alternative<InjectFault>(c)) return used.faults < bounds_.faults;
+  if (const auto* start = std::get_if<Start>(&c)) {
+    return used.starts < bounds_.starts && (!start->crash_point || used.crashes < bounds_.crashes);
+  }
+  return true;
+}
+
+void StExploreModel::Successors(const SearchState& s, std::vector<std::uint32_t>& out) const {
+  out.clear();
+  for (std::uint32_t i = 0; i < alphabet_.size(); ++i) {
+    if (WithinBudget(s.used, alphabet_[i]) && Precondition(s.model, alphabet_[i])) out.push_back(i);
+  }
+}
+
+void StExploreModel::Apply(SearchState& s, const Command& c) const {
+  if (std::holds_alternative<Submit>(c)) ++s.used.inputs;
+  if (std::holds_alternative<Crash>(c)) ++s.used.crashes;
+  if (std::holds_alternative<InjectFault>(c)) ++s.used.faults;
+  if (const auto* start = std::get_if<Start>(&c)) {
+    ++s.used.starts;
+    if (start->crash_point) ++s.used.crashes;
+  }
+  st::Apply(s.model, c, config_);
+}
+
+std::string StExploreModel::Encode(const SearchState& s, bool canonical) const {
+  std::string out = canonical ? CanonicalEncode(s.model, bounds_.keys) : st::Encode(s.model);
+  out += '|';
+  for (std::uint8_t n : {s.used.inputs, s.used.crashes, s.used.faults, s.used.starts}) {
+    out += static_cast<char>(n);
+  }
+  return out;
+}
+
+std::optional<explore::Finding> StExploreModel::Check(const SearchState& s) const {
+  auto v = CheckInvariants(s.model);
+  if (!v) return std::nullopt;
+  return explore::Finding{v->property_id, v->property_name, v->message};
+}
+
+std::string StExploreModel::Describe(const Command& c) const { return st::Describe(c); }
+
+}  // namespace lockstep::model::st

@@ -1,0 +1,113 @@
+// The state-transfer model as an object of exhaustive search (model/explore/explorer.h):
+// bounds, the command alphabet, symmetry reduction and the coverage abstraction.
+//
+// Bounds. A search state is a model State plus the budget it has used; the budgets bound
+// Submit commands (inputs), crashes (Crash commands and Starts with a crash point armed),
+// directory faults (InjectFault) and Starts (every process start; without this bound a side
+// could be restarted against a failing sender forever, each attempt growing
+// transfer_attempts). RemoveFault and OfflineSync cost nothing: they only toggle or copy, so
+// they cannot make the space infinite. Keys are "k0".."k<keys-1>", values "v0".."v<values-1>".
+// Two states that differ only in budget used are distinct search states.
+//
+// Alphabet (in the order BFS tries them, which decides which of several shortest paths is
+// reported): Submit set of every key/value and del of every key; Start of each side without
+// a crash point; Crash of each side; Start of each side with each of the 7 crash points;
+// InjectFault of each side x directory x kind; RemoveFault of each side x directory;
+// OfflineSync both ways.
+//
+// Symmetry. The model treats the two sides alike (Apply, Precondition and every invariant
+// are symmetric under swapping A and B) and keys alike (renaming keys consistently in rows,
+// logs, memory and history maps reachable states to reachable states, as the alphabet holds
+// every key with every value). The canonical encoding is the least Encode() over the group
+// {identity, swap} x (permutations of the key alphabet): 2 * keys! encodings per state.
+//
+// Coverage abstraction (AbstractEncode): per side its status, last exit, faults, armed crash
+// point, where its last_update_key stands against the high-water key (behind, level, ahead),
+// temp files (0, 1, 2+), the kind of its last send error, last transfer mode and last
+// transfer errno; for the pair whether the databases and memories are equal, whether any
+// input was acknowledged, and the last input outcome; the least over the side swap. Keys,
+// values and history lengths are projected away, so states of property runs (longer, over
+// more keys) fall into the same finite set.
+//
+// StExploreModel is immutable after construction; safe to share across threads.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "base/result.h"
+#include "model/explore/explorer.h"
+#include "model/state_transfer/commands.h"
+#include "model/state_transfer/config.h"
+#include "model/state_transfer/state.h"
+
+namespace lockstep::model::st {
+
+struct Bounds {
+  int inputs = 4;   // Submit commands
+  int crashes = 2;  // Crash commands + Starts with a crash point
+  int faults = 2;   // InjectFault commands
+  int starts = 4;   // Start commands
+  int keys = 2;     // key alphabet size (1..4)
+  int values = 2;   // value alphabet size (1..4)
+  int log_capacity = 2;  // Config::log_capacity: small, so the log trims within few inputs
+  bool operator==(const Bounds&) const = default;
+};
+
+// "inputs=4,crashes=2,faults=2,starts=4,keys=2,values=2,log-capacity=2"
+std::string ToString(const Bounds& b);
+// Overrides fields of `base` from "name=value,..." (the names of ToString). Fails naming an
+// unknown field, a malformed number or a value out of range.
+Result<Bounds> ParseBounds(std::string_view text, Bounds base = {});
+// The smaller bounds at which coverage totals (N) are counted for property runs.
+Bounds CoverageBounds();
+
+struct Budget {
+  std::uint8_t inputs = 0, crashes = 0, faults = 0, starts = 0;
+  bool operator==(const Budget&) const = default;
+};
+
+struct SearchState {
+  State model;
+  Budget used;
+  bool operator==(const SearchState&) const = default;
+};
+
+// The least Encode() of `s` over the symmetry group over the keys "k0".."k<keys-1>".
+std::string CanonicalEncode(const State& s, int keys);
+// The coverage abstraction (file comment), canonical over the side swap.
+std::string AbstractEncode(const State& s);
+// A small number for the kind of `c`, its sides left out (coverage transitions).
+std::uint32_t CommandKind(const Command& c);
+
+class StExploreModel {
+ public:
+  using State = SearchState;
+  using Command = st::Command;
+
+  explicit StExploreModel(const Bounds& bounds, Variant variant = Variant::kCorrect);
+
+  SearchState Initial() const { return {}; }
+  const std::vector<Command>& Alphabet() const { return alphabet_; }
+  void Successors(const SearchState& s, std::vector<std::uint32_t>& out) const;
+  void Apply(SearchState& s, const Command& c) const;
+  std::string Encode(const SearchState& s, bool canonical) const;
+  std::optional<explore::Finding> Check(const SearchState& s) const;
+  std::string Describe(const Command& c) const;
+  std::string AbstractEncode(const SearchState& s) const { return st::AbstractEncode(s.model); }
+  std::uint32_t CommandKind(const Command& c) const { return st::CommandKind(c); }
+
+  const Bounds& bounds() const { return bounds_; }
+  const Config& config() const { return config_; }
+
+ private:
+  bool WithinBudget(const Budget& used, const Command& c) const;
+  Bounds bounds_;
+  Config config_;
+  std::vector<Command> alphabet_;
+};
+
+}  // namespace lockstep::model::st
