@@ -6,8 +6,8 @@
 #include <benchmark/benchmark.h>
 
 #include <iostream>
-#include <map>
 
+#include "bench/ratio_reporter.h"
 #include "harness/os/mount_namespace.h"
 #include "harness/os/sandbox.h"
 #include "harness/property/replay.h"
@@ -25,7 +25,7 @@ const std::vector<std::string> kSteps{
     "InjectFault(B, data, access-denied)", "Submit(set k2=v6)", "RemoveFault(B, data)",
     "Start(B)", "Crash(A)", "Submit(set k1=v7)", "Start(A)", "Submit(set k0=v8)",
     "InjectFault(B, temp, access-denied)", "Crash(A)", "Start(A)", "RemoveFault(B, temp)",
-    "Crash(A)", "Start(A)", "Submit(set k3=v9)"};
+    "Start(A)", "Submit(set k3=v9)", "Crash(B)", "Start(B)"};
 
 std::filesystem::path ImplDir() {
   std::error_code ec;
@@ -59,33 +59,15 @@ void BM_StepsProcessesOnly(benchmark::State& state) { RunSteps(state, false); }
 BENCHMARK(BM_StepsProcessesOnly)->Unit(benchmark::kMillisecond)->MinTime(5.0)->UseRealTime();
 BENCHMARK(BM_StepsWithModelAndChecks)->Unit(benchmark::kMillisecond)->MinTime(5.0)->UseRealTime();
 
-// Prints the usual table, then the overhead ratio from the two rates it saw.
-class RatioReporter : public benchmark::ConsoleReporter {
- public:
-  void ReportRuns(const std::vector<Run>& runs) override {
-    ConsoleReporter::ReportRuns(runs);
-    for (const auto& run : runs) {
-      auto it = run.counters.find("steps_per_second");
-      if (it != run.counters.end()) rates_[run.benchmark_name()] = it->second.value;
-    }
-  }
-  void PrintRatio() const {
-    const double raw = Rate("BM_StepsProcessesOnly"), checked = Rate("BM_StepsWithModelAndChecks");
-    if (raw <= 0 || checked <= 0) return;
-    std::cout << "\nsteps/s with model and checks: " << checked << ", processes only: " << raw
-              << "\nharness overhead: checked run takes " << raw / checked
-              << "x the time of the raw steps (ratio measured in this run)\n";
-  }
-
- private:
-  double Rate(const std::string& prefix) const {
-    for (const auto& [name, rate] : rates_) {
-      if (name.rfind(prefix, 0) == 0) return rate;
-    }
-    return 0;
-  }
-  std::map<std::string, double> rates_;
-};
+// The overhead ratio from the two rates the reporter saw.
+void PrintRatio(const bench::RatioReporter& reporter) {
+  const double raw = reporter.Counter("BM_StepsProcessesOnly", "steps_per_second");
+  const double checked = reporter.Counter("BM_StepsWithModelAndChecks", "steps_per_second");
+  if (raw <= 0 || checked <= 0) return;
+  std::cout << "\nsteps/s with model and checks: " << checked << ", processes only: " << raw
+            << "\nharness overhead: checked run takes " << raw / checked
+            << "x the time of the raw steps (ratio measured in this run)\n";
+}
 
 }  // namespace
 }  // namespace lockstep::harness
@@ -93,9 +75,9 @@ class RatioReporter : public benchmark::ConsoleReporter {
 int main(int argc, char** argv) {
   (void)lockstep::harness::EnterPrivateMountNamespace();
   benchmark::Initialize(&argc, argv);
-  lockstep::harness::RatioReporter reporter;
+  lockstep::bench::RatioReporter reporter;
   benchmark::RunSpecifiedBenchmarks(&reporter);
-  reporter.PrintRatio();
+  lockstep::harness::PrintRatio(reporter);
   benchmark::Shutdown();
   return 0;
 }

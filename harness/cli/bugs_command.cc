@@ -18,13 +18,7 @@ int BugsMain(int argc, char** argv) {
   po::options_description o("lockstep bugs [--json]\n\nLists the seeded bugs (run one with "
                             "lockstep run --bug NAME) and the property each must break");
   o.add_options()("help,h", "this help")("json", po::bool_switch(&as_json), "JSON array output");
-  po::variables_map vm;
-  po::store(po::parse_command_line(argc, argv, o), vm);
-  po::notify(vm);
-  if (vm.count("help")) {
-    std::cout << o << "\n";
-    return kExitPassed;
-  }
+  if (!ParseArgs(argc, argv, o)) return kExitPassed;
   if (as_json) {
     auto list = nlohmann::json::array();
     for (const auto& bug : SeededBugs()) {

@@ -147,14 +147,9 @@ void PrintProgress(const Progress& p, std::size_t running, std::int64_t start_ms
 
 int CampaignMain(int argc, char** argv) {
   CampaignArgs a;
-  auto options = CampaignOptions(a);
-  po::variables_map vm;
-  po::store(po::parse_command_line(argc, argv, options), vm);
-  po::notify(vm);
-  if (vm.count("help")) {
-    std::cout << options << "\n";
-    return kExitPassed;
-  }
+  const auto parsed = ParseArgs(argc, argv, CampaignOptions(a));
+  if (!parsed) return kExitPassed;
+  const auto& vm = *parsed;
   const auto duration = ParseDuration(a.duration);
   const auto shard = ResolveShard(a.shard);
   if (!vm.count("jobs")) a.jobs = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));

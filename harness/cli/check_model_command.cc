@@ -131,6 +131,7 @@ nlohmann::json ToJson(const std::string& protocol, const CheckOutcome& o, bool s
   if (const auto& v = o.result.violation) {
     j["violation"] = {{"property", v->finding.property_id},
                       {"property_name", v->finding.property_name},
+                      {"properties", v->finding.violated},
                       {"message", v->finding.message}, {"path", v->path},
                       {"reproduce", Reproduce(protocol, o)}};
   }
@@ -157,7 +158,9 @@ void PrintText(const std::string& protocol, const CheckOutcome& o, bool symmetry
     return;
   }
   std::cout << "VIOLATION " << v->finding.property_id << " " << v->finding.property_name << ": "
-            << v->finding.message << "\nshortest path (" << v->path.size() << " steps):\n";
+            << v->finding.message << "\nproperties violated in that state:";
+  for (const std::string& id : v->finding.violated) std::cout << " " << id;
+  std::cout << "\nshortest path (" << v->path.size() << " steps):\n";
   for (std::size_t i = 0; i < v->path.size(); ++i) {
     std::cout << "  " << i + 1 << ". " << v->path[i] << "\n";
   }

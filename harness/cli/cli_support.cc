@@ -27,6 +27,19 @@ namespace lockstep::harness::cli {
 
 namespace fs = std::filesystem;
 
+std::optional<boost::program_options::variables_map> ParseArgs(
+    int argc, char** argv, const boost::program_options::options_description& options) {
+  namespace po = boost::program_options;
+  po::variables_map vm;
+  po::store(po::parse_command_line(argc, argv, options), vm);
+  po::notify(vm);
+  if (vm.count("help")) {
+    std::cout << options << "\n";
+    return std::nullopt;
+  }
+  return vm;
+}
+
 std::set<std::string> ParseFaultList(const std::string& list) {
   if (list == "all") return kAllFaultKinds;
   if (list == "none" || list.empty()) return {};
@@ -35,7 +48,7 @@ std::set<std::string> ParseFaultList(const std::string& list) {
   for (std::string kind; std::getline(in, kind, ',');) {
     if (!kAllFaultKinds.contains(kind)) {
       throw UsageError("unknown fault kind '" + kind +
-                       "' in --faults (known: disk-full, access-denied, crash, all, none)");
+                       "' in --faults (known: disk-full, access-denied, crash, reformat, all, none)");
     }
     kinds.insert(kind);
   }
@@ -123,7 +136,8 @@ reports::RunInfo MakeRunInfo(const std::string& kind, int argc, char** argv,
   info.impl_version = std::string("lockstep reference implementation ") + LOCKSTEP_VERSION +
                       " (" + LOCKSTEP_GIT_REVISION + ")";
   info.build_type = LOCKSTEP_BUILD_TYPE;
-  for (int i = 0; i < argc; ++i) info.command_line += (i ? " " : "") + std::string(argv[i]);
+  info.command_line = "lockstep";  // argv is the subcommand's: argv[0] is its name
+  for (int i = 0; i < argc; ++i) info.command_line += " " + std::string(argv[i]);
   for (const auto& protocol : protocols) {
     for (const auto& name : ProtocolBinaries(protocol)) {
       info.binaries.emplace_back(name, (impl_dir / name).string());

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <chrono>
+#include <optional>
 #include <filesystem>
 #include <set>
 #include <stdexcept>
@@ -10,6 +11,7 @@
 #include <utility>
 #include <vector>
 
+#include <boost/program_options.hpp>
 #include <nlohmann/json.hpp>
 
 #include "base/result.h"
@@ -25,6 +27,11 @@ inline constexpr int kExitUsage = 2;   // usage or environment error (also verdi
 struct UsageError : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
+
+// Parses a subcommand's arguments. For --help prints the options and returns nullopt (the
+// subcommand then exits 0); bad arguments throw boost::program_options errors.
+std::optional<boost::program_options::variables_map> ParseArgs(
+    int argc, char** argv, const boost::program_options::options_description& options);
 
 std::set<std::string> ParseFaultList(const std::string& list);  // "disk-full,crash" or "all"/"none"
 std::chrono::seconds ParseDuration(const std::string& text);    // "90s", "2m", "1h", "45"

@@ -33,12 +33,12 @@ po::options_description RunOptions(RunArgs& a) {
   po::options_description o("lockstep run [options]\n\nA property test run: RapidCheck command "
                             "sequences on the model and the real processes, under faults");
   o.add_options()("help,h", "this help")
-      ("protocol", po::value(&a.protocol)->default_value(a.protocol), "state-transfer | all")
+      ("protocol", po::value(&a.protocol)->default_value(a.protocol), "state-transfer | resync | all")
       ("seed", po::value(&a.seed), "RapidCheck seed (default: random, printed)")
       ("tests", po::value(&a.tests)->default_value(a.tests), "test cases")
       ("max-steps", po::value(&a.max_steps)->default_value(a.max_steps), "commands per case, at most")
       ("faults", po::value(&a.faults)->default_value(a.faults),
-       "comma list of disk-full, access-denied, crash; or all, none")
+       "comma list of disk-full, access-denied, crash, reformat; or all, none")
       ("bug", po::value(&a.bug), "seeded bug to enable in the implementation (see lockstep bugs)")
       ("report", po::value(&a.report)->default_value(a.report), "CTRF report file to write")
       ("impl-dir", po::value(&a.impl_dir), "directory of the implementation binaries")
@@ -98,14 +98,9 @@ void ApplyAvailability(RunSettings& s, reports::RunInfo& info) {
 
 int RunMain(int argc, char** argv) {
   RunArgs a;
-  auto options = RunOptions(a);
-  po::variables_map vm;
-  po::store(po::parse_command_line(argc, argv, options), vm);
-  po::notify(vm);
-  if (vm.count("help")) {
-    std::cout << options << "\n";
-    return kExitPassed;
-  }
+  const auto parsed = ParseArgs(argc, argv, RunOptions(a));
+  if (!parsed) return kExitPassed;
+  const auto& vm = *parsed;
   if (!vm.count("seed")) a.seed = RandomSeed();
   // RapidCheck prints its configuration once; make the seed it prints the run's seed.
   ::setenv("RC_PARAMS", ("seed=" + std::to_string(a.seed)).c_str(), 1);

@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -22,6 +23,9 @@ struct CaseRecord {
   std::map<std::string, std::uint64_t> fault_counts;       // by kind
   std::map<std::string, std::uint64_t> crash_point_counts; // crash points that fired
   std::map<std::string, std::string> mechanisms;            // fault kind -> how it was done
+  // Model coverage (model/explore/coverage.h): abstract state and transition fingerprints of
+  // the model states the case passed through, for protocols whose model provides them.
+  std::set<std::uint64_t> visited_states, visited_transitions;
 
   void Clear() { *this = CaseRecord{}; }
   int step() const { return static_cast<int>(commands.size()); }

@@ -16,6 +16,8 @@ void MergeCounts(CaseRecord& into, const CaseRecord& from) {
   for (const auto& [k, v] : from.fault_counts) into.fault_counts[k] += v;
   for (const auto& [k, v] : from.crash_point_counts) into.crash_point_counts[k] += v;
   for (const auto& [k, v] : from.mechanisms) into.mechanisms[k] = v;
+  into.visited_states.insert(from.visited_states.begin(), from.visited_states.end());
+  into.visited_transitions.insert(from.visited_transitions.begin(), from.visited_transitions.end());
 }
 
 void SearchListener::onTestCaseFinished(const rc::detail::CaseDescription& d) {
@@ -74,6 +76,10 @@ std::vector<reports::PropertyResult> ToPropertyResults(const std::vector<Propert
     r.coverage.commands = o.totals.command_counts;
     r.coverage.faults = o.totals.fault_counts;
     r.coverage.crash_points = o.totals.crash_point_counts;
+    r.coverage.states_hit = o.model_coverage.states_hit;
+    r.coverage.states_total = o.model_coverage.states_total;
+    r.coverage.transitions_hit = o.model_coverage.transitions_hit;
+    r.coverage.transitions_total = o.model_coverage.transitions_total;
     if (r.verdict == reports::Verdict::kFailed || o.kind == SearchOutcome::Kind::kHarnessError) {
       r.counterexample = o.counterexample;
       r.reproduce = o.reproduce;

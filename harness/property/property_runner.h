@@ -26,6 +26,7 @@
 #include "harness/property/rc_command.h"
 #include "harness/property/reproduce.h"
 #include "harness/property/run_settings.h"
+#include "model/explore/coverage.h"
 #include "reports/property_result.h"
 
 namespace lockstep::harness {
@@ -41,6 +42,9 @@ struct SearchOutcome {
   std::optional<reports::Counterexample> counterexample;
   std::string reproduce;
   double duration_ms = 0;
+  // k of N over the model's reachable abstract states and transitions, when the model
+  // provides them (model/explore/coverage.h); all zero otherwise.
+  model::explore::CoverageCount model_coverage;
 };
 
 // Extracts "[ID] message" from a RapidCheck failure description.
@@ -167,6 +171,13 @@ SearchOutcome SearchProtocol(const RunSettings& settings, Sandbox& sandbox) {
   }
   outcome.duration_ms = std::chrono::duration<double, std::milli>(
                             std::chrono::steady_clock::now() - started).count();
+  // After the clock: N is one bounded search per process (about a second), not test time.
+  using ModelCoverage = model::explore::CoverageOf<typename P::State>;
+  if constexpr (ModelCoverage::kEnabled) {
+    outcome.model_coverage = model::explore::CountHits(ModelCoverage::Reachable(),
+                                                       outcome.totals.visited_states,
+                                                       outcome.totals.visited_transitions);
+  }
   return outcome;
 }
 

@@ -13,6 +13,10 @@
 #include "harness/property/case_record.h"
 #include "harness/property/protocol.h"
 #include "harness/property/run_settings.h"
+#include "model/explore/coverage.h"
+// The CoverageOf specializations must be seen wherever RcCommand is instantiated: each model
+// that provides one adds its header here.
+#include "model/state_transfer/coverage.h"
 
 namespace lockstep::harness {
 
@@ -38,6 +42,7 @@ class RcCommand final : public rc::state::Command<typename P::State, typename P:
               observation.error().message);
     }
     P::CoverageEvents(before, command_, after, system.record());
+    RecordModelCoverage(before, after, system.record());
     if (auto violation = P::Check(before, command_, after, *observation)) {
       RC_FAIL("[" + violation->id + "] " + violation->message);
     }
@@ -48,6 +53,18 @@ class RcCommand final : public rc::state::Command<typename P::State, typename P:
   const typename P::Command& command() const { return command_; }
 
  private:
+  // The abstract states and transition this step passed through (k of N in the report).
+  void RecordModelCoverage(const State& before, const State& after, CaseRecord& record) const {
+    using Coverage = model::explore::CoverageOf<State>;
+    if constexpr (Coverage::kEnabled) {
+      const std::uint64_t from = Coverage::StateKey(before), to = Coverage::StateKey(after);
+      record.visited_states.insert(from);
+      record.visited_states.insert(to);
+      record.visited_transitions.insert(
+          model::explore::TransitionKey(from, to, Coverage::CommandKind(command_)));
+    }
+  }
+
   typename P::Command command_;
   const RunSettings* settings_;
 };

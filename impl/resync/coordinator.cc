@@ -1,8 +1,8 @@
 // TxSystem, coordinator side: a `txn` request runs presumed-abort two-phase commit.
 //
-// Steps (crash points in brackets): wait until every participant, in ascending order, is
-// resynchronized and not fenced (or --lock-wait-ms passes: aborted); a locked own key aborts at
-// once; lock the own keys; PREPARE to each participant in ascending order, the first no or
+// Steps (crash points in brackets): a locked own key aborts at once; wait until every
+// participant, in ascending order, is resynchronized and not fenced (or --lock-wait-ms passes:
+// aborted); lock the own keys; PREPARE to each participant in ascending order, the first no or
 // missing vote stopping it; all yes -> [coord.before_commit_record] force COMMIT
 // (participants + own writes) [coord.after_commit_record], apply the own writes, COMMIT to every
 // participant; when every participant acknowledged -> [coord.before_end_record] END. A no vote,
@@ -53,6 +53,13 @@ void TxSystem::OnTxn(ClientId id, const json& request) {
 
 std::optional<std::string> TxSystem::TryStartTxn(const std::string& dtrid) {
   Txn& t = txns_.at(dtrid);
+  // Decision 14: a locked own key aborts at once, before any session with a participant.
+  for (const auto& [key, value] : t.writes[config_.name]) {
+    if (LockHolder(key)) {
+      FinishTxn(dtrid, "aborted", "lock timeout on " + key);
+      return std::nullopt;
+    }
+  }
   for (const std::string& p : t.participants) {
     if (Fenced(p)) return FenceError(p);
     if (!t.resync_error.empty()) {
@@ -66,12 +73,6 @@ std::optional<std::string> TxSystem::TryStartTxn(const std::string& dtrid) {
         if (it != txns_.end() && !error.empty()) it->second.resync_error = error;
       });
       return "waiting for resynchronization with " + p;
-    }
-  }
-  for (const auto& [key, value] : t.writes[config_.name]) {
-    if (LockHolder(key)) {
-      FinishTxn(dtrid, "aborted", "lock timeout on " + key);  // decision 14: at once
-      return std::nullopt;
     }
   }
   for (const auto& [key, value] : t.writes[config_.name]) txn_locks_[key] = dtrid;
@@ -117,14 +118,13 @@ void TxSystem::CommitTxn(const std::string& dtrid) {
   CrashPoint("coord.before_commit_record");
   const json record{{"type", "commit"}, {"dtrid", dtrid}, {"branch", config_.name},
                     {"participants", t.participants}, {"writes", t.writes[config_.name]}};
-  if (auto s = Force(record); !s) {
+  if (auto s = Force(record, "coord.after_commit_record"); !s) {
     if (journal_->maybe_written()) {
       return FinishTxn(dtrid, "unknown", "the COMMIT record may or may not be durable: " +
                                              s.error().message);
     }
     return AbortTxn(dtrid, "cannot force-write the COMMIT record: " + s.error().message);
   }
-  CrashPoint("coord.after_commit_record");
   std::erase_if(txn_locks_, [&](const auto& kv) { return kv.second == dtrid; });
   log_.Line("Transaction " + dtrid + " committed at the coordinator");
   if (t.participants.empty()) {

@@ -84,8 +84,7 @@ void TxSystem::Prepare(ClientId id, const std::string& dtrid, const std::string&
 Status TxSystem::ForceOutcome(const std::string& dtrid, bool commit) {
   CrashPoint("part.before_outcome_record");
   const json record{{"type", "outcome"}, {"dtrid", dtrid}, {"outcome", commit ? "commit" : "abort"}};
-  if (auto s = Force(record); !s) return s;
-  CrashPoint("part.after_outcome_record");
+  if (auto s = Force(record, "part.after_outcome_record"); !s) return s;
   log_.Line("Branch " + dtrid + (commit ? " committed" : " aborted"));
   return {};
 }

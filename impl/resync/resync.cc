@@ -126,6 +126,12 @@ void TxSystem::FinishResync(const std::string& partner, const std::string& error
 void TxSystem::OnResyncRequest(ClientId id, const json& request) {
   const std::string from = StringField(request, "from");
   if (!links_.contains(from)) return Reply(id, json{{"error", "unknown partner '" + from + "'"}});
+  // A start-time request comes from a new process: whatever was resynchronized with the old
+  // one no longer counts, even if this request is skipped or refused (recycle detection, RS-5;
+  // the seeded bug that stops comparing startup times stops this too).
+  if (StringField(request, "mode") == "start" && !BugEnabled("startup-time-not-compared")) {
+    links_.at(from).resynced = false;
+  }
   if (auto refusal = RefuseResync(from, request)) return Reply(id, *refusal);
   const std::string stamp = StringField(request, "stamp");
   const std::string startup = StringField(request, "startup");

@@ -1,5 +1,7 @@
 #include "impl/resync/txsys.h"
 
+#include "impl/common/crash_point.h"
+
 #include <poll.h>
 #include <unistd.h>
 
@@ -310,13 +312,14 @@ void TxSystem::Wait(std::string kind, Attempt attempt, Expire expire) {
 }
 
 // A forced write: append + fdatasync first, then act on it (state, then database).
-Status TxSystem::Force(const json& record) {
+Status TxSystem::Force(const json& record, const char* crash_after) {
   const std::string type = record["type"];
   auto seq = journal_->Append(record);
   if (!seq) {
     log_.Line("Unable to force-write the " + type + " record: " + seq.error().message);
     return std::unexpected(seq.error());
   }
+  if (crash_after != nullptr) CrashPoint(crash_after);
   auto applied = state_.Apply(record);
   if (!applied) {
     log_.Line("Internal error applying a " + type + " record: " + applied.error().message);

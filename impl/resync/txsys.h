@@ -137,7 +137,9 @@ class TxSystem {
   void CallPartner(const std::string& partner, json request, Answer done);
   void CallPeer(const std::string& partner, const json& request, Answer done);
   void Wait(std::string kind, Attempt attempt, Expire expire);
-  [[nodiscard]] Status Force(const json& record);
+  // crash_after: a crash point hit once the record is durable, before it is acted on (state,
+  // database): "forced, not applied" (README crash points).
+  [[nodiscard]] Status Force(const json& record, const char* crash_after = nullptr);
   bool Busy() const;
 
   // control.cc: request dispatch, status, operator commands.

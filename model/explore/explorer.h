@@ -47,10 +47,14 @@
 
 namespace lockstep::model::explore {
 
+// The invariants a state violates. The first (in the model's property order) is named;
+// `violated` lists every one, since one bug often breaks several (a side in service behind
+// the high-water key breaks ST-2 and ST-3 at once, and ST-2 comes first).
 struct Finding {
-  std::string property_id;    // "ST-3"
-  std::string property_name;  // "no stale service"
+  std::string property_id;    // "ST-2", the first violated
+  std::string property_name;  // "no lost acknowledgement"
   std::string message;
+  std::vector<std::string> violated;  // every violated property id, in order; [0] == property_id
 };
 
 template <class M>

@@ -95,7 +95,15 @@ Found OutcomeThenFields(const Step& st, const char* id, std::initializer_list<Fi
   return FirstDiff(st, id, fields);
 }
 
-Found CheckStampLifecycle(const Step& st) { return FirstDiff(st, "RS-7", {Field::kStamp}); }
+// The stamp of a system observed and predicted running: a system that is down shows no stamp,
+// so an up/down difference is left to the check that owns `up` (RS-8 or RS-6).
+Found CheckStampLifecycle(const Step& st) {
+  for (int x = 0; x < st.size(); ++x) {
+    if (!st.obs(x).up || !st.pred(x).up) continue;
+    if (auto d = FieldDiff(st, x, Field::kStamp)) return Fail(st, "RS-7", *d);
+  }
+  return std::nullopt;
+}
 
 // Whether the command is an access between a pair already fenced before the step.
 bool AccessToFencedPair(const Step& st) {
@@ -163,8 +171,16 @@ Found CheckIgnore(const Step& st) {
 
 Found CheckFenced(const Step& st) { return FirstDiff(st, "RS-3", {Field::kFenced}); }
 
+// Startup and partner table of systems observed and predicted up (a system that is down shows
+// neither; the up/down difference belongs to RS-8 or RS-6).
 Found CheckRecycle(const Step& st) {
-  return FirstDiff(st, "RS-5", {Field::kStartup, Field::kPartners});
+  for (int x = 0; x < st.size(); ++x) {
+    if (!st.obs(x).up || !st.pred(x).up) continue;
+    for (Field f : {Field::kStartup, Field::kPartners}) {
+      if (auto d = FieldDiff(st, x, f)) return Fail(st, "RS-5", *d);
+    }
+  }
+  return std::nullopt;
 }
 
 Found CheckAtomicOutcome(const Step& st) {

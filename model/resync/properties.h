@@ -92,7 +92,7 @@ std::optional<Violation> CheckInvariants(const State& s);
 // Compares `observed` with Predict(after), where `after` is `before` with `cmd` applied (the
 // step is re-run on `before` to learn its StepEvents). Every difference belongs to exactly one
 // property; the first check in this order that finds one is reported:
-//   1. RS-7 stamp lifecycle:   `stamp` of any system.
+//   1. RS-7 stamp lifecycle:   `stamp` of any system observed and predicted up.
 //   2. RS-3 fencing (access):  the command is a Read or Transaction between a pair fenced
 //                              before the step: last_outcome, rows, branches.
 //   3. RS-8 forced writes:     the step had a forced write fail or a process die next to one:
@@ -105,7 +105,8 @@ std::optional<Violation> CheckInvariants(const State& s);
 //                              command is Reply(ignore) or Complete also branches, rows,
 //                              partner tables, fenced.
 //   6. RS-3 fencing:           `fenced` of any system.
-//   7. RS-5 recycle detection: `startup` and partner tables of any system.
+//   7. RS-5 recycle detection: `startup` and partner tables of any system observed and
+//                              predicted up.
 //   8. RS-1 atomic outcome:    a transaction's last_outcome; role, state or by-hand flag of a
 //                              branch both sides show.
 //   9. RS-6 durability:        rows; a branch shown on one side only; a read's last_outcome;

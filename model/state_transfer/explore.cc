@@ -149,7 +149,7 @@ void StExploreModel::Apply(SearchState& s, const Command& c) const {
 }
 
 std::string StExploreModel::Encode(const SearchState& s, bool canonical) const {
-  std::string out = canonical ? CanonicalEncode(s.model, bounds_.keys) : st::Encode(s.model);
+  std::string out = canonical ? CanonicalEncode(s.model, bounds_.keys) : EncodeCompact(s.model);
   out += '|';
   for (std::uint8_t n : {s.used.inputs, s.used.crashes, s.used.faults, s.used.starts}) {
     out += static_cast<char>(n);
@@ -158,9 +158,14 @@ std::string StExploreModel::Encode(const SearchState& s, bool canonical) const {
 }
 
 std::optional<explore::Finding> StExploreModel::Check(const SearchState& s) const {
-  auto v = CheckInvariants(s.model);
-  if (!v) return std::nullopt;
-  return explore::Finding{v->property_id, v->property_name, v->message};
+  std::optional<explore::Finding> finding;
+  for (const Invariant& inv : Invariants()) {
+    auto reason = inv.check(s.model);
+    if (!reason) continue;
+    if (!finding) finding = explore::Finding{inv.id, inv.name, *reason, {}};
+    finding->violated.push_back(inv.id);
+  }
+  return finding;
 }
 
 std::string StExploreModel::Describe(const Command& c) const { return st::Describe(c); }

@@ -8,7 +8,9 @@
 
 #include <filesystem>
 #include <fstream>
+#include <optional>
 
+#include "harness/os/sandbox.h"
 #include "impl/common/durable_file.h"
 #include "tests/impl/st_cluster.h"
 
@@ -25,11 +27,12 @@ LogEntry Del(std::uint64_t key, std::string name) { return LogEntry{key, "del", 
 class DatabaseDir : public ::testing::Test {
  protected:
   void SetUp() override {
-    char pattern[] = "/tmp/lst-db-XXXXXX";
-    ASSERT_NE(mkdtemp(pattern), nullptr);
-    dir_ = pattern;
+    auto sandbox = harness::Sandbox::Create();
+    ASSERT_TRUE(sandbox) << sandbox.error().message;
+    sandbox_.emplace(std::move(*sandbox));
+    dir_ = sandbox_->dir().string();
   }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
+  std::optional<harness::Sandbox> sandbox_;  // removes dir_ and everything in it
   std::string dir_;
 };
 
@@ -142,21 +145,22 @@ TEST_F(DatabaseDir, DumpAndOfflineSynchronizeTools) {
   db.Apply(Set(1, "a", "1"), 10);
   db.Apply(Set(2, "b", "2"), 10);
   ASSERT_TRUE(StoreDatabase(from, db).has_value());
-  const std::string logger = (testing::BinDir() / "logger").string();
-  std::string out;
-  auto info = testing::RunTool({logger, "--dump", "--data-dir", to}, &out);
-  EXPECT_TRUE(info.exited && info.status == 0);
-  EXPECT_EQ(json::parse(out), Database{}.ToJson());  // missing database: empty
-  info = testing::RunTool({logger, "--offline-synchronize", "--from", from, "--to", to}, &out);
-  EXPECT_TRUE(info.exited && info.status == 0);
-  info = testing::RunTool({logger, "--dump", "--data-dir", to}, &out);
-  EXPECT_TRUE(info.exited && info.status == 0);
-  EXPECT_EQ(json::parse(out), db.ToJson());
-  info = testing::RunTool({logger, "--offline-synchronize", "--from", from, "--to", dir_ + "/x"},
-                          &out);
-  EXPECT_TRUE(info.exited && info.status == 3);
-  info = testing::RunTool({logger, "--dump"}, &out);
-  EXPECT_TRUE(info.exited && info.status == 2);
+  // `logger args...`: how it ended, and its output.
+  const auto logger = [&](const std::vector<std::string>& args) {
+    auto run = testing::RunTool(testing::BinDir() / "logger", args, dir_ + "/tool.out");
+    EXPECT_TRUE(run) << run.error().message;
+    return run.value_or(testing::ToolRun{});
+  };
+  auto run = logger({"--dump", "--data-dir", to});
+  EXPECT_EQ(run.exit.Describe(), "exit 0");
+  EXPECT_EQ(json::parse(run.output), Database{}.ToJson());  // missing database: empty
+  EXPECT_EQ(logger({"--offline-synchronize", "--from", from, "--to", to}).exit.Describe(), "exit 0");
+  run = logger({"--dump", "--data-dir", to});
+  EXPECT_EQ(run.exit.Describe(), "exit 0");
+  EXPECT_EQ(json::parse(run.output), db.ToJson());
+  EXPECT_EQ(logger({"--offline-synchronize", "--from", from, "--to", dir_ + "/x"}).exit.Describe(),
+            "exit 3");
+  EXPECT_EQ(logger({"--dump"}).exit.Describe(), "exit 2");
 }
 
 }  // namespace

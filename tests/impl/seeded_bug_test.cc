@@ -2,11 +2,13 @@
 // test in the way its description says; the correct build, in the same scenario, does not.
 #include <gtest/gtest.h>
 
+#include "harness/os/deadline.h"
 #include "tests/impl/st_cluster.h"
 
 namespace lockstep::testing {
 namespace {
 
+using harness::PollUntil;
 using nlohmann::json;
 using std::chrono::milliseconds;
 using std::chrono::seconds;
@@ -33,9 +35,9 @@ class SeededBug : public ::testing::Test {
     ASSERT_TRUE(c_.StartLogger('A', options));
     ASSERT_TRUE(c_.WaitSideState('A', "in_service"));
     ASSERT_EQ(c_.Submit("a", "1")["result"], "ok");
-    c_.Chmod(c_.TempDir('A'), 0);
+    c_.DenyAccess(c_.TempDir('A'));
     ASSERT_TRUE(c_.StartLogger('B', options));
-    ASSERT_TRUE(WaitUntil(
+    ASSERT_TRUE(PollUntil(
         [&] { return !c_.MdsStatus()["sides"]["B"]["last_transfer_error"].is_null(); },
         seconds(5)));
   }
@@ -58,10 +60,10 @@ TEST_F(SeededBug, AckBeforeDurable) {
     c.StartMds();
     ASSERT_TRUE(c.StartLogger('A', bug ? WithBug("ack-before-durable") : LoggerOptions{}));
     ASSERT_TRUE(c.WaitSideState('A', "in_service"));
-    c.Chmod(c.DataDir('A'), 0);
+    c.DenyAccess(c.DataDir('A'));
     const json answer = c.Submit("a", "1");
     EXPECT_EQ(answer["result"], bug ? "ok" : "unavailable-after-accept");  // ST-2 breaks
-    EXPECT_EQ(c.WaitExit('A', seconds(3)).value().status, 3);
+    EXPECT_EQ(c.WaitExit('A', seconds(3)).value().code, 3);
   }
 }
 
@@ -82,7 +84,7 @@ TEST_F(SeededBug, TempFileLeftBehind) {
   ASSERT_TRUE(c_.WaitSideState('A', "in_service"));
   if (!c_.FillTempDir('A')) GTEST_SKIP() << "cannot mount tmpfs here";
   ASSERT_TRUE(c_.StartLogger('B'));
-  ASSERT_TRUE(WaitUntil(
+  ASSERT_TRUE(PollUntil(
       [&] { return !c_.MdsStatus()["sides"]["B"]["last_transfer_error"].is_null(); }, seconds(5)));
   c_.WaitQuiet();
   EXPECT_EQ(c_.TempFiles('A').size(), 1u);  // ST-4 breaks
@@ -98,11 +100,11 @@ TEST_F(SeededBug, ReceiverEntersAfterFailedTransfer) {
 
 TEST_F(SeededBug, StickyTransferFailure) {
   FailedTransfer(WithBug("sticky-transfer-failure"));
-  EXPECT_EQ(c_.WaitExit('B', seconds(3)).value().status, 4);
-  c_.Chmod(c_.TempDir('A'), 0755);  // the cause is gone...
+  EXPECT_EQ(c_.WaitExit('B', seconds(3)).value().code, 4);
+  c_.RestoreAccess(c_.TempDir('A'));  // the cause is gone...
   ASSERT_TRUE(c_.WaitSideState('B', "down"));
   ASSERT_TRUE(c_.StartLogger('B'));
-  ASSERT_TRUE(WaitUntil(
+  ASSERT_TRUE(PollUntil(
       [&] { return c_.MdsStatus()["sides"]["B"]["transfer_attempts"] == 2; }, seconds(5)));
   c_.WaitQuiet();
   // ...but the sender fails again with the old errno: ST-5 breaks.

@@ -1,80 +1,82 @@
 #include "tests/impl/st_cluster.h"
 
-
-#include <dirent.h>
-#include <fcntl.h>
-#include <linux/capability.h>
 #include <poll.h>
 #include <signal.h>
-#include <stdlib.h>
-#include <sys/mount.h>
-#include <sys/prctl.h>
 #include <sys/socket.h>
-#include <sys/stat.h>
-#include <sys/syscall.h>
 #include <sys/un.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <gtest/gtest.h>
 
-#include <cerrno>
+#include <algorithm>
 #include <cstring>
-#include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <sstream>
+#include <stdexcept>
+
+#include "faults/access_denied.h"
+#include "faults/disk_full.h"
+#include "harness/control/control_client.h"
+#include "harness/os/deadline.h"
 
 namespace lockstep::testing {
 
+namespace fs = std::filesystem;
+using harness::Clock;
+using harness::ExitStatus;
+using harness::PollUntil;
+using harness::Process;
+using harness::ProcessSpec;
+using harness::Sandbox;
 using nlohmann::json;
-using Clock = std::chrono::steady_clock;
-
-bool WaitUntil(const std::function<bool()>& condition, std::chrono::milliseconds timeout) {
-  const auto deadline = Clock::now() + timeout;
-  for (;;) {
-    if (condition()) return true;
-    if (Clock::now() >= deadline) return false;
-    poll(nullptr, 0, 5);  // the interval between two looks at the condition
-  }
-}
-
+using std::chrono::milliseconds;
+using std::chrono::seconds;
 
 namespace {
 
-ExitInfo Decode(int wait_status) {
-  ExitInfo info;
-  if (WIFEXITED(wait_status)) {
-    info.exited = true;
-    info.status = WEXITSTATUS(wait_status);
-  } else if (WIFSIGNALED(wait_status)) {
-    info.signal = WTERMSIG(wait_status);
-  }
-  return info;
+// Size of each side's temp-dir tmpfs: ample for the tests' databases, quick to fill.
+constexpr std::uint64_t kTempDirBytes = 1 << 20;
+constexpr milliseconds kRequestTimeout = seconds(5);
+constexpr milliseconds kLoggerStatusTimeout{500};
+constexpr milliseconds kStartTimeout = seconds(5);
+
+Sandbox CreateSandbox() {
+  auto sandbox = Sandbox::Create();
+  if (!sandbox) throw std::runtime_error("StCluster: " + sandbox.error().message);
+  return std::move(*sandbox);
 }
 
-// In the forked child: no capability survives the exec, even for root.
-void DropAllCapabilities() {
-  for (int cap = 0; cap < 64; ++cap) prctl(PR_CAPBSET_DROP, cap, 0, 0, 0);
-  prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0);
-  __user_cap_header_struct header{_LINUX_CAPABILITY_VERSION_3, 0};
-  __user_cap_data_struct data[2]{};
-  if (syscall(SYS_capget, &header, data) == 0) {
-    data[0].inheritable = data[1].inheritable = 0;
-    syscall(SYS_capset, &header, data);
-  }
+fs::path MustMakeDir(Sandbox& sandbox, const fs::path& rel,
+                     std::optional<std::uint64_t> own_tmpfs_bytes = std::nullopt) {
+  auto dir = sandbox.MakeDir(rel, own_tmpfs_bytes);
+  if (!dir) throw std::runtime_error("StCluster: " + dir.error().message);
+  return *dir;
 }
 
-std::string ReadAll(int fd) {
-  std::string out;
-  char buf[4096];
-  for (ssize_t n; (n = read(fd, buf, sizeof buf)) > 0;) out.append(buf, static_cast<size_t>(n));
-  return out;
+std::string ReadFile(const fs::path& path) {
+  std::ifstream in(path);
+  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
 }
 
 }  // namespace
 
+Result<ToolRun> RunTool(const fs::path& executable, const std::vector<std::string>& args,
+                        const fs::path& output, milliseconds timeout) {
+  std::error_code ignored;
+  fs::remove(output, ignored);  // Process appends; each run gets its own output
+  ProcessSpec spec{executable.filename().string(), executable, args, {}, output,
+                   /*drop_capabilities=*/false};
+  auto process = Process::Spawn(spec);
+  if (!process) return std::unexpected(process.error());
+  auto exit = process->WaitExit(timeout);  // on failure, ~Process kills and reaps it
+  if (!exit) return std::unexpected(exit.error());
+  return ToolRun{*exit, ReadFile(output)};
+}
+
 int SendRequest(const std::string& socket_path, const json& request, bool half_close) {
   const int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) return -1;
   sockaddr_un addr{};
   addr.sun_family = AF_UNIX;
   std::strncpy(addr.sun_path, socket_path.c_str(), sizeof addr.sun_path - 1);
@@ -88,12 +90,12 @@ int SendRequest(const std::string& socket_path, const json& request, bool half_c
   return fd;
 }
 
-std::optional<json> ReadAnswer(int fd, std::chrono::milliseconds timeout) {
+std::optional<json> ReadAnswer(int fd, milliseconds timeout) {
   if (fd < 0) return std::nullopt;
   const auto deadline = Clock::now() + timeout;
   std::string answer;
   while (answer.find('\n') == std::string::npos) {
-    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
+    const auto left = std::chrono::duration_cast<milliseconds>(deadline - Clock::now());
     pollfd p{fd, POLLIN, 0};
     if (left.count() <= 0 || poll(&p, 1, static_cast<int>(left.count())) <= 0) break;
     char buf[65536];
@@ -106,162 +108,151 @@ std::optional<json> ReadAnswer(int fd, std::chrono::milliseconds timeout) {
   return json::parse(answer.substr(0, answer.find('\n')), nullptr, false);
 }
 
-std::optional<json> Request(const std::string& socket_path, const json& request,
-                            std::chrono::milliseconds timeout) {
-  return ReadAnswer(SendRequest(socket_path, request), timeout);
+// ---- RsCluster adapters ----
+
+bool WaitUntil(const std::function<bool()>& condition, milliseconds timeout) {
+  return PollUntil(condition, timeout);
+}
+
+std::optional<json> Request(const std::string& socket, const json& request, milliseconds timeout) {
+  auto answer = harness::Request(socket, request, timeout);
+  if (!answer) return std::nullopt;
+  return std::move(*answer);
 }
 
 ExitInfo RunTool(const std::vector<std::string>& argv, std::string* out) {
-  int pipe_fds[2];
-  if (pipe2(pipe_fds, O_CLOEXEC) != 0) return {};
-  const pid_t pid = fork();
-  if (pid == 0) {
-    dup2(pipe_fds[1], STDOUT_FILENO);
-    std::vector<char*> args;
-    for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-    args.push_back(nullptr);
-    execv(args[0], args.data());
-    _exit(127);
+  auto sandbox = Sandbox::Create();
+  if (!sandbox) {
+    ADD_FAILURE() << sandbox.error().message;
+    return {};
   }
-  close(pipe_fds[1]);
-  *out = ReadAll(pipe_fds[0]);
-  close(pipe_fds[0]);
-  int status = 0;
-  waitpid(pid, &status, 0);
-  return Decode(status);
+  auto run = RunTool(argv.at(0), std::vector<std::string>(argv.begin() + 1, argv.end()),
+                     sandbox->dir() / "tool.out");
+  if (!run) {
+    ADD_FAILURE() << run.error().message;
+    return {};
+  }
+  *out = std::move(run->output);
+  if (run->exit.signaled) return ExitInfo{false, -1, run->exit.signal};
+  return ExitInfo{true, run->exit.code, 0};
 }
 
-StCluster::StCluster() {
-  char pattern[] = "/tmp/lst-XXXXXX";
-  if (mkdtemp(pattern) == nullptr) throw std::runtime_error("mkdtemp failed");
-  root_ = pattern;
-  for (const std::string sub : {"mds", "A/data", "A/temp", "B/data", "B/temp"}) {
-    std::filesystem::create_directories(root_ + "/" + sub);
+// ---- StCluster ----
+
+StCluster::StCluster() : sandbox_(CreateSandbox()) {
+  MustMakeDir(sandbox_, "mds");
+  for (const char* side : {"A", "B"}) {
+    MustMakeDir(sandbox_, fs::path(side) / "data");
+    // Its own tmpfs from the start (not mounted later over a directory the logger already
+    // uses), so FillTempDir can fill it without touching anything else.
+    MustMakeDir(sandbox_, fs::path(side) / "temp",
+                sandbox_.isolated() ? std::optional(kTempDirBytes) : std::nullopt);
   }
 }
 
-StCluster::~StCluster() {
-  std::vector<pid_t> pids;
-  if (mds_pid_ > 0) pids.push_back(mds_pid_);
-  for (const auto& [side, pid] : logger_pids_) pids.push_back(pid);
-  for (const pid_t pid : pids) kill(pid, SIGKILL);
-  for (const pid_t pid : pids) waitpid(pid, nullptr, 0);
-  for (const std::string& path : chmodded_) chmod(path.c_str(), 0755);
-  for (const std::string& mount_point : mounts_) umount2(mount_point.c_str(), MNT_DETACH);
-  std::error_code ignored;
-  std::filesystem::remove_all(root_, ignored);
+StCluster::~StCluster() = default;
+
+std::string StCluster::MdsSocket() const { return (dir() / "mds.sock").string(); }
+std::string StCluster::SideSocket(char side) const {
+  return (dir() / (std::string(1, side) + ".sock")).string();
+}
+std::string StCluster::DataDir(char side) const {
+  return (dir() / std::string(1, side) / "data").string();
+}
+std::string StCluster::TempDir(char side) const {
+  return (dir() / std::string(1, side) / "temp").string();
+}
+std::string StCluster::LogPath(char side) const {
+  return (dir() / std::string(1, side) / "logger.log").string();
 }
 
-std::string StCluster::DataDir(char side) const { return root_ + "/" + side + "/data"; }
-std::string StCluster::TempDir(char side) const { return root_ + "/" + side + "/temp"; }
-std::string StCluster::LogPath(char side) const { return root_ + "/" + side + "/logger.log"; }
-
-pid_t StCluster::Spawn(const std::vector<std::string>& argv,
-                       const std::map<std::string, std::string>& env, bool drop_capabilities,
-                       const std::string& output) {
-  std::vector<std::string> env_strings;
-  for (char** e = environ; *e != nullptr; ++e) {
-    const std::string entry = *e;
-    if (!entry.starts_with("LOCKSTEP_CRASH_POINT=") && !entry.starts_with("LOCKSTEP_BUG=")) {
-      env_strings.push_back(entry);
-    }
-  }
-  for (const auto& [name, value] : env) env_strings.push_back(name + "=" + value);
-  std::vector<char*> args, envp;
-  for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-  for (const std::string& e : env_strings) envp.push_back(const_cast<char*>(e.c_str()));
-  args.push_back(nullptr);
-  envp.push_back(nullptr);
-  const pid_t parent = getpid();
-  const pid_t pid = fork();
-  if (pid != 0) return pid;
-  prctl(PR_SET_PDEATHSIG, SIGKILL);
-  if (getppid() != parent) _exit(126);
-  if (drop_capabilities) DropAllCapabilities();
-  const int out = open(output.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
-  if (out >= 0) {
-    dup2(out, STDOUT_FILENO);
-    dup2(out, STDERR_FILENO);
-  }
-  execve(args[0], args.data(), envp.data());
-  _exit(127);
-}
-
-std::optional<ExitInfo> StCluster::Reap(pid_t pid, std::chrono::milliseconds timeout) {
-  std::optional<ExitInfo> info;
-  WaitUntil(
-      [&] {
-        int status = 0;
-        if (waitpid(pid, &status, WNOHANG) == pid) info = Decode(status);
-        return info.has_value();
-      },
-      timeout);
-  return info;
+ProcessSpec StCluster::Spec(std::string name, const std::string& executable,
+                            std::vector<std::string> args,
+                            const std::map<std::string, std::string>& env,
+                            const fs::path& output, bool drop_capabilities) const {
+  // Empty values are inert (impl/README.md): nothing leaks in from the test's environment.
+  std::map<std::string, std::string> merged{{"LOCKSTEP_BUG", ""}, {"LOCKSTEP_CRASH_POINT", ""}};
+  for (const auto& [key, value] : env) merged[key] = value;
+  return ProcessSpec{std::move(name), BinDir() / executable, std::move(args),
+                     {merged.begin(), merged.end()}, output, drop_capabilities};
 }
 
 void StCluster::StartMds(const std::map<std::string, std::string>& env) {
-  const std::string socket = root_ + "/mds.sock";
-  mds_pid_ = Spawn({(BinDir() / "mds").string(), "--socket", socket, "--data-dir", root_ + "/mds", "--log",
-                    root_ + "/mds.log"},
-                   env, false, root_ + "/mds.out");
-  ASSERT_TRUE(WaitUntil([&] { return Request(socket, {{"op", "status"}}).has_value(); },
-                        std::chrono::seconds(5)))
-      << "mds did not answer status";
+  auto mds = Process::Spawn(Spec("mds", "mds",
+                                 {"--socket", MdsSocket(), "--data-dir", (dir() / "mds").string(),
+                                  "--log", (dir() / "mds.log").string()},
+                                 env, dir() / "mds.out", /*drop_capabilities=*/false));
+  ASSERT_TRUE(mds) << mds.error().message;
+  mds_.emplace(std::move(*mds));
+  const bool up = PollUntil(
+      [&] {
+        return !mds_->Running() ||
+               harness::Request(MdsSocket(), {{"op", "status"}}, kRequestTimeout).has_value();
+      },
+      kStartTimeout);
+  ASSERT_TRUE(up && mds_->Running())
+      << "mds did not answer status on " << MdsSocket() << " ("
+      << (mds_->exit_status() ? mds_->exit_status()->Describe() : "still running") << ")";
 }
 
 bool StCluster::StartLogger(char side, const LoggerOptions& options) {
   const std::string s(1, side);
-  exits_.erase(side);
-  logger_pids_[side] = Spawn(
-      {(BinDir() / "logger").string(), "--side", s, "--mds", root_ + "/mds.sock", "--socket",
-       root_ + "/" + s + ".sock", "--data-dir", DataDir(side), "--temp-dir", TempDir(side),
-       "--log", LogPath(side), "--log-capacity", std::to_string(options.log_capacity),
-       "--transfer-timeout-ms", std::to_string(options.transfer_timeout_ms)},
-      options.env, options.drop_capabilities, root_ + "/" + s + "/logger.out");
-  return logger_pids_[side] > 0;
+  auto logger = Process::Spawn(Spec(
+      "logger-" + s, "logger",
+      {"--side", s, "--mds", MdsSocket(), "--socket", SideSocket(side), "--data-dir",
+       DataDir(side), "--temp-dir", TempDir(side), "--log", LogPath(side), "--log-capacity",
+       std::to_string(options.log_capacity), "--transfer-timeout-ms",
+       std::to_string(options.transfer_timeout_ms)},
+      options.env, dir() / s / "logger.out", options.drop_capabilities));
+  if (!logger) {
+    ADD_FAILURE() << logger.error().message;
+    return false;
+  }
+  loggers_.insert_or_assign(side, std::move(*logger));
+  return true;
 }
 
 bool StCluster::Running(char side) {
-  const auto it = logger_pids_.find(side);
-  if (it == logger_pids_.end()) return false;
-  int status = 0;
-  if (waitpid(it->second, &status, WNOHANG) != it->second) return true;
-  exits_[side] = Decode(status);
-  logger_pids_.erase(it);
-  return false;
+  const auto it = loggers_.find(side);
+  return it != loggers_.end() && it->second.Running();
 }
 
 void StCluster::Signal(char side, int signal) {
-  const auto it = logger_pids_.find(side);
-  ASSERT_NE(it, logger_pids_.end()) << "side " << side << " is not running";
-  ASSERT_EQ(kill(it->second, signal), 0);
+  ASSERT_TRUE(Running(side)) << "side " << side << " is not running";
+  // Process offers only SIGKILL (Kill); stopping and resuming a child has no seam. The pid
+  // cannot have been reused: the child is not reaped yet (Running() just said so).
+  ASSERT_EQ(kill(loggers_.at(side).pid(), signal), 0)
+      << loggers_.at(side).name() << ": " << std::strerror(errno);
 }
 
 json StCluster::MdsStatus() {
-  auto status = Request(root_ + "/mds.sock", {{"op", "status"}});
-  EXPECT_TRUE(status.has_value()) << "mds did not answer status";
+  auto status = harness::Request(MdsSocket(), {{"op", "status"}}, kRequestTimeout);
+  EXPECT_TRUE(status) << "mds status: " << status.error().message;
   return status.value_or(json::object());
 }
 
-std::optional<json> StCluster::LoggerStatus(char side) {
-  return Request(root_ + "/" + std::string(1, side) + ".sock", {{"op", "status"}},
-                 std::chrono::milliseconds(500));
+Result<json> StCluster::LoggerStatus(char side) {
+  return harness::Request(SideSocket(side), {{"op", "status"}}, kLoggerStatusTimeout);
 }
 
 json StCluster::Submit(const std::string& key, const std::string& value) {
-  return Request(root_ + "/mds.sock",
-                 {{"op", "submit"}, {"kind", "set"}, {"key", key}, {"value", value}})
-      .value_or(json::object());
+  auto answer = harness::Request(
+      MdsSocket(), {{"op", "submit"}, {"kind", "set"}, {"key", key}, {"value", value}},
+      kRequestTimeout);
+  EXPECT_TRUE(answer) << "submit " << key << ": " << answer.error().message;
+  return answer.value_or(json::object());
 }
 
 json StCluster::Delete(const std::string& key) {
-  return Request(root_ + "/mds.sock", {{"op", "submit"}, {"kind", "del"}, {"key", key}})
-      .value_or(json::object());
+  auto answer = harness::Request(MdsSocket(), {{"op", "submit"}, {"kind", "del"}, {"key", key}},
+                                 kRequestTimeout);
+  EXPECT_TRUE(answer) << "delete " << key << ": " << answer.error().message;
+  return answer.value_or(json::object());
 }
 
-json StCluster::WaitQuiet(std::chrono::milliseconds timeout) {
+json StCluster::WaitQuiet(milliseconds timeout) {
   json status;
-  const bool quiet = WaitUntil(
+  const bool quiet = PollUntil(
       [&] {
         status = MdsStatus();
         if (!status.contains("busy") || status["busy"] != false) return false;
@@ -281,34 +272,27 @@ json StCluster::WaitQuiet(std::chrono::milliseconds timeout) {
   return status;
 }
 
-bool StCluster::WaitSideState(char side, const std::string& state,
-                              std::chrono::milliseconds timeout) {
-  return WaitUntil(
+bool StCluster::WaitSideState(char side, const std::string& state, milliseconds timeout) {
+  return PollUntil(
       [&] { return MdsStatus()["sides"][std::string(1, side)]["state"] == state; }, timeout);
 }
 
-std::optional<ExitInfo> StCluster::WaitExit(char side, std::chrono::milliseconds timeout) {
-  WaitUntil([&] { return !Running(side); }, timeout);
-  const auto it = exits_.find(side);
-  if (it == exits_.end()) return std::nullopt;
-  return it->second;
+std::optional<ExitStatus> StCluster::WaitExit(char side, milliseconds timeout) {
+  const auto it = loggers_.find(side);
+  if (it == loggers_.end()) return std::nullopt;
+  auto exit = it->second.WaitExit(timeout);
+  if (!exit) return std::nullopt;
+  return *exit;
 }
 
 void StCluster::Crash(char side) {
-  const auto it = logger_pids_.find(side);
-  ASSERT_NE(it, logger_pids_.end()) << "side " << side << " is not running";
-  kill(it->second, SIGKILL);
-  const auto info = WaitExit(side, std::chrono::seconds(5));
-  ASSERT_TRUE(info.has_value());
+  ASSERT_TRUE(Running(side)) << "side " << side << " is not running";
+  const Status killed = loggers_.at(side).Kill();
+  ASSERT_TRUE(killed) << killed.error().message;
   ASSERT_TRUE(WaitSideState(side, "down"));
 }
 
-std::string StCluster::ReadLog(char side) const {
-  std::ifstream in(LogPath(side));
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
+std::string StCluster::ReadLog(char side) const { return ReadFile(LogPath(side)); }
 
 int StCluster::CountLogLines(char side, const std::string& needle) const {
   std::istringstream in(ReadLog(side));
@@ -319,38 +303,53 @@ int StCluster::CountLogLines(char side, const std::string& needle) const {
 
 std::vector<std::string> StCluster::TempFiles(char side) const {
   std::vector<std::string> names;
-  for (const auto& entry : std::filesystem::directory_iterator(TempDir(side))) {
+  for (const auto& entry : fs::directory_iterator(TempDir(side))) {
     const std::string name = entry.path().filename().string();
-    if (name != "filler") names.push_back(name);
+    if (name != faults::DiskFull::kFillerName) names.push_back(name);
   }
   return names;
 }
 
+Result<ToolRun> StCluster::RunLoggerTool(const std::vector<std::string>& args) const {
+  return RunTool(BinDir() / "logger", args, dir() / "logger-tool.out");
+}
+
 json StCluster::Dump(char side) const {
-  std::string out;
-  const ExitInfo info = RunTool({(BinDir() / "logger").string(), "--dump", "--data-dir", DataDir(side)}, &out);
-  EXPECT_TRUE(info.exited && info.status == 0) << "logger --dump failed";
-  return json::parse(out, nullptr, false);
+  auto dump = RunLoggerTool({"--dump", "--data-dir", DataDir(side)});
+  EXPECT_TRUE(dump) << "logger --dump: " << dump.error().message;
+  if (!dump) return json();
+  EXPECT_EQ(dump->exit.Describe(), "exit 0") << "logger --dump: " << dump->output;
+  return json::parse(dump->output, nullptr, false);
+}
+
+void StCluster::Inject(std::unique_ptr<faults::DirectoryFault> fault) {
+  const std::string what = fault->kind() + " on " + fault->target().string();
+  ASSERT_TRUE(sandbox_.Contains(fault->target())) << what << ": outside the sandbox";
+  const Status injected = fault->Inject();
+  ASSERT_TRUE(injected) << what << ": " << injected.error().message;
+  faults_.push_back(std::move(fault));  // from here the destructor removes it
+  const Status probed = faults_.back()->Probe();
+  ASSERT_TRUE(probed) << what << " did not take effect: " << probed.error().message;
 }
 
 bool StCluster::FillTempDir(char side) {
-  const std::string dir = TempDir(side);
-  if (mount("tmpfs", dir.c_str(), "tmpfs", 0, "size=65536,mode=0755") != 0) return false;
-  mounts_.push_back(dir);
-  const int fd = open((dir + "/filler").c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  if (fd < 0) return false;
-  std::string chunk(4096, 'x');
-  for (std::size_t size = chunk.size(); size > 0; size /= 2) {
-    while (write(fd, chunk.data(), size) == static_cast<ssize_t>(size)) {
-    }
-  }
-  close(fd);
-  return true;
+  if (!sandbox_.isolated()) return false;
+  Inject(std::make_unique<faults::DiskFull>(TempDir(side)));
+  return !::testing::Test::HasFatalFailure();
 }
 
-void StCluster::Chmod(const std::string& path, mode_t mode) {
-  ASSERT_EQ(chmod(path.c_str(), mode), 0) << path << ": " << std::strerror(errno);
-  chmodded_.push_back(path);
+void StCluster::DenyAccess(const std::string& dir) {
+  Inject(std::make_unique<faults::AccessDenied>(dir));
+}
+
+void StCluster::RestoreAccess(const std::string& dir) {
+  const auto it = std::find_if(faults_.begin(), faults_.end(), [&](const auto& fault) {
+    return fault->kind() == "access-denied" && fault->target() == dir;
+  });
+  ASSERT_NE(it, faults_.end()) << "no access-denied fault on " << dir;
+  const Status removed = (*it)->Remove();
+  ASSERT_TRUE(removed) << "restoring " << dir << ": " << removed.error().message;
+  faults_.erase(it);
 }
 
 }  // namespace lockstep::testing

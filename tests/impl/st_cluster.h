@@ -1,27 +1,44 @@
 // StCluster: a test fixture that runs the state-transfer system under test — one `mds` and up
-// to two `logger` sides — as real child processes in a fresh directory under /tmp, and talks to
-// them over their control sockets.
+// to two `logger` sides — as real child processes in a directory of its own Sandbox, and talks
+// to them over their control sockets.
 //
-// Binaries come from $LOCKSTEP_BIN_DIR. Every wait is a condition polled against a deadline
-// (never a blind sleep). The destructor SIGKILLs and reaps every child it started (children
-// also get PR_SET_PDEATHSIG=SIGKILL), restores permissions, unmounts what it mounted, and
-// removes the directory.
+// It owns no OS code of its own: children are harness::Process (PDEATHSIG, capability drop,
+// exit status), requests go through harness::Request, waits through harness::PollUntil, the
+// directory tree is a harness::Sandbox, and directory faults are the real injectors
+// faults::AccessDenied and faults::DiskFull (inject, then probe). The two exceptions are
+// marked where they are: Signal() (no seam sends SIGSTOP/SIGCONT) and SendRequest/ReadAnswer
+// (a request held in flight, optionally half-closed, which harness::Request cannot express).
 //
-// Thread safety: one test thread.
+// Layout under dir(): mds/ (mds data), mds.sock, mds.log, mds.out; per side X: X/data,
+// X/temp (its own small tmpfs when the sandbox is isolated, so it can be filled), X/logger.log,
+// X/logger.out, X.sock.
+//
+// Binaries come from BinDir(). Loggers run without capabilities (LoggerOptions), so a revoked
+// permission really applies to them even as root; the mds and operator tools keep theirs.
+// LOCKSTEP_BUG and LOCKSTEP_CRASH_POINT are never inherited from the test's environment.
+//
+// Thread safety: one test thread, the main one (Process::Spawn's PDEATHSIG is per thread).
+// Invariants: the destructor kills and reaps every child (Process), then removes every fault
+// still active, then the Sandbox unmounts and removes the tree.
 #pragma once
 
 #include "tests/support/test_env.h"
 
-#include <sys/types.h>
-
 #include <nlohmann/json.hpp>
 
 #include <chrono>
+#include <filesystem>
 #include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
+
+#include "base/result.h"
+#include "faults/directory_fault.h"
+#include "harness/os/process.h"
+#include "harness/os/sandbox.h"
 
 namespace lockstep::testing {
 
@@ -32,53 +49,72 @@ struct LoggerOptions {
   bool drop_capabilities = true;  // empty bounding set: a revoked permission really applies
 };
 
-// How a child ended, from its wait status.
+// What a tool run to completion printed, and how it ended.
+struct ToolRun {
+  harness::ExitStatus exit;
+  std::string output;  // its stdout and stderr, interleaved as written
+};
+
+// Runs `executable args...` to completion as an operator would: a harness::Process keeping its
+// capabilities, stdout and stderr into `output` (replaced). Fails naming the tool when it
+// cannot be started, or is still running after `timeout` (it is then killed and reaped).
+Result<ToolRun> RunTool(const std::filesystem::path& executable,
+                        const std::vector<std::string>& args, const std::filesystem::path& output,
+                        std::chrono::milliseconds timeout = std::chrono::seconds(10));
+
+// A request held in flight. harness::Request is one synchronous round trip; a test that must
+// send a request, act while it is pending (e.g. resume a stopped sender), and only then read
+// its answer needs the two halves apart, and some need the writing side shut down
+// (`half_close`) the way a client that is done talking does. No seam offers that, so these
+// two use the socket directly.
+// SendRequest returns the connected descriptor, or -1 when nobody listens.
+int SendRequest(const std::string& socket, const nlohmann::json& request, bool half_close = false);
+// Reads the one-line answer on `fd` (polling it against `timeout`) and closes it; std::nullopt
+// when no complete line came in time.
+std::optional<nlohmann::json> ReadAnswer(int fd, std::chrono::milliseconds timeout);
+
+// ---- Kept only for RsCluster (tests/impl/rs_cluster.*) and the resync tests, which still call
+// them with these signatures; thin adapters over the seams above. New code uses
+// harness::ExitStatus, harness::PollUntil, harness::Request and RunTool(executable, ...). ----
 struct ExitInfo {
   bool exited = false;
   int status = -1;  // exit status when exited
   int signal = 0;   // terminating signal otherwise
 };
-
-// Polls `condition` every few milliseconds until it holds or `timeout` passes.
 bool WaitUntil(const std::function<bool()>& condition, std::chrono::milliseconds timeout);
-
-
-// One request on a fresh connection to `socket`; the answer, or std::nullopt when the socket
-// did not answer within `timeout`.
 std::optional<nlohmann::json> Request(const std::string& socket, const nlohmann::json& request,
                                       std::chrono::milliseconds timeout = std::chrono::seconds(5));
-
-// Sends one request without waiting for its answer (shutting down the writing side after it
-// when `half_close`); returns the connected descriptor, or -1.
-int SendRequest(const std::string& socket, const nlohmann::json& request, bool half_close = false);
-// Reads the one-line answer on `fd` and closes it.
-std::optional<nlohmann::json> ReadAnswer(int fd, std::chrono::milliseconds timeout);
-
-// Runs `argv` to completion; returns its exit info and stdout.
+// argv[0] is the executable; *out receives its output. Runs in a Sandbox of its own.
 ExitInfo RunTool(const std::vector<std::string>& argv, std::string* out);
+// ---- end of the RsCluster adapters ----
 
 class StCluster {
  public:
+  // Creates the Sandbox and the layout above; throws std::runtime_error (naming the path and
+  // errno) when it cannot, which gtest reports as a failure of the test constructing it.
   StCluster();
   ~StCluster();
   StCluster(const StCluster&) = delete;
   StCluster& operator=(const StCluster&) = delete;
 
-  const std::string& root() const { return root_; }
+  const std::filesystem::path& dir() const { return sandbox_.dir(); }
+  std::string MdsSocket() const;
   std::string DataDir(char side) const;
   std::string TempDir(char side) const;
   std::string LogPath(char side) const;
 
   // Starts the mds (with extra environment, e.g. LOCKSTEP_BUG) and waits until it answers.
   void StartMds(const std::map<std::string, std::string>& env = {});
-  // Starts side A or B; returns false when it could not be started.
+  // Starts side A or B (replacing a previous, ended run of it); false, with a test failure
+  // naming the cause, when it could not be started.
   bool StartLogger(char side, const LoggerOptions& options = {});
+  // True while the side's process runs (reaping it once it ended).
   bool Running(char side);
   // Sends `signal` to a running side (SIGSTOP/SIGCONT to hold a sender mid-transfer).
   void Signal(char side, int signal);
 
   nlohmann::json MdsStatus();
-  std::optional<nlohmann::json> LoggerStatus(char side);
+  Result<nlohmann::json> LoggerStatus(char side);
   nlohmann::json Submit(const std::string& key, const std::string& value);
   nlohmann::json Delete(const std::string& key);
 
@@ -88,33 +124,44 @@ class StCluster {
   // Waits until the mds reports side `side` in `state`.
   bool WaitSideState(char side, const std::string& state,
                      std::chrono::milliseconds timeout = std::chrono::seconds(5));
-  // Waits for side `side` to exit; std::nullopt on timeout.
-  std::optional<ExitInfo> WaitExit(char side, std::chrono::milliseconds timeout);
+  // Waits for side `side` to end; how it ended, or std::nullopt if it was never started or is
+  // still running after `timeout`.
+  std::optional<harness::ExitStatus> WaitExit(char side, std::chrono::milliseconds timeout);
   // SIGKILLs side `side`, reaps it, and waits until the mds reports it down.
   void Crash(char side);
 
   std::string ReadLog(char side) const;
   int CountLogLines(char side, const std::string& needle) const;
+  // The names in the side's temp dir, a DiskFull filler excepted.
   std::vector<std::string> TempFiles(char side) const;
+  // `logger args...` run as an operator tool (RunTool), output kept in dir()/logger-tool.out.
+  Result<ToolRun> RunLoggerTool(const std::vector<std::string>& args) const;
   // The side's database as `logger --dump` prints it.
   nlohmann::json Dump(char side) const;
 
-  // Mounts a small tmpfs over side's temp dir and fills it until ENOSPC. False when mounting
-  // is not possible here (no private mount namespace).
+  // faults::DiskFull on the side's temp dir, injected and probed. False (nothing changed) when
+  // the sandbox is not isolated, so the temp dir is no tmpfs of its own; a failed inject or
+  // probe is a test failure.
   bool FillTempDir(char side);
-  void Chmod(const std::string& path, mode_t mode);
+  // faults::AccessDenied on `dir` (a directory of this cluster), injected and probed.
+  void DenyAccess(const std::string& dir);
+  // Removes that fault again, restoring the directory's mode.
+  void RestoreAccess(const std::string& dir);
 
  private:
-  pid_t Spawn(const std::vector<std::string>& argv, const std::map<std::string, std::string>& env,
-              bool drop_capabilities, const std::string& output);
-  std::optional<ExitInfo> Reap(pid_t pid, std::chrono::milliseconds timeout);
+  harness::ProcessSpec Spec(std::string name, const std::string& executable,
+                            std::vector<std::string> args,
+                            const std::map<std::string, std::string>& env,
+                            const std::filesystem::path& output, bool drop_capabilities) const;
+  std::string SideSocket(char side) const;
+  void Inject(std::unique_ptr<faults::DirectoryFault> fault);
 
-  std::string root_;
-  pid_t mds_pid_ = -1;
-  std::map<char, pid_t> logger_pids_;  // running (not yet reaped) sides
-  std::map<char, ExitInfo> exits_;     // how a reaped side ended
-  std::vector<std::string> mounts_;
-  std::vector<std::string> chmodded_;
+  // Declaration order is destruction order reversed: children go first, then faults, and the
+  // sandbox last.
+  harness::Sandbox sandbox_;
+  std::vector<std::unique_ptr<faults::DirectoryFault>> faults_;  // active ones
+  std::optional<harness::Process> mds_;
+  std::map<char, harness::Process> loggers_;  // the latest run of each side, ended or not
 };
 
 }  // namespace lockstep::testing

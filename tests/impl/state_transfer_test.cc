@@ -4,11 +4,14 @@
 
 #include <gtest/gtest.h>
 
+#include "harness/control/control_client.h"
+#include "harness/os/deadline.h"
 #include "tests/impl/st_cluster.h"
 
 namespace lockstep::testing {
 namespace {
 
+using harness::PollUntil;
 using nlohmann::json;
 using std::chrono::milliseconds;
 using std::chrono::seconds;
@@ -68,10 +71,12 @@ TEST_F(StateTransfer, InputReachesBothSides) {
 
 TEST_F(StateTransfer, ControlSocketRejectsBadRequests) {
   c_.StartMds();
-  const std::string mds = c_.root() + "/mds.sock";
-  EXPECT_TRUE(Request(mds, {{"op", "nope"}}).value().contains("error"));
-  EXPECT_TRUE(Request(mds, {{"op", "submit"}, {"kind", "set"}, {"key", "k"}}).value().contains("error"));
-  EXPECT_TRUE(Request(mds, {{"op", 7}}).value().contains("error"));
+  const auto ask = [&](const json& request) {
+    return harness::Request(c_.MdsSocket(), request, seconds(5)).value();
+  };
+  EXPECT_TRUE(ask({{"op", "nope"}}).contains("error"));
+  EXPECT_TRUE(ask({{"op", "submit"}, {"kind", "set"}, {"key", "k"}}).contains("error"));
+  EXPECT_TRUE(ask({{"op", 7}}).contains("error"));
   EXPECT_EQ(c_.MdsStatus()["last_update_key"], 0);  // nothing changed
 }
 
@@ -122,10 +127,10 @@ TEST_F(StateTransfer, InputDuringTransferIsQueuedForTheReceiver) {
   ASSERT_TRUE(c_.StartLogger('B'));
   ASSERT_TRUE(c_.WaitSideState('B', "receiving"));
   EXPECT_EQ(c_.MdsStatus()["busy"], true);
-  const int pending = SendRequest(c_.root() + "/mds.sock",
+  const int pending = SendRequest(c_.MdsSocket(),
                                   {{"op", "submit"}, {"kind", "set"}, {"key", "b"}, {"value", "2"}},
                                   /*half_close=*/true);
-  ASSERT_TRUE(WaitUntil([&] { return c_.MdsStatus()["last_update_key"] == 2; }, seconds(5)));
+  ASSERT_TRUE(PollUntil([&] { return c_.MdsStatus()["last_update_key"] == 2; }, seconds(5)));
   c_.Signal('A', SIGCONT);
   EXPECT_EQ(ReadAnswer(pending, seconds(5)), Ok(2));
   ASSERT_TRUE(c_.WaitSideState('B', "in_service"));
@@ -163,10 +168,10 @@ TEST_F(StateTransfer, OfflineSynchronizeMakesAStaleSideCurrent) {
   c_.Crash('A');
   EXPECT_EQ(c_.Submit("b", "2"), Ok(2));
   c_.Crash('B');
-  std::string out;
-  const ExitInfo sync = RunTool({(BinDir() / "logger").string(), "--offline-synchronize", "--from",
-                                 c_.DataDir('B'), "--to", c_.DataDir('A')}, &out);
-  ASSERT_TRUE(sync.exited && sync.status == 0);
+  const auto sync = c_.RunLoggerTool(
+      {"--offline-synchronize", "--from", c_.DataDir('B'), "--to", c_.DataDir('A')});
+  ASSERT_TRUE(sync) << sync.error().message;
+  ASSERT_EQ(sync->exit.Describe(), "exit 0") << sync->output;
   ASSERT_TRUE(c_.StartLogger('A'));
   ASSERT_TRUE(c_.WaitSideState('A', "in_service"));
   EXPECT_EQ(c_.WaitQuiet()["sides"]["A"]["state"], "in_service");
@@ -176,10 +181,10 @@ TEST_F(StateTransfer, TempDirAccessDeniedFailsTheTransferCleanly) {
   StartPair();
   EXPECT_EQ(c_.Submit("a", "1"), Ok(1));
   c_.Crash('B');
-  c_.Chmod(c_.TempDir('A'), 0);
+  c_.DenyAccess(c_.TempDir('A'));
   const auto started = std::chrono::steady_clock::now();
   ASSERT_TRUE(c_.StartLogger('B'));
-  ASSERT_TRUE(WaitUntil([&] { return !c_.MdsStatus()["sides"]["B"]["last_transfer_error"].is_null(); },
+  ASSERT_TRUE(PollUntil([&] { return !c_.MdsStatus()["sides"]["B"]["last_transfer_error"].is_null(); },
                         seconds(5)));
   const json status = c_.WaitQuiet();
   EXPECT_EQ(status["sides"]["B"]["last_transfer_error"],
@@ -193,11 +198,10 @@ TEST_F(StateTransfer, TempDirAccessDeniedFailsTheTransferCleanly) {
   EXPECT_EQ(c_.Submit("b", "2"), Ok(2));  // input goes on, on A's strength
   const auto exit = c_.WaitExit('B', seconds(3));
   ASSERT_TRUE(exit.has_value());
-  EXPECT_TRUE(exit->exited);
-  EXPECT_EQ(exit->status, 4);
+  EXPECT_EQ(exit->Describe(), "exit 4");
   EXPECT_LT(std::chrono::steady_clock::now() - started, seconds(3));
   EXPECT_GE(c_.CountLogLines('B', "Logger Waiting for MDS Messages"), 1);
-  c_.Chmod(c_.TempDir('A'), 0755);
+  c_.RestoreAccess(c_.TempDir('A'));
   EXPECT_TRUE(c_.TempFiles('A').empty());
   ASSERT_TRUE(c_.WaitSideState('B', "down"));
   ASSERT_TRUE(c_.StartLogger('B'));  // the cause is gone: the next attempt succeeds
@@ -211,30 +215,30 @@ TEST_F(StateTransfer, TempDirFullFailsTheTransferAndLeavesNoFile) {
   c_.Crash('B');
   if (!c_.FillTempDir('A')) GTEST_SKIP() << "cannot mount tmpfs here";
   ASSERT_TRUE(c_.StartLogger('B'));
-  ASSERT_TRUE(WaitUntil([&] { return !c_.MdsStatus()["sides"]["B"]["last_transfer_error"].is_null(); },
+  ASSERT_TRUE(PollUntil([&] { return !c_.MdsStatus()["sides"]["B"]["last_transfer_error"].is_null(); },
                         seconds(5)));
   const json status = c_.WaitQuiet();
   EXPECT_EQ(status["sides"]["B"]["last_transfer_error"]["errno"], 28);
   EXPECT_EQ(c_.CountLogLines('A', "Unable to create temporary state transfer file: "
                                   "No space left on device [28]"), 1);
   EXPECT_TRUE(c_.TempFiles('A').empty());
-  EXPECT_EQ(c_.WaitExit('B', seconds(3)).value().status, 4);
+  EXPECT_EQ(c_.WaitExit('B', seconds(3)).value().code, 4);
 }
 
 TEST_F(StateTransfer, DataDirDeniedMakesTheSideLeaveWithoutAck) {
   StartPair();
-  c_.Chmod(c_.DataDir('B'), 0);
+  c_.DenyAccess(c_.DataDir('B'));
   EXPECT_EQ(c_.Submit("a", "1"), Ok(1));  // B could not make it durable; A acknowledged
   const auto exit = c_.WaitExit('B', seconds(3));
   ASSERT_TRUE(exit.has_value());
-  EXPECT_EQ(exit->status, 3);
+  EXPECT_EQ(exit->Describe(), "exit 3");
   EXPECT_EQ(c_.CountLogLines('B', "Permission denied [13]"), 1);
-  c_.Chmod(c_.DataDir('A'), 0);
+  c_.DenyAccess(c_.DataDir('A'));
   EXPECT_EQ(c_.Submit("b", "2"), json({{"result", "unavailable-after-accept"}, {"update_key", 2}}));
-  EXPECT_EQ(c_.WaitExit('A', seconds(3)).value().status, 3);
+  EXPECT_EQ(c_.WaitExit('A', seconds(3)).value().code, 3);
   EXPECT_EQ(c_.WaitQuiet()["high_water_key"], 1);
   ASSERT_TRUE(c_.StartLogger('A'));  // a denied data dir cannot even be opened
-  EXPECT_EQ(c_.WaitExit('A', seconds(3)).value().status, 3);
+  EXPECT_EQ(c_.WaitExit('A', seconds(3)).value().code, 3);
 }
 
 TEST_F(StateTransfer, CrashPointMidApplyLeavesTheOldDatabase) {
@@ -269,7 +273,7 @@ TEST_F(StateTransfer, CrashPointInSenderLeavesTempFileRemovedAtRestart) {
   EXPECT_EQ(c_.TempFiles('A').size(), 1u);
   const json status = c_.WaitQuiet();  // transfer abandoned; B waits, then asserts
   EXPECT_EQ(status["sides"]["B"]["state"], "receiving");
-  EXPECT_EQ(c_.WaitExit('B', seconds(3)).value().status, 4);
+  EXPECT_EQ(c_.WaitExit('B', seconds(3)).value().code, 4);
   ASSERT_TRUE(c_.StartLogger('A'));
   ASSERT_TRUE(c_.WaitSideState('A', "in_service"));
   EXPECT_TRUE(c_.TempFiles('A').empty());

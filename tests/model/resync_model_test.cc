@@ -147,7 +147,15 @@ TEST(RsCrashPoints, ResyncAfterExchange) {
   RunOn(s, {Up(S73, 1, CrashPoint::kResyncAfterExchange), Up(S74), kTxn});
   EXPECT_EQ(Last(s), OpResult::kUnknown) << "the coordinator died setting up its session";
   EXPECT_FALSE(s.at(S73).up);
-  EXPECT_TRUE(s.at(S74).journal().partners.empty());
+  // The responder answered (and saved the initiator's values) before the initiator's crash
+  // point fired on that answer.
+  EXPECT_EQ(s.at(S74).journal().partners.count(S73), 1u);
+  EXPECT_FALSE(Has(s.at(S74).synced, S73));
+  State both = InitialState();
+  RunOn(both, {Up(S73, 1, CrashPoint::kResyncAfterExchange),
+               Up(S74, 1, CrashPoint::kResyncAfterExchange), kTxn});
+  EXPECT_TRUE(both.at(S73).up) << "a responder that dies on receipt never answers";
+  EXPECT_FALSE(both.at(S74).up);
   State t = InitialState();
   RunOn(t, {Up(S73), Up(S74, 1, CrashPoint::kResyncAfterExchange), Rd(S74, "k", S73)});
   EXPECT_EQ(Last(t), OpResult::kUnavailable);

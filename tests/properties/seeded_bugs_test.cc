@@ -63,5 +63,12 @@ INSTANTIATE_TEST_SUITE_P(StateTransfer, SeededBugCaught,
                            return name;
                          });
 
+INSTANTIATE_TEST_SUITE_P(Resync, SeededBugCaught, ::testing::ValuesIn(BugNames("resync")),
+                         [](const auto& info) {
+                           std::string name = info.param;
+                           for (char& c : name) c = std::isalnum(c) ? c : '_';
+                           return name;
+                         });
+
 }  // namespace
 }  // namespace lockstep::harness

@@ -1,0 +1,319 @@
+#include "harness/resync/rs_system.h"
+
+#include <csignal>
+
+#include "faults/access_denied.h"
+#include "faults/crash.h"
+#include "faults/disk_full.h"
+#include "faults/reformat.h"
+#include "harness/control/control_client.h"
+#include "harness/os/deadline.h"
+#include "harness/property/log_excerpt.h"
+
+namespace lockstep::harness::rs {
+
+namespace m = lockstep::model::rs;
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+namespace {
+
+std::string CommandName(const m::Command& c) {
+  static const char* const kNames[] = {"Transaction", "Read",  "Start",    "Crash",
+                                       "Format",      "Reply", "VaryRm",   "Complete",
+                                       "InjectFault", "RemoveFault"};
+  return kNames[c.index()];
+}
+
+// SIGKILL is a crash (harness or crash point); exit status 3 is the documented journal error.
+// Any other end is observed as a death (kKilled): the process record says what it was, and the
+// model, which never predicts it, reports the difference.
+m::ExitKind ToExitKind(const std::optional<ExitStatus>& e) {
+  if (!e) return m::ExitKind::kNone;
+  if (!e->signaled && e->code == 3) return m::ExitKind::kJournalError;
+  return m::ExitKind::kKilled;
+}
+
+}  // namespace
+
+RsSystem::RsSystem(Sandbox& sandbox, const RunSettings& settings, CaseRecord* record)
+    : sandbox_(sandbox), settings_(settings), record_(record) {}
+
+std::chrono::milliseconds RsSystem::RequestTimeout() const {
+  return settings_.lock_wait * 6 + settings_.quiet_deadline;
+}
+
+Result<std::unique_ptr<RsSystem>> RsSystem::Create(Sandbox& sandbox, const std::string& case_dir,
+                                                   const RunSettings& settings, int systems,
+                                                   CaseRecord* record) {
+  std::unique_ptr<RsSystem> sys(new RsSystem(sandbox, settings, record));
+  if (auto s = sys->MakeLayout(case_dir, systems); !s) return std::unexpected(s.error());
+  for (int x = 0; x < systems; ++x) {
+    for (int set : {1, 2}) {
+      if (auto s = sys->FormatSet(x, set, false); !s) return std::unexpected(s.error());
+    }
+  }
+  return sys;
+}
+
+Status RsSystem::MakeLayout(const std::string& case_dir, int systems) {
+  auto dir = sandbox_.MakeDir(case_dir);
+  if (!dir) return std::unexpected(dir.error());
+  dir_ = *dir;
+  systems_.resize(systems);
+  for (int x = 0; x < systems; ++x) {
+    auto& rt = systems_[x];
+    rt.name = m::SystemName(x);
+    const fs::path rel = fs::path(case_dir) / rt.name;
+    auto data = sandbox_.MakeDir(rel / "data");
+    auto journal = sandbox_.MakeDir(rel / "journal", settings_.fault_dir_bytes);
+    if (!data) return std::unexpected(data.error());
+    if (!journal) return std::unexpected(journal.error());
+    rt.dir = dir_ / rt.name;
+    rt.data = *data;
+    rt.journal = *journal;
+    for (int set : {1, 2}) {
+      auto d = sandbox_.MakeDir(rel / "journal" / ("journal-" + std::to_string(set)));
+      if (!d) return std::unexpected(d.error());
+      rt.sets[set - 1] = *d;
+    }
+    rt.socket = dir_ / (rt.name + ".sock");
+    rt.log = rt.dir / "txsys.log";
+  }
+  return {};
+}
+
+RsSystem::~RsSystem() {
+  for (auto& rt : systems_) {
+    if (rt.fault && rt.fault->active()) (void)rt.fault->Remove();
+    std::string exit = rt.last_exit ? rt.last_exit->Describe() : "never started";
+    if (rt.process) {
+      exit = rt.process->Running() ? "running at the end of the case"
+                                   : rt.process->exit_status()->Describe();
+      (void)rt.process->Kill();
+    }
+    record_->processes.push_back({rt.name, exit, LastLines(rt.log, settings_.log_excerpt_lines)});
+  }
+}
+
+Status RsSystem::Drive(const m::Command& command) {
+  record_->commands.push_back(m::Describe(command));
+  record_->command_counts[CommandName(command)]++;
+  Status ran = std::visit([this](const auto& c) { return Run(c); }, command);
+  if (!ran) return ran;
+  // A system that never settles is observed anyway; the properties judge what is seen.
+  (void)PollUntil([this] { return Quiet(); }, RequestTimeout());
+  return {};
+}
+
+Result<RsSystem::Observation> RsSystem::Execute(const m::Command& command) {
+  if (auto s = Drive(command); !s) return std::unexpected(s.error());
+  return Observe();
+}
+
+Result<json> RsSystem::Ask(int system, const json& request, bool* died) {
+  auto& rt = systems_[system];
+  *died = false;
+  if (!rt.process) return Fail(rt.name + " is not running");
+  auto answer = Request(rt.socket, request, RequestTimeout());
+  if (answer) return answer;
+  // No answer: fine if the system died meanwhile (a crash point); else a harness problem.
+  *died = PollUntil([&] { return !rt.process->Running(); }, settings_.quiet_deadline / 5);
+  if (*died) return json::object();
+  return std::unexpected(answer.error());
+}
+
+Status RsSystem::Run(const m::Transaction& c) {
+  const int seq = ++ids_->last_txn;
+  bool died = false;
+  auto answer = Ask(c.coordinator, TxnRequest(c), &died);
+  if (!answer) return std::unexpected(answer.error());
+  if (died) {
+    last_outcome_ = m::OpOutcome{m::OpResult::kUnknown, ""};  // the coordinator died midway
+    return {};
+  }
+  std::string dtrid;
+  auto outcome = ParseTxnAnswer(*answer, &dtrid);
+  if (!outcome) return std::unexpected(outcome.error());
+  if (!dtrid.empty()) ids_->dtrids.BindExact(dtrid, seq);
+  last_outcome_ = *outcome;
+  return {};
+}
+
+Status RsSystem::Run(const m::Read& c) {
+  json request{{"op", "read"}, {"key", c.key}};
+  if (c.via != c.system) request["at"] = m::SystemName(c.system);
+  bool died = false;
+  auto answer = Ask(c.via, request, &died);
+  if (!answer) return std::unexpected(answer.error());
+  if (died) {
+    last_outcome_ = m::OpOutcome{m::OpResult::kUnavailable, ""};
+    return {};
+  }
+  auto outcome = ParseReadAnswer(*answer);
+  if (!outcome) return std::unexpected(outcome.error());
+  last_outcome_ = *outcome;
+  return {};
+}
+
+Status RsSystem::Run(const m::Start& c) {
+  auto& rt = systems_[c.system];
+  std::string partners;
+  for (const auto& other : systems_) {
+    if (other.name == rt.name) continue;
+    partners += (partners.empty() ? "" : ",") + other.name + "=" + other.socket.string();
+  }
+  ProcessSpec spec{rt.name, settings_.impl_dir / "txsys",
+                   {"--name", rt.name, "--socket", rt.socket.string(), "--data-dir",
+                    rt.data.string(), "--journal", rt.sets[c.journal_set - 1].string(), "--log",
+                    rt.log.string(), "--partners", partners, "--lock-wait-ms",
+                    std::to_string(settings_.lock_wait.count())},
+                   {},
+                   rt.dir / "txsys.out"};
+  if (!settings_.bug.empty()) spec.env.emplace_back("LOCKSTEP_BUG", settings_.bug);
+  if (c.crash_point) spec.env.push_back(faults::CrashPointEnv(m::CrashPointName(*c.crash_point)));
+  if (rt.last_set != 0 && rt.last_set != c.journal_set) {
+    record_->faults.push_back({record_->step(), "reformat",
+                               rt.name + " started on journal-" + std::to_string(c.journal_set),
+                               "start on another journal set (--journal)"});
+    record_->fault_counts["reformat"]++;
+  }
+  rt.last_set = c.journal_set;
+  auto p = Process::Spawn(spec);
+  if (!p) return std::unexpected(p.error());
+  rt.process.emplace(std::move(*p));
+  rt.last_exit.reset();
+  return {};
+}
+
+Status RsSystem::Run(const m::Crash& c) {
+  auto& rt = systems_[c.system];
+  if (!rt.process || !rt.process->Running()) return Fail("Crash: " + rt.name + " is not running");
+  if (auto s = faults::KillProcess(rt.process->pid(), rt.process->name()); !s) return s;
+  auto exit = rt.process->WaitExit(settings_.quiet_deadline);
+  if (!exit) return std::unexpected(exit.error());
+  rt.last_exit = *exit;
+  rt.process.reset();
+  record_->faults.push_back({record_->step(), "crash", rt.name, faults::CrashMechanism()});
+  record_->fault_counts["crash"]++;
+  record_->mechanisms["crash"] = faults::CrashMechanism();
+  return {};
+}
+
+Status RsSystem::FormatSet(int system, int set, bool record_fault) {
+  auto& rt = systems_[system];
+  const fs::path target = rt.sets[set - 1];
+  if (!sandbox_.Contains(target)) return Fail("refusing to format outside the sandbox: " + target.string());
+  faults::Reformat reformat(settings_.impl_dir / "journal-format", target);
+  if (auto s = reformat.Inject(); !s) return s;
+  if (auto s = reformat.Probe(); !s) {
+    return Fail("reformat of " + target.string() + " did not take effect: " + s.error().message);
+  }
+  if (!record_fault) return {};
+  record_->faults.push_back({record_->step(), "reformat", fs::relative(target, dir_).string(),
+                             reformat.mechanism()});
+  record_->fault_counts["reformat"]++;
+  record_->mechanisms["reformat"] = reformat.mechanism();
+  return {};
+}
+
+Status RsSystem::Run(const m::Format& c) { return FormatSet(c.system, c.journal_set, true); }
+
+Status RsSystem::Run(const m::Reply& c) {
+  bool died = false;
+  auto answer = Ask(c.system,
+                    {{"op", "reply"}, {"partner", m::SystemName(c.partner)},
+                     {"action", m::ToString(c.action)}},
+                    &died);
+  return answer ? Status{} : Status{std::unexpected(answer.error())};
+}
+
+Status RsSystem::Run(const m::VaryRm& c) {
+  bool died = false;
+  auto answer = Ask(c.system, {{"op", "vary_rm"}, {"partner", m::SystemName(c.partner)}}, &died);
+  return answer ? Status{} : Status{std::unexpected(answer.error())};
+}
+
+Status RsSystem::Run(const m::Complete& c) {
+  const auto dtrid = ids_->dtrids.Text(c.txn);
+  if (!dtrid) return Fail("Complete: no DTRID was observed for transaction " + std::to_string(c.txn));
+  bool died = false;
+  auto answer = Ask(c.system,
+                    {{"op", "complete"}, {"dtrid", *dtrid}, {"action", m::ToString(c.action)}},
+                    &died);
+  return answer ? Status{} : Status{std::unexpected(answer.error())};
+}
+
+Status RsSystem::Run(const m::InjectFault& c) {
+  auto& rt = systems_[c.system];
+  if (!sandbox_.Contains(rt.journal)) return Fail("refusing a fault outside the sandbox: " + rt.journal.string());
+  std::unique_ptr<faults::DirectoryFault> fault;
+  if (c.kind == m::JournalFault::kDiskFull) {
+    fault = std::make_unique<faults::DiskFull>(rt.journal);
+  } else {
+    fault = std::make_unique<faults::AccessDenied>(rt.journal);
+  }
+  if (auto s = fault->Inject(); !s) return s;
+  if (auto s = fault->Probe(); !s) {
+    (void)fault->Remove();
+    return Fail("fault " + fault->kind() + " on " + rt.journal.string() +
+                " did not take effect: " + s.error().message);
+  }
+  record_->faults.push_back({record_->step(), fault->kind(),
+                             fs::relative(rt.journal, dir_).string(), fault->mechanism()});
+  record_->fault_counts[fault->kind()]++;
+  record_->mechanisms[fault->kind()] = fault->mechanism();
+  rt.fault = std::move(fault);
+  return {};
+}
+
+Status RsSystem::Run(const m::RemoveFault& c) {
+  auto& rt = systems_[c.system];
+  if (!rt.fault) return Fail("RemoveFault: no fault on " + rt.name);
+  if (auto s = rt.fault->Remove(); !s) return s;
+  rt.fault.reset();
+  return {};
+}
+
+void RsSystem::Reap() {
+  for (auto& rt : systems_) {
+    if (rt.process && !rt.process->Running()) {
+      rt.last_exit = rt.process->exit_status();
+      rt.process.reset();
+    }
+  }
+}
+
+// Quiet: every running system answers status with busy false; the others are reaped.
+bool RsSystem::Quiet() {
+  Reap();
+  for (auto& rt : systems_) {
+    if (!rt.process) continue;
+    auto status = Request(rt.socket, {{"op", "status"}}, RequestTimeout());
+    if (!status || status->value("busy", true)) return false;
+  }
+  return true;
+}
+
+Result<RsSystem::Observation> RsSystem::Observe() {
+  Reap();
+  Observation o;
+  o.last_outcome = last_outcome_;
+  o.ids = ids_;
+  for (auto& rt : systems_) {
+    RawSystem raw;
+    if (rt.process) {
+      auto status = Request(rt.socket, {{"op", "status"}}, RequestTimeout());
+      if (!status) return std::unexpected(status.error());
+      auto parsed = ParseStatus(*status, size());
+      if (!parsed) return Fail(rt.name + ": " + parsed.error().message);
+      raw = std::move(*parsed);
+    } else {
+      raw.last_exit = ToExitKind(rt.last_exit);
+    }
+    o.systems.push_back(std::move(raw));
+  }
+  return o;
+}
+
+}  // namespace lockstep::harness::rs

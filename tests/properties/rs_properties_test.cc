@@ -1,0 +1,48 @@
+// The resync property suite: RapidCheck command sequences on the model and on real txsys
+// processes, under every fault kind. The correct implementation must pass every property, and
+// the run must have injected each kind of fault, answered prompts both ways and run a
+// three-system transaction.
+#include <gtest/gtest.h>
+
+#include "harness/os/sandbox.h"
+#include "harness/property/property_runner.h"
+#include "harness/resync/rs_protocol.h"
+#include "tests/support/test_env.h"
+
+namespace lockstep::harness {
+namespace {
+
+RunSettings SuiteSettings() {
+  RunSettings s;
+  s.seed = 20261122;
+  s.tests = testing::Scaled(200);
+  s.max_steps = 30;
+  s.impl_dir = testing::BinDir();
+  return s;
+}
+
+std::uint64_t Count(const std::map<std::string, std::uint64_t>& counts, const std::string& key) {
+  const auto it = counts.find(key);
+  return it == counts.end() ? 0 : it->second;
+}
+
+TEST(ResyncProperties, CorrectImplementationPassesEveryProperty) {
+  auto sandbox = Sandbox::Create();
+  ASSERT_TRUE(sandbox) << sandbox.error().message;
+  const auto settings = SuiteSettings();
+  const auto outcome = SearchProtocol<ResyncProtocol>(settings, *sandbox);
+  ASSERT_EQ(outcome.kind, SearchOutcome::Kind::kPassed)
+      << outcome.message << "\nreproduce: " << outcome.reproduce;
+  EXPECT_EQ(outcome.cases, settings.tests);
+  for (const char* kind : {"disk-full", "access-denied", "crash", "reformat"}) {
+    EXPECT_GT(Count(outcome.totals.fault_counts, kind), 0u)
+        << "no " << kind << " fault was injected in " << outcome.cases << " cases";
+  }
+  EXPECT_FALSE(outcome.totals.crash_point_counts.empty()) << "no named crash point fired";
+  for (const char* command : {"Reply(ignore)", "Reply(defer)", "Transaction(3 systems)"}) {
+    EXPECT_GT(Count(outcome.totals.command_counts, command), 0u) << "no " << command << " ran";
+  }
+}
+
+}  // namespace
+}  // namespace lockstep::harness

@@ -1,0 +1,106 @@
+// The spec's scenario (spec/resync.md, "Different stamp") through the harness: a participant
+// in doubt, its coordinator's journal reformatted while it is down, the coordinator restarted.
+// Every step is checked against the model, and the participant's log and status must show the
+// DC329021..DC329024 prompt with the real OLD and NEW stamps; a read through the partner is
+// fenced until the operator replies.
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <sstream>
+
+#include "harness/control/control_client.h"
+#include "harness/os/sandbox.h"
+#include "harness/resync/rs_protocol.h"
+#include "model/resync/command_text.h"
+#include "tests/support/test_env.h"
+
+namespace lockstep::harness {
+namespace {
+
+namespace m = lockstep::model::rs;
+
+class ResyncScenario : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto sandbox = Sandbox::Create();
+    ASSERT_TRUE(sandbox) << sandbox.error().message;
+    sandbox_.emplace(std::move(*sandbox));
+    settings_.impl_dir = testing::BinDir();
+    auto system = ResyncProtocol::MakeSystem(*sandbox_, "scenario", settings_, &record_);
+    ASSERT_TRUE(system) << system.error().message;
+    system_ = std::move(*system);
+    state_ = ResyncProtocol::Initial(settings_);
+  }
+  void TearDown() override { system_.reset(); }
+
+  // Runs one step (Describe() text) on the system and the model; fails on any violation.
+  rs::RawObservation Step(const std::string& text) {
+    auto command = m::ParseCommand(text);
+    EXPECT_TRUE(command) << text;
+    EXPECT_TRUE(ResyncProtocol::Precondition(state_, *command)) << text;
+    auto observed = system_->Execute(*command);
+    EXPECT_TRUE(observed) << text << ": " << observed.error().message;
+    const auto before = state_;
+    ResyncProtocol::Apply(state_, *command, settings_);
+    auto violation = ResyncProtocol::Check(before, *command, state_, *observed);
+    EXPECT_FALSE(violation) << text << ": [" << violation->id << "] " << violation->message;
+    return *observed;
+  }
+
+  std::string Log(int system) const {
+    std::ifstream in(system_->LogPath(system));
+    std::stringstream text;
+    text << in.rdbuf();
+    return text.str();
+  }
+
+  RunSettings settings_;
+  std::optional<Sandbox> sandbox_;
+  CaseRecord record_;
+  std::unique_ptr<rs::RsSystem> system_;
+  m::State state_;
+};
+
+TEST_F(ResyncScenario, ReformattedCoordinatorIsDetectedAndFencedUntilTheReply) {
+  auto first = Step("Start(SYSTEM73, journal-1, crash=coord.after_commit_record)");
+  const std::string old_stamp = first.systems[0].stamp;
+  Step("Start(SYSTEM74, journal-1)");
+  auto txn = Step("Transaction(SYSTEM73: SYSTEM74{k1=v1})");
+  ASSERT_EQ(txn.last_outcome->result, m::OpResult::kUnknown);
+  ASSERT_EQ(txn.systems[1].branches.size(), 1u);
+  const std::string dtrid = txn.systems[1].branches.begin()->first;
+  EXPECT_EQ(txn.systems[1].branches.begin()->second.state, m::BranchState::kInDoubt);
+  Step("Format(SYSTEM73, journal-1)");
+  auto restarted = Step("Start(SYSTEM73, journal-1)");
+  const std::string new_stamp = restarted.systems[0].stamp;
+  ASSERT_NE(new_stamp, old_stamp);
+  ASSERT_EQ(restarted.systems[1].prompts.size(), 1u);
+  const auto& prompt = restarted.systems[1].prompts.at(0);
+  EXPECT_EQ(prompt.old_stamp, old_stamp);
+  EXPECT_EQ(prompt.new_stamp, new_stamp);
+  EXPECT_EQ(prompt.dtrids, std::vector<std::string>{dtrid});
+
+  const std::string log = Log(1);
+  EXPECT_NE(log.find("DC329021 Journal stamp mismatch for SYSTEM73 *OLD " + old_stamp), std::string::npos) << log;
+  EXPECT_NE(log.find("DC329022 Journal stamp mismatch for SYSTEM73 *NEW " + new_stamp), std::string::npos) << log;
+  EXPECT_NE(log.find("DC329023 SYSTEM73 " + dtrid + " SYSTEM74 InDoubt"), std::string::npos) << log;
+  EXPECT_NE(log.find("DC329024 Reply with resynchronization action for SYSTEM73 (Ignore,Defer):"),
+            std::string::npos) << log;
+  auto status = Request(sandbox_->dir() / "scenario" / "SYSTEM74.sock", {{"op", "status"}},
+                        std::chrono::seconds(5));
+  ASSERT_TRUE(status);
+  std::vector<std::string> ids;
+  for (const auto& line : (*status)["prompts"][0]["messages"]) ids.push_back(line["id"]);
+  EXPECT_EQ(ids, (std::vector<std::string>{"DC329021", "DC329022", "", "DC329023", "DC329024"}))
+      << "the header line has no identifier";
+
+  auto fenced = Step("Read(SYSTEM73, k1, via=SYSTEM74)");
+  EXPECT_EQ(fenced.last_outcome->result, m::OpResult::kFenced);
+  Step("Reply(SYSTEM74, SYSTEM73, ignore)");
+  auto after = Step("Read(SYSTEM73, k1, via=SYSTEM74)");
+  EXPECT_EQ(after.last_outcome->result, m::OpResult::kNotFound);
+  EXPECT_EQ(after.systems[1].branches.at(dtrid).state, m::BranchState::kManualPending);
+}
+
+}  // namespace
+}  // namespace lockstep::harness
