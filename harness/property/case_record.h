@@ -28,6 +28,13 @@ struct CaseRecord {
   std::set<std::uint64_t> visited_states, visited_transitions;
 
   void Clear() { *this = CaseRecord{}; }
+  // Records a fault injected at the current step: in the list, the count and the mechanism.
+  void AddFault(const std::string& kind, const std::string& target, const std::string& mechanism,
+                const std::string& side = "") {
+    faults.push_back({step(), kind, target, mechanism, side});
+    fault_counts[kind]++;
+    mechanisms[kind] = mechanism;
+  }
   int step() const { return static_cast<int>(commands.size()); }
 };
 

@@ -1,5 +1,7 @@
 #include "harness/resync/rs_protocol.h"
 
+#include "harness/property/weighted_choice.h"
+
 #include "faults/crash.h"
 #include "model/resync/command_text.h"
 #include "model/resync/model.h"
@@ -15,14 +17,6 @@ using Option = std::pair<std::size_t, rc::Gen<m::Command>>;
 
 const std::vector<std::string> kKeys{"k0", "k1", "k2"};
 const std::vector<std::string> kValues{"v0", "v1", "v2", "v3", "v4", "v5", "v6", "v7"};
-
-// rc::gen::weightedOneOf with a run-time list: one ticket per unit of weight.
-rc::Gen<m::Command> WeightedChoice(std::vector<Option> options) {
-  std::vector<std::size_t> tickets;
-  for (std::size_t i = 0; i < options.size(); ++i) tickets.insert(tickets.end(), options[i].first, i);
-  return rc::gen::mapcat(rc::gen::elementOf(tickets),
-                         [options = std::move(options)](std::size_t i) { return options[i].second; });
-}
 
 std::vector<int> UpSystems(const m::State& s) {
   std::vector<int> up;
@@ -170,7 +164,7 @@ rc::Gen<m::Command> ResyncProtocol::GenCommand(const State& s, const RunSettings
       options.push_back({deferred ? 4u : 1u, rc::gen::just(m::Command(m::VaryRm{x, y}))});
     }
   }
-  return rc::gen::suchThat(WeightedChoice(std::move(options)),
+  return rc::gen::suchThat(WeightedChoice<m::Command>(std::move(options)),
                            [s](const m::Command& c) { return Precondition(s, c); });
 }
 
@@ -229,10 +223,7 @@ void ResyncProtocol::CoverageEvents(const State& before, const Command& c, const
   for (m::CrashPoint p : events.crash_points) {
     const std::string name = m::CrashPointName(p);
     record.crash_point_counts[name]++;
-    record.fault_counts["crash"]++;
-    record.mechanisms["crash"] = faults::CrashMechanism();
-    record.faults.push_back({record.step(), "crash", "crash point " + name,
-                             "LOCKSTEP_CRASH_POINT: the process SIGKILLs itself", ""});
+    record.AddFault("crash", "crash point " + name, faults::CrashMechanism());
   }
   if (events.mismatch) record.command_counts["(stamp mismatch prompt)"]++;
   if (const auto* r = std::get_if<m::Reply>(&c)) {

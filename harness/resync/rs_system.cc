@@ -8,6 +8,7 @@
 #include "faults/reformat.h"
 #include "harness/control/control_client.h"
 #include "harness/os/deadline.h"
+#include "harness/property/fault_step.h"
 #include "harness/property/log_excerpt.h"
 
 namespace lockstep::harness::rs {
@@ -173,10 +174,8 @@ Status RsSystem::Run(const m::Start& c) {
   if (!settings_.bug.empty()) spec.env.emplace_back("LOCKSTEP_BUG", settings_.bug);
   if (c.crash_point) spec.env.push_back(faults::CrashPointEnv(m::CrashPointName(*c.crash_point)));
   if (rt.last_set != 0 && rt.last_set != c.journal_set) {
-    record_->faults.push_back({record_->step(), "reformat",
-                               rt.name + " started on journal-" + std::to_string(c.journal_set),
-                               "start on another journal set (--journal)"});
-    record_->fault_counts["reformat"]++;
+    record_->AddFault("reformat", rt.name + " started on journal-" + std::to_string(c.journal_set),
+                      "start on another journal set (--journal)", rt.name);
   }
   rt.last_set = c.journal_set;
   auto p = Process::Spawn(spec);
@@ -194,9 +193,7 @@ Status RsSystem::Run(const m::Crash& c) {
   if (!exit) return std::unexpected(exit.error());
   rt.last_exit = *exit;
   rt.process.reset();
-  record_->faults.push_back({record_->step(), "crash", rt.name, faults::CrashMechanism()});
-  record_->fault_counts["crash"]++;
-  record_->mechanisms["crash"] = faults::CrashMechanism();
+  record_->AddFault("crash", rt.name, faults::CrashMechanism(), rt.name);
   return {};
 }
 
@@ -210,10 +207,8 @@ Status RsSystem::FormatSet(int system, int set, bool record_fault) {
     return Fail("reformat of " + target.string() + " did not take effect: " + s.error().message);
   }
   if (!record_fault) return {};
-  record_->faults.push_back({record_->step(), "reformat", fs::relative(target, dir_).string(),
-                             reformat.mechanism()});
-  record_->fault_counts["reformat"]++;
-  record_->mechanisms["reformat"] = reformat.mechanism();
+  record_->AddFault("reformat", fs::relative(target, dir_).string(), reformat.mechanism(),
+                    rt.name);
   return {};
 }
 
@@ -246,24 +241,16 @@ Status RsSystem::Run(const m::Complete& c) {
 
 Status RsSystem::Run(const m::InjectFault& c) {
   auto& rt = systems_[c.system];
-  if (!sandbox_.Contains(rt.journal)) return Fail("refusing a fault outside the sandbox: " + rt.journal.string());
   std::unique_ptr<faults::DirectoryFault> fault;
   if (c.kind == m::JournalFault::kDiskFull) {
     fault = std::make_unique<faults::DiskFull>(rt.journal);
   } else {
     fault = std::make_unique<faults::AccessDenied>(rt.journal);
   }
-  if (auto s = fault->Inject(); !s) return s;
-  if (auto s = fault->Probe(); !s) {
-    (void)fault->Remove();
-    return Fail("fault " + fault->kind() + " on " + rt.journal.string() +
-                " did not take effect: " + s.error().message);
-  }
-  record_->faults.push_back({record_->step(), fault->kind(),
-                             fs::relative(rt.journal, dir_).string(), fault->mechanism()});
-  record_->fault_counts[fault->kind()]++;
-  record_->mechanisms[fault->kind()] = fault->mechanism();
-  rt.fault = std::move(fault);
+  auto active = InjectProven(std::move(fault), sandbox_, fs::relative(rt.journal, dir_).string(),
+                             *record_);
+  if (!active) return std::unexpected(active.error());
+  rt.fault = std::move(*active);
   return {};
 }
 

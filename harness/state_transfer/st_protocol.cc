@@ -1,5 +1,7 @@
 #include "harness/state_transfer/st_protocol.h"
 
+#include "harness/property/weighted_choice.h"
+
 #include "faults/crash.h"
 #include "model/state_transfer/command_text.h"
 #include "model/state_transfer/model.h"
@@ -53,15 +55,6 @@ std::vector<m::FaultKind> DirectoryFaultKinds(const RunSettings& settings) {
   return kinds;
 }
 
-// rc::gen::weightedOneOf with a run-time list of options (it takes an initializer_list):
-// one ticket per unit of weight, drawn uniformly. Shrinks towards the first option.
-rc::Gen<m::Command> WeightedChoice(std::vector<std::pair<std::size_t, rc::Gen<m::Command>>> options) {
-  std::vector<std::size_t> tickets;
-  for (std::size_t i = 0; i < options.size(); ++i) tickets.insert(tickets.end(), options[i].first, i);
-  return rc::gen::mapcat(rc::gen::elementOf(tickets),
-                         [options = std::move(options)](std::size_t i) { return options[i].second; });
-}
-
 }  // namespace
 
 const std::vector<PropertyInfo>& StateTransferProtocol::Properties() {
@@ -102,7 +95,7 @@ rc::Gen<m::Command> StateTransferProtocol::GenCommand(const State& s,
     m::OfflineSync sync{m::Peer(side), side};
     if (m::Precondition(s, sync)) options.push_back({1, rc::gen::just(m::Command(sync))});
   }
-  return WeightedChoice(std::move(options));
+  return WeightedChoice<m::Command>(std::move(options));
 }
 
 bool StateTransferProtocol::Precondition(const State& s, const Command& c) {
@@ -140,12 +133,10 @@ void StateTransferProtocol::CoverageEvents(const State& before, const Command& c
     }
     if (armed && !now.crash_point && now.last_exit == m::ExitKind::kKilled) {
       record.crash_point_counts[m::CrashPointName(*armed)]++;
-      record.fault_counts["crash"]++;
-      record.mechanisms["crash"] = faults::CrashMechanism();
-      record.faults.push_back({record.step(), "crash",
-                               std::string("logger-") + m::SideName(side) + " at " +
-                                   m::CrashPointName(*armed),
-                               "LOCKSTEP_CRASH_POINT: the process SIGKILLs itself"});
+      record.AddFault("crash",
+                      std::string("logger-") + m::SideName(side) + " at " +
+                          m::CrashPointName(*armed),
+                      faults::CrashMechanism(), m::SideName(side));
     }
   }
 }

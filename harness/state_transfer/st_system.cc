@@ -9,6 +9,7 @@
 #include "faults/disk_full.h"
 #include "harness/control/control_client.h"
 #include "harness/os/deadline.h"
+#include "harness/property/fault_step.h"
 #include "harness/property/log_excerpt.h"
 #include "harness/state_transfer/st_json.h"
 
@@ -191,34 +192,24 @@ Status StSystem::Run(const m::Crash& c) {
   if (!exit) return std::unexpected(exit.error());
   rt.last_exit = *exit;
   rt.process.reset();
-  record_->faults.push_back({record_->step(), "crash", std::string("logger-") + m::SideName(c.side),
-                             faults::CrashMechanism()});
-  record_->fault_counts["crash"]++;
-  record_->mechanisms["crash"] = faults::CrashMechanism();
+  record_->AddFault("crash", std::string("logger-") + m::SideName(c.side),
+                    faults::CrashMechanism(), m::SideName(c.side));
   return {};
 }
 
 Status StSystem::Run(const m::InjectFault& c) {
   auto& rt = at(c.side);
   const fs::path target = c.dir == m::Dir::kTemp ? rt.temp : rt.data;
-  if (!sandbox_.Contains(target)) return Fail("refusing a fault outside the sandbox: " + target.string());
   std::unique_ptr<faults::DirectoryFault> fault;
   if (c.kind == m::FaultKind::kDiskFull) {
     fault = std::make_unique<faults::DiskFull>(target);
   } else {
     fault = std::make_unique<faults::AccessDenied>(target);
   }
-  if (auto s = fault->Inject(); !s) return s;
-  if (auto s = fault->Probe(); !s) {
-    (void)fault->Remove();
-    return Fail("fault " + fault->kind() + " on " + target.string() +
-                " did not take effect: " + s.error().message);
-  }
-  record_->faults.push_back({record_->step(), fault->kind(),
-                             fs::relative(target, dir_).string(), fault->mechanism()});
-  record_->fault_counts[fault->kind()]++;
-  record_->mechanisms[fault->kind()] = fault->mechanism();
-  rt.faults[static_cast<int>(c.dir)] = std::move(fault);
+  auto active = InjectProven(std::move(fault), sandbox_, fs::relative(target, dir_).string(),
+                             *record_);
+  if (!active) return std::unexpected(active.error());
+  rt.faults[static_cast<int>(c.dir)] = std::move(*active);
   return {};
 }
 
