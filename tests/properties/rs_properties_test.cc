@@ -15,7 +15,10 @@ namespace {
 RunSettings SuiteSettings() {
   RunSettings s;
   s.seed = 20261122;
-  s.tests = testing::Scaled(200);
+  // Not scaled down under the sanitizers: a mismatch prompt comes up in about 5 of 100 cases,
+  // and the test requires IGNORE and DEFER replies to have run; 200 cases take well under a
+  // minute even with ASan.
+  s.tests = 200;
   s.max_steps = 30;
   s.impl_dir = testing::BinDir();
   return s;
