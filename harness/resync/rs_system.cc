@@ -8,6 +8,7 @@
 #include "faults/reformat.h"
 #include "harness/control/control_client.h"
 #include "harness/os/deadline.h"
+#include "harness/property/child_slot.h"
 #include "harness/property/fault_step.h"
 #include "harness/property/log_excerpt.h"
 
@@ -187,12 +188,9 @@ Status RsSystem::Run(const m::Start& c) {
 
 Status RsSystem::Run(const m::Crash& c) {
   auto& rt = systems_[c.system];
-  if (!rt.process || !rt.process->Running()) return Fail("Crash: " + rt.name + " is not running");
-  if (auto s = faults::KillProcess(rt.process->pid(), rt.process->name()); !s) return s;
-  auto exit = rt.process->WaitExit(settings_.quiet_deadline);
-  if (!exit) return std::unexpected(exit.error());
-  rt.last_exit = *exit;
-  rt.process.reset();
+  if (auto s = CrashNow(rt.process, rt.last_exit, settings_.quiet_deadline); !s) {
+    return Fail(rt.name + ": " + s.error().message);
+  }
   record_->AddFault("crash", rt.name, faults::CrashMechanism(), rt.name);
   return {};
 }
@@ -263,12 +261,7 @@ Status RsSystem::Run(const m::RemoveFault& c) {
 }
 
 void RsSystem::Reap() {
-  for (auto& rt : systems_) {
-    if (rt.process && !rt.process->Running()) {
-      rt.last_exit = rt.process->exit_status();
-      rt.process.reset();
-    }
-  }
+  for (auto& rt : systems_) ReapIfExited(rt.process, rt.last_exit);
 }
 
 // Quiet: every running system answers status with busy false; the others are reaped.

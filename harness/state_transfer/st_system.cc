@@ -9,6 +9,7 @@
 #include "faults/disk_full.h"
 #include "harness/control/control_client.h"
 #include "harness/os/deadline.h"
+#include "harness/property/child_slot.h"
 #include "harness/property/fault_step.h"
 #include "harness/property/log_excerpt.h"
 #include "harness/state_transfer/st_json.h"
@@ -184,14 +185,9 @@ Status StSystem::Run(const m::Start& c) {
 
 Status StSystem::Run(const m::Crash& c) {
   auto& rt = at(c.side);
-  if (!rt.process || !rt.process->Running()) {
-    return Fail(std::string("Crash: logger ") + m::SideName(c.side) + " is not running");
+  if (auto s = CrashNow(rt.process, rt.last_exit, settings_.quiet_deadline); !s) {
+    return Fail(std::string("logger ") + m::SideName(c.side) + ": " + s.error().message);
   }
-  if (auto s = faults::KillProcess(rt.process->pid(), rt.process->name()); !s) return s;
-  auto exit = rt.process->WaitExit(settings_.quiet_deadline);
-  if (!exit) return std::unexpected(exit.error());
-  rt.last_exit = *exit;
-  rt.process.reset();
   record_->AddFault("crash", std::string("logger-") + m::SideName(c.side),
                     faults::CrashMechanism(), m::SideName(c.side));
   return {};
@@ -251,12 +247,7 @@ Status StSystem::RunOperatorTool(const std::string& name, const std::vector<std:
 }
 
 void StSystem::ReapSides() {
-  for (auto& rt : sides_) {
-    if (rt.process && !rt.process->Running()) {
-      rt.last_exit = rt.process->exit_status();
-      rt.process.reset();
-    }
-  }
+  for (auto& rt : sides_) ReapIfExited(rt.process, rt.last_exit);
 }
 
 // Quiet: the mds is not busy, and for each side the mds, the process and the logger's own
