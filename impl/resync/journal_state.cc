@@ -1,3 +1,4 @@
+#include <algorithm>
 #include "impl/resync/journal_state.h"
 
 namespace lockstep::impl::resync {
@@ -107,6 +108,17 @@ std::vector<std::string> JournalState::CommittingWith(const std::string& partner
   for (const auto& [dtrid, b] : branches) {
     if (b.coordinator && !b.ended && b.state == BranchState::kCommitted &&
         b.pending.contains(partner)) {
+      out.push_back(dtrid);
+    }
+  }
+  return out;
+}
+
+std::vector<std::string> JournalState::CommitRecordsWith(const std::string& partner) const {
+  std::vector<std::string> out;
+  for (const auto& [dtrid, b] : branches) {
+    if (b.coordinator &&
+        std::find(b.participants.begin(), b.participants.end(), partner) != b.participants.end()) {
       out.push_back(dtrid);
     }
   }

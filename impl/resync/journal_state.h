@@ -71,6 +71,11 @@ struct JournalState {
   std::vector<std::string> InDoubtWith(const std::string& partner) const;
   // Coordinator branches (COMMIT, no END, not ManualPending) still waiting for `partner`.
   std::vector<std::string> CommittingWith(const std::string& partner) const;
+  // Every coordinator branch (a COMMIT record, in any state: Committed, ManualPending, ended)
+  // in which `partner` participates: what a resync tells the partner commits (presumed abort:
+  // a DTRID not listed aborts). Unlike CommittingWith, ManualPending and ended branches count,
+  // since the partner may hold one in doubt on a journal set it was away on.
+  std::vector<std::string> CommitRecordsWith(const std::string& partner) const;
   // Keys held by InDoubt or ManualPending participant branches, with the holding DTRID.
   std::map<std::string, std::string> LockedKeys() const;
 };

@@ -7,9 +7,10 @@
 // other and the other's current stamp differs from the one it saved. Either mismatch fails the
 // resync for both: nothing is completed, nothing saved; the side with the mismatch prompts the
 // operator (DC329021..DC329024) and fences the partner. Otherwise each side completes its
-// InDoubt branches (commit iff the other's committing list holds them: presumed abort), counts
-// the other's resolution as the acknowledgement of its own COMMITs, and saves the other's stamp
-// and startup time (partner record). Crash point resync.after_exchange: on both sides, once the
+// InDoubt branches (commit iff the other's commit_records list holds them, i.e. it has a COMMIT
+// record in any state, ManualPending and ended included: presumed abort), counts the other's
+// resolution as the acknowledgement of its own COMMITs, and saves the other's stamp and
+// startup time (partner record). Crash point resync.after_exchange: on both sides, once the
 // other side's values are known and before anything is acted on; then a journal fault on either
 // side fails the resync with nothing saved and no prompt. The responder refuses a resync while
 // it fences the initiator (a deferred partner: unless it is a `vary rm`), and skips a
@@ -79,7 +80,8 @@ void TxSystem::Resync(const std::string& partner, ResyncDone done, ResyncMode mo
                {"saved_stamp", saved == state_.partners.end() ? json(nullptr)
                                                               : json(saved->second.stamp)},
                {"in_doubt", state_.InDoubtWith(partner)},
-               {"committing", state_.CommittingWith(partner)}};
+               {"committing", state_.CommittingWith(partner)},
+               {"commit_records", state_.CommitRecordsWith(partner)}};
   log_.Line("Resynchronization with " + partner + " started");
   CallPartner(partner, std::move(request),
               [this, partner](std::optional<json> answer) { OnResyncAnswer(partner, answer); });
@@ -105,8 +107,7 @@ void TxSystem::OnResyncAnswer(const std::string& partner, const std::optional<js
     return FinishResync(partner, FenceError(partner) + (mine ? "" : " (at " + partner + ")"),
                         false);
   }
-  std::string error = Resolve(partner, answer->value("committing", json::array()),
-                              answer->value("in_doubt", json::array()), /*initiator=*/true);
+  std::string error = Resolve(partner, *answer, /*initiator=*/true);
   if (error.empty()) error = SavePartner(partner, stamp, startup);
   if (error.empty()) ClearPrompt(partner);
   FinishResync(partner, error, error.empty());
@@ -147,7 +148,8 @@ void TxSystem::OnResyncRequest(ClientId id, const json& request) {
                       request.value("saved_stamp", json(nullptr)) != json(state_.stamp);
   json answer{{"stamp", state_.stamp}, {"startup", startup_},
               {"in_doubt", state_.InDoubtWith(from)},
-              {"committing", state_.CommittingWith(from)}};
+              {"committing", state_.CommittingWith(from)},
+              {"commit_records", state_.CommitRecordsWith(from)}};
   Link& link = links_.at(from);
   if (mine || theirs) {
     if (mine) RaisePrompt(from, stamp, startup);
@@ -157,8 +159,7 @@ void TxSystem::OnResyncRequest(ClientId id, const json& request) {
     answer["result"] = "mismatch";
     return Reply(id, answer);
   }
-  std::string error = Resolve(from, request.value("committing", json::array()),
-                              request.value("in_doubt", json::array()), /*initiator=*/false);
+  std::string error = Resolve(from, request, /*initiator=*/false);
   if (error.empty()) error = SavePartner(from, stamp, startup);
   link.resynced = error.empty();
   link.last_resync_error = error;
@@ -185,12 +186,14 @@ std::optional<json> TxSystem::RefuseResync(const std::string& from, const json& 
   return std::nullopt;
 }
 
-// Completes this system's outstanding transactions with `partner` from the partner's lists.
-// Returns "" or the error of a forced write that failed (the rest is left outstanding).
-std::string TxSystem::Resolve(const std::string& partner, const json& their_committing,
-                              const json& their_in_doubt, bool initiator) {
+// Completes this system's outstanding transactions with `partner` from the partner's half of
+// the exchange (its `commit_records` and `in_doubt` lists). Returns "" or the error of a
+// forced write that failed (the rest is left outstanding).
+std::string TxSystem::Resolve(const std::string& partner, const json& theirs, bool initiator) {
+  const json their_commit_records = theirs.value("commit_records", json::array());
+  const json their_in_doubt = theirs.value("in_doubt", json::array());
   for (const std::string& dtrid : state_.InDoubtWith(partner)) {
-    const bool commit = Lists(their_committing, dtrid);
+    const bool commit = Lists(their_commit_records, dtrid);
     if (auto s = ForceOutcome(dtrid, commit); !s) return s.error().message;
     log_.Line("Resolved " + dtrid + " by resynchronization with " + partner + ": " +
               (commit ? "commit" : "abort"));

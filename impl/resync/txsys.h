@@ -181,8 +181,7 @@ class TxSystem {
   void OnResyncAnswer(const std::string& partner, const std::optional<json>& answer);
   void FinishResync(const std::string& partner, const std::string& error, bool synced);
   void OnResyncRequest(ClientId id, const json& request);
-  std::string Resolve(const std::string& partner, const json& their_committing,
-                      const json& their_in_doubt, bool initiator);
+  std::string Resolve(const std::string& partner, const json& theirs, bool initiator);
   std::string SavePartner(const std::string& partner, const std::string& stamp,
                           const std::string& startup);
   bool HasOutstanding(const std::string& partner) const;

@@ -102,5 +102,27 @@ TEST_F(ResyncScenario, ReformattedCoordinatorIsDetectedAndFencedUntilTheReply) {
   EXPECT_EQ(after.systems[1].branches.at(dtrid).state, m::BranchState::kManualPending);
 }
 
+// Found by a campaign (RS-1): a participant in doubt comes back on the journal set it was away
+// from, after its coordinator had answered the other set's prompt with IGNORE. The
+// coordinator's COMMIT record is ManualPending there, not outstanding, yet it still means
+// commit: the resync must not presume abort.
+TEST_F(ResyncScenario, ManualPendingCommitRecordStillCommitsAParticipantInDoubt) {
+  Step("Start(SYSTEM73, journal-1)");
+  Step("Start(SYSTEM74, journal-1, crash=part.before_outcome_record)");
+  auto txn = Step("Transaction(SYSTEM73: SYSTEM74{k1=v1})");
+  ASSERT_EQ(txn.last_outcome->result, m::OpResult::kCommitted);
+  Step("Start(SYSTEM74, journal-2)");
+  auto ignored = Step("Reply(SYSTEM73, SYSTEM74, ignore)");
+  ASSERT_EQ(ignored.systems[0].branches.size(), 1u);
+  const std::string dtrid = ignored.systems[0].branches.begin()->first;
+  EXPECT_EQ(ignored.systems[0].branches.at(dtrid).state, m::BranchState::kManualPending);
+  Step("Crash(SYSTEM74)");
+  auto back = Step("Start(SYSTEM74, journal-1)");
+  ASSERT_TRUE(back.systems[1].branches.contains(dtrid));
+  EXPECT_EQ(back.systems[1].branches.at(dtrid).state, m::BranchState::kCommitted);
+  auto read = Step("Read(SYSTEM74, k1, via=SYSTEM74)");
+  EXPECT_EQ(read.last_outcome->result, m::OpResult::kValue);
+}
+
 }  // namespace
 }  // namespace lockstep::harness
