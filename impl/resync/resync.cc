@@ -139,6 +139,7 @@ void TxSystem::OnResyncRequest(ClientId id, const json& request) {
   CrashPoint("resync.after_exchange");
   const Status writable = journal_->CheckWritable();
   if (!writable || request.value("journal_fault", false)) {  // decision 12: nothing saved
+    links_.at(from).resynced = false;  // a failed resync leaves the pair to resync again
     const std::string fault = writable ? "at " + from : writable.error().message;
     log_.Line("Resynchronization requested by " + from + " failed: journal fault " + fault);
     return Reply(id, json{{"result", "error"}, {"error", "journal fault " + fault}});

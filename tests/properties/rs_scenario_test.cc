@@ -124,5 +124,22 @@ TEST_F(ResyncScenario, ManualPendingCommitRecordStillCommitsAParticipantInDoubt)
   EXPECT_EQ(read.last_outcome->result, m::OpResult::kValue);
 }
 
+// Found by a campaign (RS-6): a resync that fails at the responder for a journal fault (here
+// the initiator's, flagged in its request) must leave the pair unsynchronized on the responder
+// too. Else SYSTEM73 skips the session resync with SYSTEM75, PREPAREs SYSTEM74 first and only
+// then learns that SYSTEM75 cannot resync: SYSTEM74 records a branch the model never writes
+// (decision 14: a failed session aborts before any PREPARE).
+TEST_F(ResyncScenario, ResyncFailedAtTheResponderIsRetriedBeforeTheNextTransaction) {
+  Step("Start(SYSTEM73, journal-1)");
+  Step("Start(SYSTEM74, journal-1)");
+  Step("Start(SYSTEM75, journal-1)");
+  Step("Transaction(SYSTEM75: SYSTEM73{k2=v1})");
+  Step("InjectFault(SYSTEM75, access-denied)");
+  Step("VaryRm(SYSTEM75, SYSTEM73)");
+  auto txn = Step("Transaction(SYSTEM73: SYSTEM74{k1=v5} SYSTEM75{k1=v0})");
+  EXPECT_EQ(txn.last_outcome->result, m::OpResult::kAborted);
+  EXPECT_TRUE(txn.systems[1].branches.empty()) << "SYSTEM74 was prepared before the failed session";
+}
+
 }  // namespace
 }  // namespace lockstep::harness
