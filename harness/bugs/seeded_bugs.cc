@@ -29,9 +29,17 @@ const std::vector<SeededBug>& SeededBugs() {
       {"defer-lets-reads-through", "resync", "RS-3",
        "after DEFER a remote read at the deferred partner goes through the fence",
        {"crash", "reformat"}},
-      // Not catalogued: "ignore-lists-partial" (impl/resync/README.md) needs two transactions
-      // outstanding with one partner, which one-command-at-a-time sequences reach only through
-      // about ten specific steps over three systems; the random search does not find it.
+      {"ignore-lists-partial", "resync", "RS-4",
+       "the prompt omits the COMMITs awaiting the partner's acknowledgement, so IGNORE leaves "
+       "them to be completed silently",
+       {"crash", "reformat"}},
+      {"resync-presumes-abort", "resync", "RS-1",
+       "resynchronization resolves every in-doubt branch by presumed abort, even when the "
+       "coordinator committed",
+       {"crash"}},
+      {"recovery-skips-redo", "resync", "RS-6",
+       "recovery does not redo committed writes that were forced but not yet applied",
+       {"crash"}},
       {"startup-time-not-compared", "resync", "RS-5",
        "a recycled partner is not resynchronized before the next access, its new startup time "
        "is not saved",

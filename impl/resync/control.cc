@@ -131,8 +131,7 @@ void TxSystem::OnReply(ClientId id, const json& request) {
               partner + " stays fenced");
     return Reply(id, json{{"result", "ok"}});
   }
-  std::vector<std::string> dtrids = prompt.dtrids;
-  if (BugEnabled("ignore-lists-partial") && dtrids.size() > 1) dtrids.resize(1);
+  const std::vector<std::string> dtrids = prompt.dtrids;
   const json record{{"type", "ignore"}, {"partner", partner}, {"stamp", prompt.new_stamp},
                     {"startup", prompt.new_startup}, {"dtrids", dtrids}};
   if (auto s = Force(record); !s) return Reply(id, json{{"error", s.error().message}});

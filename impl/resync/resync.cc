@@ -194,7 +194,8 @@ std::string TxSystem::Resolve(const std::string& partner, const json& theirs, bo
   const json their_commit_records = theirs.value("commit_records", json::array());
   const json their_in_doubt = theirs.value("in_doubt", json::array());
   for (const std::string& dtrid : state_.InDoubtWith(partner)) {
-    const bool commit = Lists(their_commit_records, dtrid);
+    const bool commit =
+        Lists(their_commit_records, dtrid) && !BugEnabled("resync-presumes-abort");
     if (auto s = ForceOutcome(dtrid, commit); !s) return s.error().message;
     log_.Line("Resolved " + dtrid + " by resynchronization with " + partner + ": " +
               (commit ? "commit" : "abort"));
@@ -231,9 +232,10 @@ void TxSystem::RaisePrompt(const std::string& partner, const std::string& stamp,
   Prompt p{.old_stamp = saved == state_.partners.end() ? "(none)" : saved->second.stamp,
            .new_stamp = stamp, .new_startup = startup};
   p.dtrids = state_.InDoubtWith(partner);
-  for (const std::string& d : state_.CommittingWith(partner)) p.dtrids.push_back(d);
+  if (!BugEnabled("ignore-lists-partial")) {
+    for (const std::string& d : state_.CommittingWith(partner)) p.dtrids.push_back(d);
+  }
   std::sort(p.dtrids.begin(), p.dtrids.end());
-  if (BugEnabled("ignore-lists-partial") && p.dtrids.size() > 1) p.dtrids.pop_back();
   const auto existing = prompts_.find(partner);
   if (existing != prompts_.end() && !existing->second.deferred &&
       existing->second.new_stamp == stamp && existing->second.dtrids == p.dtrids) {
