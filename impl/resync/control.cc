@@ -178,7 +178,7 @@ void TxSystem::OnComplete(ClientId id, const json& request) {
     return Reply(id, json{{"error", s.error().message}});
   }
   log_.Line("Operator completed " + dtrid + " by hand: " + action);
-  if (state_.branches.at(dtrid).coordinator) MaybeEnd(dtrid);
+  if (state_.branches.at(dtrid).coordinator) MaybeEnd(dtrid, EndCause::kCompletedByHand);
   Reply(id, json{{"result", "ok"}});
 }
 

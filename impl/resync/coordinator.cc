@@ -175,15 +175,17 @@ void TxSystem::FinishTxn(const std::string& dtrid, const std::string& result,
   log_.Line("Transaction " + dtrid + " result: " + result);
 }
 
-// Writes END once every participant has acknowledged a committed transaction.
-void TxSystem::MaybeEnd(const std::string& dtrid) {
+// Writes END once every participant has acknowledged a committed transaction (crash point
+// coord.before_end_record), or at once after a manual completion (no crash point: it is not a
+// 2PC step, decision 18).
+void TxSystem::MaybeEnd(const std::string& dtrid, EndCause cause) {
   const auto it = state_.branches.find(dtrid);
   if (it == state_.branches.end()) return;
   const Branch& b = it->second;
   if (!b.coordinator || b.ended || !b.pending.empty() || b.state != BranchState::kCommitted) {
     return;
   }
-  CrashPoint("coord.before_end_record");
+  if (cause == EndCause::kAcknowledged) CrashPoint("coord.before_end_record");
   if (auto s = Force(json{{"type", "end"}, {"dtrid", dtrid}}); !s) {
     log_.Line("END of " + dtrid + " not written; the transaction stays outstanding");
   }

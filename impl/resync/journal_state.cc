@@ -74,6 +74,9 @@ Result<std::optional<Writes>> JournalState::Apply(const json& record) {
     if (type == "manual") branch->manual = outcome;
     if (branch->coordinator) {
       branch->state = BranchState::kCommitted;  // its writes were applied with COMMIT
+      // Completed by hand, it ends (decision 18) whoever has not acknowledged: a participant
+      // still in doubt learns commit from the COMMIT record at its next resync.
+      if (type == "manual") branch->pending.clear();
     } else {
       branch->state = commit ? BranchState::kCommitted : BranchState::kAborted;
       if (commit) applied = branch->writes;

@@ -158,7 +158,8 @@ class TxSystem {
   void CommitTxn(const std::string& dtrid);
   void AbortTxn(const std::string& dtrid, const std::string& reason);
   void FinishTxn(const std::string& dtrid, const std::string& result, const std::string& reason);
-  void MaybeEnd(const std::string& dtrid);
+  enum class EndCause { kAcknowledged, kCompletedByHand };
+  void MaybeEnd(const std::string& dtrid, EndCause cause = EndCause::kAcknowledged);
   std::string NewDtrid();
 
   // participant.cc: partner requests and reads.

@@ -141,5 +141,34 @@ TEST_F(ResyncScenario, ResyncFailedAtTheResponderIsRetriedBeforeTheNextTransacti
   EXPECT_TRUE(txn.systems[1].branches.empty()) << "SYSTEM74 was prepared before the failed session";
 }
 
+// Found by a campaign (RS-4): completing a coordinator branch by hand ends it without passing
+// coord.before_end_record (a 2PC crash point, armed here), so the system stays up.
+TEST_F(ResyncScenario, CompletingACoordinatorBranchByHandIsNotA2pcCrashPoint) {
+  Step("Start(SYSTEM74, journal-2)");
+  Step("Start(SYSTEM73, journal-1, crash=part.before_outcome_record)");
+  Step("Transaction(SYSTEM74: SYSTEM73{k2=v5})");
+  Step("Crash(SYSTEM74)");
+  Step("Start(SYSTEM74, journal-2, crash=coord.before_end_record)");
+  Step("Start(SYSTEM73, journal-2)");
+  Step("Reply(SYSTEM74, SYSTEM73, ignore)");
+  auto done = Step("Complete(SYSTEM74, txn=1, commit)");
+  EXPECT_TRUE(done.systems[1].up);
+}
+
+// Found by a campaign (RS-5): a coordinator branch completed by hand is no longer outstanding
+// with a participant that never acknowledged, so that participant's next start (nothing in
+// doubt there) does not resynchronize and the partner table keeps its old startup time.
+TEST_F(ResyncScenario, ACoordinatorBranchCompletedByHandEndsForEveryParticipant) {
+  Step("Start(SYSTEM73, journal-1, crash=part.before_outcome_record)");
+  Step("Start(SYSTEM75, journal-1)");
+  Step("Start(SYSTEM74, journal-1, crash=part.after_outcome_record)");
+  Step("Transaction(SYSTEM75: SYSTEM73{k0=v7} SYSTEM74{k2=v0})");
+  Step("Start(SYSTEM73, journal-2)");
+  Step("Reply(SYSTEM75, SYSTEM73, ignore)");
+  const auto before = Step("Complete(SYSTEM75, txn=1, commit)").systems[2].partners.at(1);
+  auto after = Step("Start(SYSTEM74, journal-1)");
+  EXPECT_EQ(after.systems[2].partners.at(1).startup, before.startup);
+}
+
 }  // namespace
 }  // namespace lockstep::harness
