@@ -60,6 +60,21 @@ json ShardEntry(const Report& shard) {
           {"details", shard.run.extra}};
 }
 
+// A shard that is itself a plain merge (details exactly {merged_from, shards}) contributes
+// its shard entries, so that merging stays flat however often it is repeated (a campaign
+// folds every seed's report into the merge so far).
+void AddShardEntries(json& entries, const Report& shard) {
+  const json& details = shard.run.extra;
+  const bool plain_merge = details.is_object() && details.size() == 2 &&
+                           details.contains("merged_from") && details.contains("shards") &&
+                           details["shards"].is_array();
+  if (!plain_merge) {
+    entries.push_back(ShardEntry(shard));
+    return;
+  }
+  for (const json& entry : details["shards"]) entries.push_back(entry);
+}
+
 void MergeRun(RunInfo& into, const RunInfo& from) {
   into.start_ms = std::min(into.start_ms, from.start_ms);
   into.stop_ms = std::max(into.stop_ms, from.stop_ms);
@@ -102,7 +117,7 @@ Result<json> MergeReports(const std::vector<json>& shards) {
   std::map<std::pair<std::string, std::string>, std::size_t> index;  // (protocol, name)
   for (const Report& shard : *read) {
     MergeRun(run, shard.run);
-    shard_entries.push_back(ShardEntry(shard));
+    AddShardEntries(shard_entries, shard);
     for (const PropertyResult& p : shard.properties) {
       const auto [it, inserted] = index.try_emplace({p.protocol, TestName(p)}, merged.size());
       if (inserted) {
@@ -112,7 +127,7 @@ Result<json> MergeReports(const std::vector<json>& shards) {
       }
     }
   }
-  run.extra = {{"merged_from", read->size()}, {"shards", shard_entries}};
+  run.extra = {{"merged_from", shard_entries.size()}, {"shards", shard_entries}};
   return ToCtrf(run, merged);
 }
 

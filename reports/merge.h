@@ -15,7 +15,9 @@
 //   * Run level: first shard's run info; start = min, stop = max; summary, verdict and fault
 //     totals recomputed; fault mechanisms united (differing strings joined with " | ");
 //     results.extra.details = {"merged_from": N, "shards": [{seed, host, verdict, start,
-//     stop, details}, ...]}.
+//     stop, details}, ...]}. Merging is flat: a shard that is itself a plain merge adds its
+//     shard entries, not one nested entry (N counts the original shards), so a campaign that
+//     folds each seed into the merge so far stays linear in size.
 //
 // Thread safety: pure function over values.
 #pragma once

@@ -97,6 +97,25 @@ TEST(MergeTest, RecomputesRunLevel) {
   EXPECT_EQ(x["details"]["shards"][1]["seed"], 1000);
 }
 
+TEST(MergeTest, MergingAMergeStaysFlat) {
+  const json first = ToCtrf(SampleRun(), AllThree());
+  const json second = SecondShard();
+  Result<json> folded = MergeReports({first, second});
+  ASSERT_TRUE(folded);
+  for (int i = 0; i < 3; ++i) {
+    folded = MergeReports({*folded, second});  // as a campaign folds seed after seed
+    ASSERT_TRUE(folded) << folded.error().message;
+  }
+  const json& details = (*folded)["results"]["extra"]["details"];
+  EXPECT_EQ(details["merged_from"], 5);
+  ASSERT_EQ(details["shards"].size(), 5u);
+  for (const json& shard : details["shards"]) {
+    EXPECT_FALSE(shard["details"].contains("shards")) << shard.dump();
+  }
+  EXPECT_EQ(details["shards"][0]["seed"], 42);
+  EXPECT_EQ(details["shards"][4]["host"], "ci-8");
+}
+
 TEST(MergeTest, KeepsEveryFailureAndTheFirstCounterexample) {
   const json one = ToCtrf(SampleRun(), {FailedProperty()});
   PropertyResult again = FailedProperty();
