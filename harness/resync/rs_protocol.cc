@@ -168,12 +168,6 @@ rc::Gen<m::Command> ResyncProtocol::GenCommand(const State& s, const RunSettings
                            [s](const m::Command& c) { return Precondition(s, c); });
 }
 
-// Harness exclusion: a Transaction is generated only when every participant is up. The model
-// aborts a transaction with a participant that is down at once, before any session; the
-// coordinator process cannot know a partner died until it calls it, so it first runs the
-// sessions (resyncs) with the participants it believes reachable, which the model does not
-// predict. Neither is wrong by the spec; the path is excluded instead of modelled.
-//
 // Harness exclusion: no Start on the other journal set while the set the system last ran on
 // holds an outcome forced but not yet applied to the database (a crash at
 // coord.after_commit_record / part.after_outcome_record). The implementation's database then
@@ -187,11 +181,6 @@ bool ResyncProtocol::Precondition(const State& s, const Command& c) {
       for (const auto& [seq, b] : sys.journal().branches) {
         if (b.redo) return false;
       }
-    }
-  }
-  if (const auto* t = std::get_if<m::Transaction>(&c)) {
-    for (const auto& [system, writes] : t->writes) {
-      if (system >= 0 && system < s.size() && !s.at(system).up) return false;
     }
   }
   return m::Precondition(s, c);

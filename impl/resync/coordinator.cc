@@ -1,8 +1,8 @@
 // TxSystem, coordinator side: a `txn` request runs presumed-abort two-phase commit.
 //
 // Steps (crash points in brackets): a locked own key aborts at once; wait until every
-// participant, in ascending order, is resynchronized and not fenced (or --lock-wait-ms passes:
-// aborted); lock the own keys; PREPARE to each participant in ascending order, the first no or
+// participant, in ascending order, is reachable (else aborted at once), resynchronized and not
+// fenced (or --lock-wait-ms passes: aborted); lock the own keys; PREPARE to each participant in ascending order, the first no or
 // missing vote stopping it; all yes -> [coord.before_commit_record] force COMMIT
 // (participants + own writes) [coord.after_commit_record], apply the own writes, COMMIT to every
 // participant; when every participant acknowledged -> [coord.before_end_record] END. A no vote,
@@ -61,6 +61,12 @@ std::optional<std::string> TxSystem::TryStartTxn(const std::string& dtrid) {
     }
   }
   for (const std::string& p : t.participants) {
+    // A participant that is down aborts the transaction before anything is sent to it or to
+    // the participants after it, even when this process still counts it as resynchronized.
+    if (!Reachable(p)) {
+      FinishTxn(dtrid, "aborted", p + " is unreachable");
+      return std::nullopt;
+    }
     if (Fenced(p)) return FenceError(p);
     if (!t.resync_error.empty()) {
       FinishTxn(dtrid, "aborted", t.resync_error);

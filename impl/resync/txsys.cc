@@ -270,6 +270,13 @@ void TxSystem::Reply(ClientId id, const json& answer) {
   it->second.answered = true;
 }
 
+bool TxSystem::Reachable(const std::string& partner) const {
+  auto fd = ConnectUnix(links_.at(partner).socket);
+  if (!fd) return false;
+  close(*fd);
+  return true;
+}
+
 // Sends `request` (stamped with this system's name, journal stamp and startup time) to
 // `partner` on a fresh connection; `done` gets the answer, or nullopt when there is none.
 void TxSystem::CallPartner(const std::string& partner, json request, Answer done) {

@@ -160,6 +160,8 @@ class TxSystem {
   void FinishTxn(const std::string& dtrid, const std::string& result, const std::string& reason);
   enum class EndCause { kAcknowledged, kCompletedByHand };
   void MaybeEnd(const std::string& dtrid, EndCause cause = EndCause::kAcknowledged);
+  // Whether `partner`'s socket accepts a connection now (it is up); closed again at once.
+  bool Reachable(const std::string& partner) const;
   std::string NewDtrid();
 
   // participant.cc: partner requests and reads.

@@ -170,5 +170,19 @@ TEST_F(ResyncScenario, ACoordinatorBranchCompletedByHandEndsForEveryParticipant)
   EXPECT_EQ(after.systems[2].partners.at(1).startup, before.startup);
 }
 
+// A participant that died after the last resync aborts the transaction before anything is
+// PREPAREd anywhere (decision 14), although the coordinator process still counts it as
+// resynchronized: it connects to each participant before its session.
+TEST_F(ResyncScenario, AParticipantThatDiedSinceTheLastResyncAbortsBeforeAnyPrepare) {
+  Step("Start(SYSTEM73, journal-1)");
+  Step("Start(SYSTEM74, journal-1)");
+  Step("Start(SYSTEM75, journal-1)");
+  Step("Transaction(SYSTEM73: SYSTEM74{k1=v1} SYSTEM75{k1=v1})");
+  Step("Crash(SYSTEM75)");
+  auto txn = Step("Transaction(SYSTEM73: SYSTEM74{k2=v2} SYSTEM75{k2=v2})");
+  EXPECT_EQ(txn.last_outcome->result, m::OpResult::kAborted);
+  EXPECT_EQ(txn.systems[1].branches.size(), 1u) << "SYSTEM74 holds only the first transaction";
+}
+
 }  // namespace
 }  // namespace lockstep::harness
