@@ -168,21 +168,7 @@ rc::Gen<m::Command> ResyncProtocol::GenCommand(const State& s, const RunSettings
                            [s](const m::Command& c) { return Precondition(s, c); });
 }
 
-// Harness exclusion: no Start on the other journal set while the set the system last ran on
-// holds an outcome forced but not yet applied to the database (a crash at
-// coord.after_commit_record / part.after_outcome_record). The implementation's database then
-// adopts the new set and never redoes the old set's writes (impl/resync/README.md,
-// "Database"), while the model keeps the redo pending in the old set.
 bool ResyncProtocol::Precondition(const State& s, const Command& c) {
-  if (const auto* start = std::get_if<m::Start>(&c);
-      start && start->system >= 0 && start->system < s.size()) {
-    const auto& sys = s.at(start->system);
-    if (start->journal_set != sys.journal_set) {
-      for (const auto& [seq, b] : sys.journal().branches) {
-        if (b.redo) return false;
-      }
-    }
-  }
   return m::Precondition(s, c);
 }
 

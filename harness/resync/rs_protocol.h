@@ -38,7 +38,7 @@ struct ResyncProtocol {
   static State Initial(const RunSettings& settings);
   // Commands valid in `s`, drawn from the fault kinds the run allows.
   static rc::Gen<Command> GenCommand(const State& s, const RunSettings& settings);
-  // The model's precondition, plus the harness's exclusions (rs_protocol.cc says why).
+  // The model's precondition: the harness excludes no path (docs/design.md).
   static bool Precondition(const State& s, const Command& c);
   static void Apply(State& s, const Command& c, const RunSettings& settings);
   static std::string Describe(const Command& c);

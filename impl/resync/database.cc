@@ -30,14 +30,19 @@ Result<Database> LoadDatabase(const std::string& dir) {
     if (!value.is_string()) return Fail("database " + DbPath(dir) + " is corrupt at " + key);
     db.rows[key] = value.get<std::string>();
   }
-  db.journal_stamp = parsed.value("journal_stamp", "");
-  db.applied_seq = parsed.value("applied_seq", std::uint64_t{0});
+  const json applied = parsed.value("applied", json::object());
+  if (!applied.is_object()) return Fail("database " + DbPath(dir) + " is corrupt at applied");
+  for (const auto& [stamp, seq] : applied.items()) {
+    if (!seq.is_number_unsigned()) {
+      return Fail("database " + DbPath(dir) + " is corrupt at applied." + stamp);
+    }
+    db.applied[stamp] = seq.get<std::uint64_t>();
+  }
   return db;
 }
 
 Status StoreDatabase(const std::string& dir, const Database& db) {
-  const json out{{"rows", db.rows}, {"journal_stamp", db.journal_stamp},
-                 {"applied_seq", db.applied_seq}};
+  const json out{{"rows", db.rows}, {"applied", db.applied}};
   return ReplaceAtomically(dir, DbPath(dir), out.dump());
 }
 

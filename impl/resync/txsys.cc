@@ -101,16 +101,17 @@ TxSystem::Exit TxSystem::Recover() {
   } else {
     log_.Line("Journal stamp " + state_.stamp + " read from journal set " + config_.journal_dir);
   }
-  const bool same_set = db_.journal_stamp == state_.stamp;
+  // Redo this set's committed writes the rows lack, even if the other set was used since.
+  const auto mark = db_.applied.find(state_.stamp);
+  const std::uint64_t applied = mark == db_.applied.end() ? 0 : mark->second;
   std::size_t redone = 0;
   for (const auto& [seq, writes] : committed) {
-    if (!same_set || seq <= db_.applied_seq || BugEnabled("recovery-skips-redo")) continue;
+    if (seq <= applied || BugEnabled("recovery-skips-redo")) continue;
     for (const auto& [k, v] : writes) db_.rows[k] = v;
     ++redone;
   }
-  if (!same_set || redone > 0) {
-    db_.journal_stamp = state_.stamp;
-    db_.applied_seq = journal_->next_seq() - 1;
+  if (redone > 0) {
+    db_.applied[state_.stamp] = journal_->next_seq() - 1;
     if (auto s = StoreDatabase(config_.data_dir, db_); !s) {
       log_.Line("Unable to write the database: " + s.error().message);
       return kExitDataError;
@@ -335,8 +336,7 @@ Status TxSystem::Force(const json& record, const char* crash_after) {
   }
   if (!*applied) return {};
   for (const auto& [k, v] : **applied) db_.rows[k] = v;
-  db_.journal_stamp = state_.stamp;
-  db_.applied_seq = *seq;
+  db_.applied[state_.stamp] = *seq;
   if (auto s = StoreDatabase(config_.data_dir, db_); !s) {
     log_.Line("Unable to write the database (the journal holds the change; exiting): " +
               s.error().message);

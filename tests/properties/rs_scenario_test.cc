@@ -184,5 +184,18 @@ TEST_F(ResyncScenario, AParticipantThatDiedSinceTheLastResyncAbortsBeforeAnyPrep
   EXPECT_EQ(txn.systems[1].branches.size(), 1u) << "SYSTEM74 holds only the first transaction";
 }
 
+// A commit forced but not applied on journal-1 (crash at coord.after_commit_record) is redone
+// when the system returns to journal-1 after running on journal-2 (RS-6).
+TEST_F(ResyncScenario, ACommitLeftUnappliedOnOneJournalSetIsRedoneWhenTheSystemReturnsToIt) {
+  Step("Start(SYSTEM73, journal-1, crash=coord.after_commit_record)");
+  Step("Start(SYSTEM74, journal-1)");
+  Step("Transaction(SYSTEM73: SYSTEM73{k1=v1} SYSTEM74{k2=v2})");
+  Step("Start(SYSTEM73, journal-2)");
+  EXPECT_EQ(Step("Read(SYSTEM73, k1, via=SYSTEM73)").last_outcome->result, m::OpResult::kNotFound);
+  Step("Crash(SYSTEM73)");
+  Step("Start(SYSTEM73, journal-1)");
+  EXPECT_EQ(Step("Read(SYSTEM73, k1, via=SYSTEM73)").last_outcome->result, m::OpResult::kValue);
+}
+
 }  // namespace
 }  // namespace lockstep::harness
