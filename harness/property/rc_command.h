@@ -16,6 +16,7 @@
 #include "model/explore/coverage.h"
 // The CoverageOf specializations must be seen wherever RcCommand is instantiated: each model
 // that provides one adds its header here.
+#include "model/resync/coverage.h"
 #include "model/state_transfer/coverage.h"
 
 namespace lockstep::harness {

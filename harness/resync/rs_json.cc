@@ -217,9 +217,19 @@ m::Observation ToModel(const RawObservation& raw, const m::Observation& predicte
   m::Observation o;
   o.last_outcome = raw.last_outcome;
   const m::SystemObservation none;
+  auto pred = [&](std::size_t x) -> const m::SystemObservation& {
+    return x < predicted.systems.size() ? predicted.systems[x] : none;
+  };
+  // Every running system's own stamp and startup first: a system is where a new string is
+  // born, so a partner table or prompt elsewhere that already shows it (a resync in the same
+  // step) maps to the identity the model predicts for the system, not to a fresh one.
   for (std::size_t x = 0; x < raw.systems.size(); ++x) {
-    const auto& pred = x < predicted.systems.size() ? predicted.systems[x] : none;
-    o.systems.push_back(MapSystem(raw.systems[x], pred, *raw.ids));
+    if (!raw.systems[x].up) continue;
+    raw.ids->stamps.Bind(raw.systems[x].stamp, pred(x).stamp);
+    raw.ids->startups.Bind(raw.systems[x].startup, pred(x).startup);
+  }
+  for (std::size_t x = 0; x < raw.systems.size(); ++x) {
+    o.systems.push_back(MapSystem(raw.systems[x], pred(x), *raw.ids));
   }
   return o;
 }

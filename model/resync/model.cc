@@ -184,10 +184,12 @@ bool Precondition(const State& s, const Command& cmd) {
   return std::visit([&](const auto& c) { return Allowed(s, c); }, cmd);
 }
 
-void Apply(State& s, const Command& cmd, StepEvents* events) {
+void Apply(State& s, const Command& cmd, StepEvents* events) { Apply(s, cmd, Config{}, events); }
+
+void Apply(State& s, const Command& cmd, const Config& config, StepEvents* events) {
   if (!Precondition(s, cmd)) return;
   StepEvents local;
-  Step st{s, events ? *events : local};
+  Step st{s, events ? *events : local, config.variant};
   std::visit([&](const auto& c) { Run(st, c); }, cmd);
 }
 

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "model/resync/commands.h"
+#include "model/resync/config.h"
 #include "model/resync/observation.h"
 #include "model/resync/state.h"
 
@@ -47,6 +48,9 @@ bool Precondition(const State& s, const Command& cmd);
 // Applies `cmd` to `s` and runs the systems to the next quiet point, recording what happened
 // in `events` if given. REQUIRES: Precondition(s, cmd). If it does not hold, `s` is unchanged.
 void Apply(State& s, const Command& cmd, StepEvents* events = nullptr);
+// The same with `config.variant`'s hooks (variants.h); config.systems is not read (the state
+// has its systems). Apply(s, cmd, events) is Apply(s, cmd, Config{}, events).
+void Apply(State& s, const Command& cmd, const Config& config, StepEvents* events = nullptr);
 
 // What the harness will observe at the quiet point `s` (observation.h).
 Observation Predict(const State& s);

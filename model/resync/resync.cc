@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "model/resync/transitions.h"
+#include "model/resync/variants.h"
 
 namespace lockstep::model::rs::internal {
 namespace {
@@ -81,7 +82,7 @@ bool Resync(Step& st, int x, int y) {
   const bool my = !oy.empty() && SavedStamp(st.at(y), x) != st.at(x).stamp();
   const int x_stamp = st.at(x).stamp(), x_startup = st.at(x).startup;
   const int y_stamp = st.at(y).stamp(), y_startup = st.at(y).startup;
-  if (mx || my) {
+  if ((mx || my) && st.variant != Variant::kNoStampComparison) {  // the variant never sees one
     if (my) RaisePrompt(st, y, x, oy);
     if (HitCrashPoint(st, x, CrashPoint::kResyncAfterExchange)) return false;
     if (mx) RaisePrompt(st, x, y, ox);
@@ -105,6 +106,9 @@ SessionResult Session(Step& st, int x, int y) {
     return SessionResult::kFenced;
   }
   if (Has(st.at(x).synced, y)) return SessionResult::kOk;
+  if (st.variant == Variant::kNoStartupComparison && RecycledPartnerPasses(st.s, x, y)) {
+    return SessionResult::kOk;  // variants.h
+  }
   if (Resync(st, x, y)) return SessionResult::kOk;
   if (st.at(x).up && st.at(y).up && Fenced(st.s, x, y)) {
     st.ev.fenced_access = true;

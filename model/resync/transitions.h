@@ -3,6 +3,7 @@
 #pragma once
 
 #include "model/resync/commands.h"
+#include "model/resync/config.h"
 #include "model/resync/model.h"
 #include "model/resync/state.h"
 
@@ -12,6 +13,7 @@ namespace lockstep::model::rs::internal {
 struct Step {
   State& s;
   StepEvents& ev;
+  Variant variant = Variant::kCorrect;  // Config::variant: a broken model's hooks read it
   SystemState& at(int system) { return s.at(system); }
 };
 
