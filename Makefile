@@ -6,9 +6,8 @@
 BUILD      ?= build
 ASAN_BUILD ?= build-asan
 DURATION   ?= 2m
-# Protocols of the default campaign. resync joins once its open conformance findings are
-# fixed (see the resync issue): `make campaign CAMPAIGN_PROTOCOL=all` runs both today.
-CAMPAIGN_PROTOCOL ?= state-transfer
+# Protocols of the default campaign: both (state-transfer or resync alone on request).
+CAMPAIGN_PROTOCOL ?= all
 JOBS       ?= $(shell nproc)
 STAMP      := $(shell date -u +%Y%m%dT%H%M%SZ)
 
