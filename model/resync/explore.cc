@@ -2,23 +2,17 @@
 // abstraction are in symmetry.cc.
 #include "model/resync/explore.h"
 
-#include <charconv>
 #include <utility>
 #include <variant>
 
+#include "model/explore/bounds_text.h"
 #include "model/resync/model.h"
 #include "model/resync/properties.h"
 
 namespace lockstep::model::rs {
 namespace {
 
-struct BoundField {
-  const char* name;
-  int Bounds::*field;
-  int min, max;
-};
-
-constexpr BoundField kBoundFields[] = {
+constexpr explore::BoundField<Bounds> kBoundFields[] = {
     {"systems", &Bounds::systems, 2, kMaxSystems},
     {"transactions", &Bounds::transactions, 0, 250},
     {"reads", &Bounds::reads, 0, 250},
@@ -30,27 +24,6 @@ constexpr BoundField kBoundFields[] = {
     {"keys", &Bounds::keys, 1, 3},
     {"values", &Bounds::values, 1, 3},
 };
-
-Status SetField(Bounds& b, std::string_view item) {
-  const auto eq = item.find('=');
-  const std::string_view name = item.substr(0, eq);
-  for (const BoundField& f : kBoundFields) {
-    if (name != f.name) continue;
-    const std::string_view text = eq == std::string_view::npos ? "" : item.substr(eq + 1);
-    int n = 0;
-    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
-    if (text.empty() || ec != std::errc{} || end != text.data() + text.size() || n < f.min ||
-        n > f.max) {
-      return Fail("bound '" + std::string(item) + "': " + f.name + " takes a whole number from " +
-                  std::to_string(f.min) + " to " + std::to_string(f.max));
-    }
-    b.*f.field = n;
-    return {};
-  }
-  std::string known;
-  for (const BoundField& f : kBoundFields) known += std::string(known.empty() ? "" : ", ") + f.name;
-  return Fail("unknown bound '" + std::string(name) + "' (known: " + known + ")");
-}
 
 std::string Key(int k) { return "k" + std::to_string(k); }
 std::string Value(int v) { return "v" + std::to_string(v); }
@@ -161,24 +134,11 @@ bool Swaps(const State& s, const Start& c) { return c.journal_set != s.at(c.syst
 }  // namespace
 
 std::string ToString(const Bounds& b) {
-  std::string out;
-  for (const BoundField& f : kBoundFields) {
-    out += std::string(out.empty() ? "" : ",") + f.name + "=" + std::to_string(b.*f.field);
-  }
-  return out;
+  return explore::BoundsToString<Bounds>(b, kBoundFields);
 }
 
 Result<Bounds> ParseBounds(std::string_view text, Bounds base) {
-  while (!text.empty()) {
-    const auto comma = text.find(',');
-    const std::string_view item = text.substr(0, comma);
-    if (!item.empty()) {
-      if (auto s = SetField(base, item); !s) return std::unexpected(s.error());
-    }
-    if (comma == std::string_view::npos) break;
-    text.remove_prefix(comma + 1);
-  }
-  return base;
+  return explore::ParseBoundsText<Bounds>(text, base, kBoundFields);
 }
 
 Bounds CoverageBounds() {

@@ -2,49 +2,22 @@
 // are in symmetry.cc.
 #include "model/state_transfer/explore.h"
 
-#include <charconv>
 #include <utility>
 #include <variant>
 
+#include "model/explore/bounds_text.h"
 #include "model/state_transfer/model.h"
 #include "model/state_transfer/properties.h"
 
 namespace lockstep::model::st {
 namespace {
 
-struct BoundField {
-  const char* name;
-  int Bounds::*field;
-  int min, max;
-};
-
-constexpr BoundField kBoundFields[] = {
+constexpr explore::BoundField<Bounds> kBoundFields[] = {
     {"inputs", &Bounds::inputs, 0, 250},      {"crashes", &Bounds::crashes, 0, 250},
     {"faults", &Bounds::faults, 0, 250},      {"starts", &Bounds::starts, 0, 250},
     {"keys", &Bounds::keys, 1, 4},            {"values", &Bounds::values, 1, 4},
     {"log-capacity", &Bounds::log_capacity, 0, 64},
 };
-
-Status SetField(Bounds& b, std::string_view item) {
-  const auto eq = item.find('=');
-  const std::string_view name = item.substr(0, eq);
-  for (const BoundField& f : kBoundFields) {
-    if (name != f.name) continue;
-    const std::string_view text = eq == std::string_view::npos ? "" : item.substr(eq + 1);
-    int n = 0;
-    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
-    if (text.empty() || ec != std::errc{} || end != text.data() + text.size() || n < f.min ||
-        n > f.max) {
-      return Fail("bound '" + std::string(item) + "': " + f.name + " takes a whole number from " +
-                  std::to_string(f.min) + " to " + std::to_string(f.max));
-    }
-    b.*f.field = n;
-    return {};
-  }
-  std::string known;
-  for (const BoundField& f : kBoundFields) known += std::string(known.empty() ? "" : ", ") + f.name;
-  return Fail("unknown bound '" + std::string(name) + "' (known: " + known + ")");
-}
 
 // Constructs each command in place: moving a variant that holds no string trips a GCC 12
 // -Wmaybe-uninitialized false positive about Submit's strings.
@@ -83,24 +56,11 @@ std::vector<Command> MakeAlphabet(const Bounds& b) {
 }  // namespace
 
 std::string ToString(const Bounds& b) {
-  std::string out;
-  for (const BoundField& f : kBoundFields) {
-    out += std::string(out.empty() ? "" : ",") + f.name + "=" + std::to_string(b.*f.field);
-  }
-  return out;
+  return explore::BoundsToString<Bounds>(b, kBoundFields);
 }
 
 Result<Bounds> ParseBounds(std::string_view text, Bounds base) {
-  while (!text.empty()) {
-    const auto comma = text.find(',');
-    const std::string_view item = text.substr(0, comma);
-    if (!item.empty()) {
-      if (auto s = SetField(base, item); !s) return std::unexpected(s.error());
-    }
-    if (comma == std::string_view::npos) break;
-    text.remove_prefix(comma + 1);
-  }
-  return base;
+  return explore::ParseBoundsText<Bounds>(text, base, kBoundFields);
 }
 
 Bounds CoverageBounds() {
