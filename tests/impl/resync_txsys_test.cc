@@ -4,11 +4,13 @@
 
 #include <gtest/gtest.h>
 
+#include "harness/os/deadline.h"
 #include "tests/impl/rs_cluster.h"
 
 namespace lockstep::testing {
 namespace {
 
+using harness::PollUntil;
 using nlohmann::json;
 using std::chrono::seconds;
 
@@ -121,7 +123,7 @@ TEST_F(Resync, ParticipantCrashLeavesInDoubtLockedUntilResyncAtRestart) {
   EXPECT_EQ(s74["locks"], json({{"a", s74["branches"][0]["dtrid"]}}));
   EXPECT_EQ(c_.Read(k74, "a"), json({{"result", "lock_timeout"}, {"error", "lock timeout on a"}}));
   ASSERT_TRUE(c_.Start(k73));  // outstanding COMMIT: resynchronizes at start
-  ASSERT_TRUE(WaitUntil([&] { return c_.Status(k73)["branches"][0]["ended"] == true; }, seconds(5)));
+  ASSERT_TRUE(PollUntil([&] { return c_.Status(k73)["branches"][0]["ended"] == true; }, seconds(5)));
   EXPECT_EQ(c_.WaitQuiet(k74)["branches"][0]["state"], "Committed");
   EXPECT_EQ(c_.Read(k74, "a")["value"], "1");
   EXPECT_GE(c_.CountLogLines(k74, "by resynchronization with SYSTEM73: commit"), 1);
@@ -136,7 +138,7 @@ TEST_F(Resync, CoordinatorCrashAfterCommitRecordRedoesAndCommitsAtRestart) {
   ASSERT_TRUE(c_.Start(k73));
   const json s73 = c_.WaitQuiet(k73);
   EXPECT_EQ(s73["rows"], json({{"b", "2"}}));  // redone from the COMMIT record
-  ASSERT_TRUE(WaitUntil([&] { return c_.Status(k73)["branches"][0]["ended"] == true; }, seconds(5)));
+  ASSERT_TRUE(PollUntil([&] { return c_.Status(k73)["branches"][0]["ended"] == true; }, seconds(5)));
   EXPECT_EQ(c_.Read(k74, "a")["value"], "1");
 }
 
@@ -274,7 +276,7 @@ TEST_F(Resync, DeniedJournalRefusesToActAndToStart) {
   c_.Chmod(c_.JournalDir(k74), 0);
   const auto exit = c_.StartExpectingExit(k74);
   ASSERT_TRUE(exit.has_value());
-  EXPECT_TRUE(exit->exited && exit->status == 3);
+  EXPECT_EQ(exit->Describe(), "exit 3");
   EXPECT_GE(c_.CountLogLines(k74, c_.JournalDir(k74) + "/journal.lock: Permission denied [13]"), 1);
   c_.Chmod(c_.JournalDir(k74), 0755);
   ASSERT_TRUE(c_.Start(k74));
@@ -293,7 +295,7 @@ TEST_F(Resync, CorruptMiddleRecordRefusesToStart) {
   std::fclose(f);
   const auto exit = c_.StartExpectingExit(k73);
   ASSERT_TRUE(exit.has_value());
-  EXPECT_TRUE(exit->exited && exit->status == 3);
+  EXPECT_EQ(exit->Describe(), "exit 3");
   EXPECT_EQ(c_.CountLogLines(k73, path + " has a corrupt record at offset 0"), 1);
 }
 

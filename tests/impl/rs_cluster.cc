@@ -1,14 +1,9 @@
 #include "tests/impl/rs_cluster.h"
 
 #include <fcntl.h>
-#include <linux/capability.h>
-#include <signal.h>
 #include <stdlib.h>
 #include <sys/mount.h>
-#include <sys/prctl.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <gtest/gtest.h>
@@ -18,35 +13,23 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <stdexcept>
+
+#include "harness/control/control_client.h"
+#include "harness/os/deadline.h"
 
 namespace lockstep::testing {
 
+using harness::ExitStatus;
+using harness::PollUntil;
 using nlohmann::json;
+using std::chrono::milliseconds;
+using std::chrono::seconds;
 
 namespace {
 
-ExitInfo Decode(int wait_status) {
-  ExitInfo info;
-  if (WIFEXITED(wait_status)) {
-    info.exited = true;
-    info.status = WEXITSTATUS(wait_status);
-  } else if (WIFSIGNALED(wait_status)) {
-    info.signal = WTERMSIG(wait_status);
-  }
-  return info;
-}
-
-// In the forked child: no capability survives the exec, even for root.
-void DropAllCapabilities() {
-  for (int cap = 0; cap < 64; ++cap) prctl(PR_CAPBSET_DROP, cap, 0, 0, 0);
-  prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0);
-  __user_cap_header_struct header{_LINUX_CAPABILITY_VERSION_3, 0};
-  __user_cap_data_struct data[2]{};
-  if (syscall(SYS_capget, &header, data) == 0) {
-    data[0].inheritable = data[1].inheritable = 0;
-    syscall(SYS_capset, &header, data);
-  }
-}
+constexpr milliseconds kStartTimeout = seconds(5);
+constexpr milliseconds kStartProbeTimeout{200};  // one status request while starting
 
 }  // namespace
 
@@ -63,8 +46,7 @@ RsCluster::RsCluster(int count) {
 }
 
 RsCluster::~RsCluster() {
-  for (const auto& [name, pid] : pids_) kill(pid, SIGKILL);
-  for (const auto& [name, pid] : pids_) waitpid(pid, nullptr, 0);
+  processes_.clear();  // ~Process SIGKILLs and reaps each one still running
   for (const std::string& path : chmodded_) chmod(path.c_str(), 0755);
   for (const std::string& mount_point : mounts_) umount2(mount_point.c_str(), MNT_DETACH);
   std::error_code ignored;
@@ -81,40 +63,13 @@ std::string RsCluster::LogPath(const std::string& name) const {
 }
 
 int RsCluster::Format(const std::string& name, int set) {
-  std::string out;
-  const ExitInfo info =
-      RunTool({(BinDir() / "journal-format").string(), "--dir", JournalDir(name, set)}, &out);
-  return info.exited ? info.status : 128 + info.signal;
-}
-
-pid_t RsCluster::Spawn(const std::vector<std::string>& argv,
-                       const std::map<std::string, std::string>& env, const std::string& output) {
-  std::vector<std::string> env_strings;
-  for (char** e = environ; *e != nullptr; ++e) {
-    const std::string entry = *e;
-    if (!entry.starts_with("LOCKSTEP_CRASH_POINT=") && !entry.starts_with("LOCKSTEP_BUG=")) {
-      env_strings.push_back(entry);
-    }
+  auto run = RunTool(BinDir() / "journal-format", {"--dir", JournalDir(name, set)},
+                     root_ + "/" + name + "/journal-format.out");
+  if (!run) {
+    ADD_FAILURE() << "journal-format of " << JournalDir(name, set) << ": " << run.error().message;
+    return -1;
   }
-  for (const auto& [name, value] : env) env_strings.push_back(name + "=" + value);
-  std::vector<char*> args, envp;
-  for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-  for (const std::string& e : env_strings) envp.push_back(const_cast<char*>(e.c_str()));
-  args.push_back(nullptr);
-  envp.push_back(nullptr);
-  const pid_t parent = getpid();
-  const pid_t pid = fork();
-  if (pid != 0) return pid;
-  prctl(PR_SET_PDEATHSIG, SIGKILL);
-  if (getppid() != parent) _exit(126);
-  DropAllCapabilities();
-  const int out = open(output.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
-  if (out >= 0) {
-    dup2(out, STDOUT_FILENO);
-    dup2(out, STDERR_FILENO);
-  }
-  execve(args[0], args.data(), envp.data());
-  _exit(127);
+  return run->exit.signaled ? 128 + run->exit.signal : run->exit.code;
 }
 
 bool RsCluster::Start(const std::string& name, const TxOptions& options) {
@@ -123,56 +78,62 @@ bool RsCluster::Start(const std::string& name, const TxOptions& options) {
     if (other == name) continue;
     partners += (partners.empty() ? "" : ",") + other + "=" + Socket(other);
   }
-  exits_.erase(name);
-  pids_[name] = Spawn({(BinDir() / "txsys").string(), "--name", name, "--socket", Socket(name),
-                       "--data-dir", DataDir(name), "--journal",
-                       JournalDir(name, options.journal_set), "--log", LogPath(name),
-                       "--partners", partners, "--lock-wait-ms",
-                       std::to_string(options.lock_wait_ms)},
-                      options.env, root_ + "/" + name + "/txsys.out");
-  return WaitUntil([&] { return !Running(name) || Ask(name, {{"op", "status"}}, std::chrono::milliseconds(200)).has_value(); },
-                   std::chrono::seconds(5)) &&
+  auto process = SpawnImpl(
+      "txsys-" + name, "txsys",
+      {"--name", name, "--socket", Socket(name), "--data-dir", DataDir(name), "--journal",
+       JournalDir(name, options.journal_set), "--log", LogPath(name), "--partners", partners,
+       "--lock-wait-ms", std::to_string(options.lock_wait_ms)},
+      options.env, root_ + "/" + name + "/txsys.out", /*drop_capabilities=*/true);
+  if (!process) {
+    ADD_FAILURE() << process.error().message;
+    return false;
+  }
+  processes_.insert_or_assign(name, std::move(*process));
+  return PollUntil(
+             [&] {
+               return !Running(name) ||
+                      Ask(name, {{"op", "status"}}, kStartProbeTimeout).has_value();
+             },
+             kStartTimeout) &&
          Running(name);
 }
 
-std::optional<ExitInfo> RsCluster::StartExpectingExit(const std::string& name,
-                                                      const TxOptions& options) {
+std::optional<ExitStatus> RsCluster::StartExpectingExit(const std::string& name,
+                                                        const TxOptions& options) {
   Start(name, options);
   return WaitExit(name);
 }
 
 bool RsCluster::Running(const std::string& name) {
-  const auto it = pids_.find(name);
-  if (it == pids_.end()) return false;
-  int status = 0;
-  if (waitpid(it->second, &status, WNOHANG) != it->second) return true;
-  exits_[name] = Decode(status);
-  pids_.erase(it);
-  return false;
+  const auto it = processes_.find(name);
+  return it != processes_.end() && it->second.Running();
 }
 
 void RsCluster::Signal(const std::string& name, int signal) {
-  ASSERT_TRUE(pids_.contains(name)) << name << " is not running";
-  ASSERT_EQ(kill(pids_.at(name), signal), 0);
+  const auto it = processes_.find(name);
+  ASSERT_NE(it, processes_.end()) << name << " was never started";
+  SignalChild(it->second, signal);
 }
 
 void RsCluster::Crash(const std::string& name) {
-  ASSERT_TRUE(pids_.contains(name)) << name << " is not running";
-  kill(pids_.at(name), SIGKILL);
-  ASSERT_TRUE(WaitExit(name).has_value());
+  const auto it = processes_.find(name);
+  ASSERT_NE(it, processes_.end()) << name << " was never started";
+  CrashChild(it->second);
 }
 
-std::optional<ExitInfo> RsCluster::WaitExit(const std::string& name,
-                                            std::chrono::milliseconds timeout) {
-  WaitUntil([&] { return !Running(name); }, timeout);
-  const auto it = exits_.find(name);
-  if (it == exits_.end()) return std::nullopt;
-  return it->second;
+std::optional<ExitStatus> RsCluster::WaitExit(const std::string& name, milliseconds timeout) {
+  const auto it = processes_.find(name);
+  if (it == processes_.end()) return std::nullopt;
+  auto exit = it->second.WaitExit(timeout);
+  if (!exit) return std::nullopt;
+  return *exit;
 }
 
 std::optional<json> RsCluster::Ask(const std::string& name, const json& request,
-                                   std::chrono::milliseconds timeout) {
-  return Request(Socket(name), request, timeout);
+                                   milliseconds timeout) {
+  auto answer = harness::Request(Socket(name), request, timeout);
+  if (!answer) return std::nullopt;
+  return std::move(*answer);
 }
 
 json RsCluster::Status(const std::string& name) {
@@ -181,9 +142,9 @@ json RsCluster::Status(const std::string& name) {
   return status.value_or(json::object());
 }
 
-json RsCluster::WaitQuiet(const std::string& name, std::chrono::milliseconds timeout) {
+json RsCluster::WaitQuiet(const std::string& name, milliseconds timeout) {
   json status;
-  const bool quiet = WaitUntil(
+  const bool quiet = PollUntil(
       [&] {
         status = Ask(name, {{"op", "status"}}).value_or(json::object());
         return status.value("busy", true) == false;

@@ -3,12 +3,21 @@
 // (journal-1, journal-2) — as real child processes in a fresh directory under /tmp, and talks
 // to them over their control sockets (impl/resync/README.md).
 //
-// Children run without capabilities (a revoked permission really applies to them) and with
-// PR_SET_PDEATHSIG=SIGKILL. Every wait polls a condition against a deadline. The destructor
-// SIGKILLs and reaps every child, restores permissions, unmounts what it mounted (inside the
-// test's private mount namespace) and removes the directory.
+// Like StCluster it runs its children through the harness: each system is a harness::Process
+// started by SpawnImpl (PDEATHSIG, so it dies with the test; empty capability sets, so a revoked
+// permission really applies to it even as root; LOCKSTEP_BUG and LOCKSTEP_CRASH_POINT never
+// inherited from the test's environment), `journal-format` runs as an operator tool (RunTool,
+// keeping its capabilities), requests go through harness::Request and every wait polls a
+// condition against a deadline (harness::PollUntil, Process::WaitExit). Signal() is
+// SignalChild. The directory, the journal tmpfs, its filler and Chmod are still its own OS code.
 //
-// Thread safety: one test thread.
+// Layout under the directory: per system X: X.sock, X/data, X/journal-1, X/journal-2,
+// X/txsys.log, X/txsys.out, X/journal-format.out.
+//
+// Thread safety: one test thread, the main one (Process::Spawn's PDEATHSIG is per thread).
+// Invariants: the destructor first SIGKILLs and reaps every child (Process), then restores
+// permissions, unmounts what it mounted (inside the test's private mount namespace) and
+// removes the directory.
 #pragma once
 
 #include <sys/types.h>
@@ -21,6 +30,7 @@
 #include <string>
 #include <vector>
 
+#include "harness/os/process.h"
 #include "tests/impl/st_cluster.h"
 
 namespace lockstep::testing {
@@ -45,21 +55,28 @@ class RsCluster {
   std::string JournalDir(const std::string& name, int set = 1) const;
   std::string LogPath(const std::string& name) const;
 
-  // Runs journal-format on the set; returns its exit status.
+  // Runs journal-format on the set; returns its exit code (128 + signal when killed by one);
+  // -1, with a test failure naming the cause, when it could not be run to completion.
   int Format(const std::string& name, int set = 1);
-  // Starts the system and waits until it answers status (false if it exited first).
+  // Starts the system (killing and reaping a previous run of it still going) and waits until
+  // it answers status; false if it exited first, did not answer within 5 s, or could not be
+  // started (then with a test failure naming the cause).
   bool Start(const std::string& name, const TxOptions& options = {});
   // Starts it and waits for its exit; std::nullopt when it is still running after 5 s.
-  std::optional<ExitInfo> StartExpectingExit(const std::string& name,
-                                             const TxOptions& options = {});
+  std::optional<harness::ExitStatus> StartExpectingExit(const std::string& name,
+                                                        const TxOptions& options = {});
+  // True while the system's process runs (reaping it once it ended).
   bool Running(const std::string& name);
+  // Sends `signal` to the running system (SignalChild).
   void Signal(const std::string& name, int signal);
-  // SIGKILL and reap.
+  // SIGKILLs the running system and reaps it (CrashChild).
   void Crash(const std::string& name);
-  // Waits for the process to exit by itself (crash point); its exit info.
-  std::optional<ExitInfo> WaitExit(const std::string& name,
-                                   std::chrono::milliseconds timeout = std::chrono::seconds(5));
+  // Waits for the process to end (by itself, e.g. at a crash point); how it ended, or
+  // std::nullopt if it was never started or is still running after `timeout`.
+  std::optional<harness::ExitStatus> WaitExit(
+      const std::string& name, std::chrono::milliseconds timeout = std::chrono::seconds(5));
 
+  // The system's answer to `request`; std::nullopt when none came within `timeout`.
   std::optional<nlohmann::json> Ask(const std::string& name, const nlohmann::json& request,
                                     std::chrono::milliseconds timeout = std::chrono::seconds(10));
   nlohmann::json Status(const std::string& name);
@@ -82,13 +99,9 @@ class RsCluster {
   void Chmod(const std::string& path, mode_t mode);
 
  private:
-  pid_t Spawn(const std::vector<std::string>& argv, const std::map<std::string, std::string>& env,
-              const std::string& output);
-
   std::string root_;
   std::vector<std::string> names_;
-  std::map<std::string, pid_t> pids_;
-  std::map<std::string, ExitInfo> exits_;
+  std::map<std::string, harness::Process> processes_;  // the latest run of each system
   std::vector<std::string> mounts_;
   std::vector<std::string> chmodded_;
 };

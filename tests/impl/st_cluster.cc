@@ -108,33 +108,27 @@ std::optional<json> ReadAnswer(int fd, milliseconds timeout) {
   return json::parse(answer.substr(0, answer.find('\n')), nullptr, false);
 }
 
-// ---- RsCluster adapters ----
-
-bool WaitUntil(const std::function<bool()>& condition, milliseconds timeout) {
-  return PollUntil(condition, timeout);
+Result<Process> SpawnImpl(std::string name, const std::string& executable,
+                          std::vector<std::string> args,
+                          const std::map<std::string, std::string>& env, const fs::path& output,
+                          bool drop_capabilities) {
+  // Empty values are inert (impl/README.md): nothing leaks in from the test's environment.
+  std::map<std::string, std::string> merged{{"LOCKSTEP_BUG", ""}, {"LOCKSTEP_CRASH_POINT", ""}};
+  for (const auto& [key, value] : env) merged[key] = value;
+  return Process::Spawn(ProcessSpec{std::move(name), BinDir() / executable, std::move(args),
+                                    {merged.begin(), merged.end()}, output, drop_capabilities});
 }
 
-std::optional<json> Request(const std::string& socket, const json& request, milliseconds timeout) {
-  auto answer = harness::Request(socket, request, timeout);
-  if (!answer) return std::nullopt;
-  return std::move(*answer);
+void CrashChild(Process& child) {
+  ASSERT_TRUE(child.Running()) << child.name() << " is not running";
+  const Status killed = child.Kill();
+  ASSERT_TRUE(killed) << killed.error().message;
 }
 
-ExitInfo RunTool(const std::vector<std::string>& argv, std::string* out) {
-  auto sandbox = Sandbox::Create();
-  if (!sandbox) {
-    ADD_FAILURE() << sandbox.error().message;
-    return {};
-  }
-  auto run = RunTool(argv.at(0), std::vector<std::string>(argv.begin() + 1, argv.end()),
-                     sandbox->dir() / "tool.out");
-  if (!run) {
-    ADD_FAILURE() << run.error().message;
-    return {};
-  }
-  *out = std::move(run->output);
-  if (run->exit.signaled) return ExitInfo{false, -1, run->exit.signal};
-  return ExitInfo{true, run->exit.code, 0};
+void SignalChild(Process& child, int signal) {
+  ASSERT_TRUE(child.Running()) << child.name() << " is not running";
+  // The pid cannot have been reused: the child is not reaped yet (Running() just said so).
+  ASSERT_EQ(kill(child.pid(), signal), 0) << child.name() << ": " << std::strerror(errno);
 }
 
 // ---- StCluster ----
@@ -166,22 +160,11 @@ std::string StCluster::LogPath(char side) const {
   return (dir() / std::string(1, side) / "logger.log").string();
 }
 
-ProcessSpec StCluster::Spec(std::string name, const std::string& executable,
-                            std::vector<std::string> args,
-                            const std::map<std::string, std::string>& env,
-                            const fs::path& output, bool drop_capabilities) const {
-  // Empty values are inert (impl/README.md): nothing leaks in from the test's environment.
-  std::map<std::string, std::string> merged{{"LOCKSTEP_BUG", ""}, {"LOCKSTEP_CRASH_POINT", ""}};
-  for (const auto& [key, value] : env) merged[key] = value;
-  return ProcessSpec{std::move(name), BinDir() / executable, std::move(args),
-                     {merged.begin(), merged.end()}, output, drop_capabilities};
-}
-
 void StCluster::StartMds(const std::map<std::string, std::string>& env) {
-  auto mds = Process::Spawn(Spec("mds", "mds",
-                                 {"--socket", MdsSocket(), "--data-dir", (dir() / "mds").string(),
-                                  "--log", (dir() / "mds.log").string()},
-                                 env, dir() / "mds.out", /*drop_capabilities=*/false));
+  auto mds = SpawnImpl("mds", "mds",
+                       {"--socket", MdsSocket(), "--data-dir", (dir() / "mds").string(), "--log",
+                        (dir() / "mds.log").string()},
+                       env, dir() / "mds.out", /*drop_capabilities=*/false);
   ASSERT_TRUE(mds) << mds.error().message;
   mds_.emplace(std::move(*mds));
   const bool up = PollUntil(
@@ -197,13 +180,13 @@ void StCluster::StartMds(const std::map<std::string, std::string>& env) {
 
 bool StCluster::StartLogger(char side, const LoggerOptions& options) {
   const std::string s(1, side);
-  auto logger = Process::Spawn(Spec(
+  auto logger = SpawnImpl(
       "logger-" + s, "logger",
       {"--side", s, "--mds", MdsSocket(), "--socket", SideSocket(side), "--data-dir",
        DataDir(side), "--temp-dir", TempDir(side), "--log", LogPath(side), "--log-capacity",
        std::to_string(options.log_capacity), "--transfer-timeout-ms",
        std::to_string(options.transfer_timeout_ms)},
-      options.env, dir() / s / "logger.out", options.drop_capabilities));
+      options.env, dir() / s / "logger.out", options.drop_capabilities);
   if (!logger) {
     ADD_FAILURE() << logger.error().message;
     return false;
@@ -218,11 +201,9 @@ bool StCluster::Running(char side) {
 }
 
 void StCluster::Signal(char side, int signal) {
-  ASSERT_TRUE(Running(side)) << "side " << side << " is not running";
-  // Process offers only SIGKILL (Kill); stopping and resuming a child has no seam. The pid
-  // cannot have been reused: the child is not reaped yet (Running() just said so).
-  ASSERT_EQ(kill(loggers_.at(side).pid(), signal), 0)
-      << loggers_.at(side).name() << ": " << std::strerror(errno);
+  const auto it = loggers_.find(side);
+  ASSERT_NE(it, loggers_.end()) << "side " << side << " was never started";
+  SignalChild(it->second, signal);
 }
 
 json StCluster::MdsStatus() {
@@ -286,9 +267,9 @@ std::optional<ExitStatus> StCluster::WaitExit(char side, milliseconds timeout) {
 }
 
 void StCluster::Crash(char side) {
-  ASSERT_TRUE(Running(side)) << "side " << side << " is not running";
-  const Status killed = loggers_.at(side).Kill();
-  ASSERT_TRUE(killed) << killed.error().message;
+  const auto it = loggers_.find(side);
+  ASSERT_NE(it, loggers_.end()) << "side " << side << " was never started";
+  ASSERT_NO_FATAL_FAILURE(CrashChild(it->second));
   ASSERT_TRUE(WaitSideState(side, "down"));
 }
 

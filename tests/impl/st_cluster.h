@@ -6,7 +6,7 @@
 // exit status), requests go through harness::Request, waits through harness::PollUntil, the
 // directory tree is a harness::Sandbox, and directory faults are the real injectors
 // faults::AccessDenied and faults::DiskFull (inject, then probe). The two exceptions are
-// marked where they are: Signal() (no seam sends SIGSTOP/SIGCONT) and SendRequest/ReadAnswer
+// marked where they are: SignalChild (no seam sends SIGSTOP/SIGCONT) and SendRequest/ReadAnswer
 // (a request held in flight, optionally half-closed, which harness::Request cannot express).
 //
 // Layout under dir(): mds/ (mds data), mds.sock, mds.log, mds.out; per side X: X/data,
@@ -28,7 +28,6 @@
 
 #include <chrono>
 #include <filesystem>
-#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -73,20 +72,26 @@ int SendRequest(const std::string& socket, const nlohmann::json& request, bool h
 // when no complete line came in time.
 std::optional<nlohmann::json> ReadAnswer(int fd, std::chrono::milliseconds timeout);
 
-// ---- Kept only for RsCluster (tests/impl/rs_cluster.*) and the resync tests, which still call
-// them with these signatures; thin adapters over the seams above. New code uses
-// harness::ExitStatus, harness::PollUntil, harness::Request and RunTool(executable, ...). ----
-struct ExitInfo {
-  bool exited = false;
-  int status = -1;  // exit status when exited
-  int signal = 0;   // terminating signal otherwise
-};
-bool WaitUntil(const std::function<bool()>& condition, std::chrono::milliseconds timeout);
-std::optional<nlohmann::json> Request(const std::string& socket, const nlohmann::json& request,
-                                      std::chrono::milliseconds timeout = std::chrono::seconds(5));
-// argv[0] is the executable; *out receives its output. Runs in a Sandbox of its own.
-ExitInfo RunTool(const std::vector<std::string>& argv, std::string* out);
-// ---- end of the RsCluster adapters ----
+// The one route both fixtures (StCluster, RsCluster) take to start, signal and crash an
+// implementation process.
+//
+// SpawnImpl starts BinDir()/`executable args...` as a harness::Process named `name`: stdout and
+// stderr appended to `output`, `env` added to the test's environment, except that
+// LOCKSTEP_BUG and LOCKSTEP_CRASH_POINT are never inherited (empty, hence inert, unless `env`
+// sets them). With drop_capabilities the child execs with empty bounding, inheritable and
+// ambient sets, so even as root it holds no capability. Fails naming the process when it
+// cannot be started (Process::Spawn).
+Result<harness::Process> SpawnImpl(std::string name, const std::string& executable,
+                                   std::vector<std::string> args,
+                                   const std::map<std::string, std::string>& env,
+                                   const std::filesystem::path& output, bool drop_capabilities);
+// SIGKILLs `child` and reaps it (Process::Kill). A test failure naming the child when it is not
+// running or cannot be killed.
+void CrashChild(harness::Process& child);
+// Sends `signal` (SIGSTOP/SIGCONT to hold a process mid-step) to `child`. harness::Process
+// offers SIGKILL only; this is the one place a fixture calls kill(2) itself. A test failure
+// naming the child when it is not running or the signal cannot be sent.
+void SignalChild(harness::Process& child, int signal);
 
 class StCluster {
  public:
@@ -149,10 +154,6 @@ class StCluster {
   void RestoreAccess(const std::string& dir);
 
  private:
-  harness::ProcessSpec Spec(std::string name, const std::string& executable,
-                            std::vector<std::string> args,
-                            const std::map<std::string, std::string>& env,
-                            const std::filesystem::path& output, bool drop_capabilities) const;
   std::string SideSocket(char side) const;
   void Inject(std::unique_ptr<faults::DirectoryFault> fault);
 
