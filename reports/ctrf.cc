@@ -34,12 +34,24 @@ json CounterexampleJson(const std::optional<Counterexample>& cx) {
           {"faults", FaultsJson(cx->faults)}, {"processes", processes}};
 }
 
+json HitOfTotal(std::uint64_t hit, std::uint64_t total, const std::vector<std::uint64_t>& keys) {
+  json out{{"hit", hit}, {"total", total}};
+  if (keys.empty()) return out;
+  json& hex = out["keys"] = json::array();
+  for (std::uint64_t k : keys) {
+    char buf[17];
+    std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(k));
+    hex.push_back(buf);
+  }
+  return out;
+}
+
 json CoverageJson(const Coverage& c) {
   return {{"commands", c.commands},
           {"faults", c.faults},
           {"crash_points", c.crash_points},
-          {"states", {{"hit", c.states_hit}, {"total", c.states_total}}},
-          {"transitions", {{"hit", c.transitions_hit}, {"total", c.transitions_total}}}};
+          {"states", HitOfTotal(c.states_hit, c.states_total, c.state_keys)},
+          {"transitions", HitOfTotal(c.transitions_hit, c.transitions_total, c.transition_keys)}};
 }
 
 json FailuresJson(const PropertyResult& p) {

@@ -73,6 +73,14 @@ std::optional<Counterexample> ReadCounterexample(const json& j) {
   return cx;
 }
 
+std::vector<std::uint64_t> Keys(const json& hit_of_total) {
+  std::vector<std::uint64_t> keys;
+  const auto it = hit_of_total.find("keys");
+  if (it == hit_of_total.end()) return keys;
+  for (const json& k : *it) keys.push_back(std::stoull(k.get<std::string>(), nullptr, 16));
+  return keys;
+}
+
 Coverage ReadCoverage(const json& j) {
   Coverage c;
   c.commands = Counts(At(j, "commands"));
@@ -82,6 +90,8 @@ Coverage ReadCoverage(const json& j) {
   c.states_total = U64(At(j, "states"), "total");
   c.transitions_hit = U64(At(j, "transitions"), "hit");
   c.transitions_total = U64(At(j, "transitions"), "total");
+  c.state_keys = Keys(At(j, "states"));
+  c.transition_keys = Keys(At(j, "transitions"));
   return c;
 }
 

@@ -1,6 +1,7 @@
 #include "reports/merge.h"
 
 #include <algorithm>
+#include <iterator>
 #include <string>
 #include <utility>
 
@@ -19,13 +20,29 @@ void AddCounts(std::map<std::string, std::uint64_t>& into,
   for (const auto& [key, n] : from) into[key] += n;
 }
 
+// Hits of both sides known (keys): their union. Else the maximum, an underestimate (shards
+// explore overlapping sets, so a sum would overcount), and the keys are dropped.
+void MergeHits(std::vector<std::uint64_t>& into_keys, std::uint64_t& into_hit,
+               const std::vector<std::uint64_t>& from_keys, std::uint64_t from_hit) {
+  if (into_keys.size() != into_hit || from_keys.size() != from_hit) {
+    into_hit = std::max(into_hit, from_hit);
+    into_keys.clear();
+    return;
+  }
+  std::vector<std::uint64_t> united;
+  std::set_union(into_keys.begin(), into_keys.end(), from_keys.begin(), from_keys.end(),
+                 std::back_inserter(united));
+  into_keys = std::move(united);
+  into_hit = into_keys.size();
+}
+
 void MergeCoverage(Coverage& into, const Coverage& from) {
   AddCounts(into.commands, from.commands);
   AddCounts(into.faults, from.faults);
   AddCounts(into.crash_points, from.crash_points);
-  into.states_hit = std::max(into.states_hit, from.states_hit);
+  MergeHits(into.state_keys, into.states_hit, from.state_keys, from.states_hit);
+  MergeHits(into.transition_keys, into.transitions_hit, from.transition_keys, from.transitions_hit);
   into.states_total = std::max(into.states_total, from.states_total);
-  into.transitions_hit = std::max(into.transitions_hit, from.transitions_hit);
   into.transitions_total = std::max(into.transitions_total, from.transitions_total);
 }
 

@@ -5,8 +5,9 @@
 //   * Properties are matched by protocol and test name; one that only some shards ran is
 //     kept with what those shards found. Order: first appearance.
 //   * cases, steps, duration and faults_by_kind are summed; coverage counts of commands,
-//     faults and crash points are summed, states and transitions hit/total take the maximum
-//     (shards explore overlapping state sets, so the sum would overcount).
+//     faults and crash points are summed; states and transitions hit are the union of the
+//     shards' hit keys (the maximum when a shard lacks them: an underestimate, as shards
+//     explore overlapping sets), totals the maximum.
 //   * The verdict combines as everywhere: failed wins, then other, then passed.
 //   * extra.failures lists every shard's failures (seed, reproduce, message). The property's
 //     seed, reproduce, reason and counterexample are the first failing shard's (in input

@@ -54,6 +54,9 @@ struct Coverage {
   std::map<std::string, std::uint64_t> faults;        // fault kind -> injected
   std::map<std::string, std::uint64_t> crash_points;  // crash point -> fired
   std::uint64_t states_hit = 0, states_total = 0, transitions_hit = 0, transitions_total = 0;
+  // The abstract states and transitions hit (sorted fingerprints), when known: a merge unites
+  // them. Empty with a non-zero *_hit in reports that did not record them (merged by maximum).
+  std::vector<std::uint64_t> state_keys, transition_keys;
 };
 
 // One failing case, enough to replay it. A merged campaign report keeps one per failing shard.

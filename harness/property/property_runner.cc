@@ -80,6 +80,8 @@ std::vector<reports::PropertyResult> ToPropertyResults(const std::vector<Propert
     r.coverage.states_total = o.model_coverage.states_total;
     r.coverage.transitions_hit = o.model_coverage.transitions_hit;
     r.coverage.transitions_total = o.model_coverage.transitions_total;
+    r.coverage.state_keys = o.model_coverage.state_keys;
+    r.coverage.transition_keys = o.model_coverage.transition_keys;
     if (r.verdict == reports::Verdict::kFailed || o.kind == SearchOutcome::Kind::kHarnessError) {
       r.counterexample = o.counterexample;
       r.reproduce = o.reproduce;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <iterator>
 #include <sstream>
 
 #include "model/explore/fingerprint.h"
@@ -9,10 +10,12 @@
 namespace lockstep::model::explore {
 namespace {
 
-std::uint64_t CountIn(const std::vector<std::uint64_t>& sorted, const std::set<std::uint64_t>& xs) {
-  return static_cast<std::uint64_t>(std::count_if(xs.begin(), xs.end(), [&](std::uint64_t x) {
-    return std::binary_search(sorted.begin(), sorted.end(), x);
-  }));
+std::vector<std::uint64_t> HitsIn(const std::vector<std::uint64_t>& sorted,
+                                  const std::set<std::uint64_t>& xs) {
+  std::vector<std::uint64_t> hits;
+  std::set_intersection(sorted.begin(), sorted.end(), xs.begin(), xs.end(),
+                        std::back_inserter(hits));
+  return hits;
 }
 
 void WriteList(std::ostringstream& out, const char* name, const std::vector<std::uint64_t>& xs) {
@@ -53,8 +56,10 @@ CoverageCount CountHits(const CoverageSet& reachable, const std::set<std::uint64
   CoverageCount c;
   c.states_total = reachable.states.size();
   c.transitions_total = reachable.transitions.size();
-  c.states_hit = CountIn(reachable.states, visited_states);
-  c.transitions_hit = CountIn(reachable.transitions, visited_transitions);
+  c.state_keys = HitsIn(reachable.states, visited_states);
+  c.transition_keys = HitsIn(reachable.transitions, visited_transitions);
+  c.states_hit = c.state_keys.size();
+  c.transitions_hit = c.transition_keys.size();
   return c;
 }
 

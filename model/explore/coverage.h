@@ -37,12 +37,15 @@ struct CoverageSet {
 
 struct CoverageCount {
   std::uint64_t states_hit = 0, states_total = 0, transitions_hit = 0, transitions_total = 0;
+  // The hits themselves (sorted; sizes states_hit and transitions_hit), so that reports of
+  // several runs can be merged by union rather than by maximum.
+  std::vector<std::uint64_t> state_keys, transition_keys;
 };
 
 // Fingerprint of one abstract transition.
 std::uint64_t TransitionKey(std::uint64_t from, std::uint64_t to, std::uint32_t command_kind);
 
-// k of N: how many of `visited_*` are in `reachable`; totals are reachable's sizes.
+// k of N: which and how many of `visited_*` are in `reachable`; totals are reachable's sizes.
 CoverageCount CountHits(const CoverageSet& reachable, const std::set<std::uint64_t>& visited_states,
                         const std::set<std::uint64_t>& visited_transitions);
 

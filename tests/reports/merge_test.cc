@@ -116,6 +116,34 @@ TEST(MergeTest, MergingAMergeStaysFlat) {
   EXPECT_EQ(details["shards"][4]["host"], "ci-8");
 }
 
+TEST(MergeTest, UnitesModelCoverageKeysAndFallsBackToTheMaximumWithoutThem) {
+  auto with_keys = [](std::vector<std::uint64_t> states) {
+    RunInfo run = SampleRun();
+    PropertyResult p = PassedProperty();
+    p.coverage.state_keys = states;
+    p.coverage.states_hit = states.size();
+    p.coverage.states_total = 100;
+    return ToCtrf(run, {p});
+  };
+  const json a = with_keys({1, 2, 3}), b = with_keys({3, 4});
+  Result<json> merged = MergeReports({a, b});
+  ASSERT_TRUE(merged) << merged.error().message;
+  EXPECT_TRUE(ValidateReport(*merged));
+  const json& states = (*merged)["results"]["tests"][0]["extra"]["coverage"]["states"];
+  EXPECT_EQ(states["hit"], 4);  // {1, 2, 3} u {3, 4}
+  EXPECT_EQ(states["total"], 100);
+  EXPECT_EQ(states["keys"], json({"0000000000000001", "0000000000000002", "0000000000000003",
+                                  "0000000000000004"}));
+
+  json without = b;  // a report that recorded no keys: k is the larger one, keys dropped
+  without["results"]["tests"][0]["extra"]["coverage"]["states"].erase("keys");
+  merged = MergeReports({a, without});
+  ASSERT_TRUE(merged);
+  const json& fallback = (*merged)["results"]["tests"][0]["extra"]["coverage"]["states"];
+  EXPECT_EQ(fallback["hit"], 3);
+  EXPECT_FALSE(fallback.contains("keys"));
+}
+
 TEST(MergeTest, KeepsEveryFailureAndTheFirstCounterexample) {
   const json one = ToCtrf(SampleRun(), {FailedProperty()});
   PropertyResult again = FailedProperty();
