@@ -2,11 +2,12 @@
 //
 // Steps (crash points in brackets): a locked own key aborts at once; wait until every
 // participant, in ascending order, is reachable (else aborted at once), resynchronized and not
-// fenced (or --lock-wait-ms passes: aborted); lock the own keys; PREPARE to each participant in ascending order, the first no or
-// missing vote stopping it; all yes -> [coord.before_commit_record] force COMMIT
-// (participants + own writes) [coord.after_commit_record], apply the own writes, COMMIT to every
-// participant; when every participant acknowledged -> [coord.before_end_record] END. A no vote,
-// a missing answer or a failed COMMIT write -> ABORT to those that voted yes (not journaled).
+// fenced (or --lock-wait-ms passes: aborted); lock the own keys; PREPARE to each participant
+// in ascending order, the first no or missing vote stopping it; all yes ->
+// [coord.before_commit_record] force COMMIT (participants + own writes)
+// [coord.after_commit_record], apply the own writes, COMMIT to every participant; when every
+// participant acknowledged -> [coord.before_end_record] END. A no vote, a missing answer or a
+// failed COMMIT write -> ABORT to those that voted yes (not journaled).
 #include <cstdio>
 
 #include "impl/common/crash_point.h"

@@ -1,5 +1,6 @@
-#include <algorithm>
 #include "impl/resync/journal_state.h"
+
+#include <algorithm>
 
 namespace lockstep::impl::resync {
 
