@@ -58,6 +58,7 @@ campaign: build
 
 bench: build
 	$(BUILD)/bin/lockstep_bench
+	$(BUILD)/bin/lockstep_explorer_bench
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD)
