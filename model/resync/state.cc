@@ -8,115 +8,6 @@
 namespace lockstep::model::rs {
 namespace {
 
-// Appends self-delimiting tokens: numbers end in ';', strings are length-prefixed, optionals
-// start with '-' (absent) or '+' (present), sequences and maps with their length. The layout of
-// a State is fixed, so the concatenation is injective.
-class Encoder {
- public:
-  void Int(long long n) { out_ += std::to_string(n) + ';'; }
-  void Bool(bool b) { out_ += b ? 'T' : 'F'; }
-  void Str(const std::string& s) {
-    Int(static_cast<long long>(s.size()));
-    out_ += s;
-  }
-  template <class E>
-  void Enum(E e) {
-    Int(static_cast<long long>(e));
-  }
-  bool Opt(bool present) {
-    out_ += present ? '+' : '-';
-    return present;
-  }
-  void Ints(const std::vector<int>& v) {
-    Int(static_cast<long long>(v.size()));
-    for (int n : v) Int(n);
-  }
-  void RowsOf(const Rows& rows) {
-    Int(static_cast<long long>(rows.size()));
-    for (const auto& [k, v] : rows) {
-      Str(k);
-      Str(v);
-    }
-  }
-  void Ref(const JournalRef& r) {
-    Int(r.system);
-    Int(r.journal_set);
-    Int(r.generation);
-  }
-  void JournalOf(const Journal& j);
-  void System(const SystemState& x);
-  void Txn(const TxnRecord& t);
-  std::string Take() { return std::move(out_); }
-
- private:
-  std::string out_;
-};
-
-void Encoder::JournalOf(const Journal& j) {
-  Int(j.stamp);
-  Int(j.generation);
-  Int(static_cast<long long>(j.partners.size()));
-  for (const auto& [p, e] : j.partners) {
-    Int(p);
-    Int(e.stamp);
-    Int(e.startup);
-    Bool(e.open_rm);
-  }
-  Int(static_cast<long long>(j.branches.size()));
-  for (const auto& [t, b] : j.branches) {
-    Int(t);
-    Enum(b.role);
-    Enum(b.state);
-    Bool(b.by_hand);
-    Int(b.coordinator);
-    Int(b.participants);
-    Int(b.acked);
-    Bool(b.ended);
-    Bool(b.redo);
-    Int(b.resolver_stamp);
-  }
-}
-
-void Encoder::System(const SystemState& x) {
-  Bool(x.up);
-  Enum(x.last_exit);
-  Int(x.journal_set);
-  for (const Journal& j : x.journals) JournalOf(j);
-  RowsOf(x.rows);
-  if (Opt(x.fault.has_value())) Enum(*x.fault);
-  Int(x.startup);
-  if (Opt(x.crash_point.has_value())) Enum(*x.crash_point);
-  Int(x.synced);
-  Int(x.deferred);
-  Int(static_cast<long long>(x.prompts.size()));
-  for (const auto& [p, prompt] : x.prompts) {
-    Int(p);
-    Int(prompt.old_stamp);
-    Int(prompt.new_stamp);
-    Int(prompt.new_startup);
-    Ints(prompt.txns);
-  }
-  Ints(x.applied);
-}
-
-void Encoder::Txn(const TxnRecord& t) {
-  Int(t.coordinator);
-  Int(static_cast<long long>(t.writes.size()));
-  for (const auto& [system, writes] : t.writes) {
-    Int(system);
-    RowsOf(writes);
-  }
-  Bool(t.committed);
-  Int(t.coord_stamp);
-  Int(static_cast<long long>(t.prepared.size()));
-  for (const auto& [system, ref] : t.prepared) {
-    Int(system);
-    Ref(ref);
-  }
-  if (Opt(t.reported.has_value())) Enum(*t.reported);
-  Int(t.hand_committed);
-}
-
 std::string JournalText(const Journal& j) {
   std::string out = "stamp=" + std::to_string(j.stamp) + " gen=" + std::to_string(j.generation) +
                     " partners={";
@@ -159,22 +50,6 @@ State InitialState(const Config& config) {
   State s;
   s.systems.resize(static_cast<std::size_t>(config.systems));
   return s;
-}
-
-std::string Encode(const State& s) {
-  Encoder e;
-  e.Int(s.size());
-  for (const SystemState& x : s.systems) e.System(x);
-  e.Int(s.startups_issued);
-  if (e.Opt(s.last_outcome.has_value())) {
-    e.Enum(s.last_outcome->result);
-    e.Str(s.last_outcome->value);
-  }
-  e.Int(static_cast<long long>(s.txns.size()));
-  for (const TxnRecord& t : s.txns) e.Txn(t);
-  e.Int(static_cast<long long>(s.stamp_owners.size()));
-  for (const JournalRef& r : s.stamp_owners) e.Ref(r);
-  return e.Take();
 }
 
 std::size_t StateHash::operator()(const State& s) const {

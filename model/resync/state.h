@@ -139,7 +139,8 @@ struct State {
 // REQUIRES: 2 <= config.systems <= kMaxSystems.
 State InitialState(const Config& config = {});
 
-// Canonical compact encoding: Encode(a) == Encode(b) if and only if a == b.
+// Canonical compact encoding: Encode(a) == Encode(b) if and only if a == b. Binary (defined
+// in symmetry.cc with the symmetry-renaming encoder it shares; EncodeCompact in explore.h).
 std::string Encode(const State& s);
 
 // Hash for unordered containers of states (hashes Encode()).

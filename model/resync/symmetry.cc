@@ -39,8 +39,8 @@ struct Renaming {
 };
 
 // A compact binary encoding of a State as it would be after `r`, written without building the
-// renamed state. Same layout as Encode() in state.cc (every field, in order, self-delimiting),
-// so it is injective too.
+// renamed state: every field, in order, self-delimiting (varint numbers, length-prefixed
+// strings, '+'/'-' before optionals), so it is injective. Encode() is this with no renaming.
 class CompactEncoder {
  public:
   CompactEncoder(std::string& out, const Renaming& r)
@@ -293,6 +293,8 @@ std::string EncodeCompact(const State& s) {
   CompactEncoder(out, identity).Whole(s);
   return out;
 }
+
+std::string Encode(const State& s) { return EncodeCompact(s); }
 
 std::string CanonicalEncode(const State& s, int keys, int values) {
   Renaming r;
