@@ -236,10 +236,9 @@ TEST_F(Resync, DeferKeepsFencingUntilTheRightJournalIsBack) {
 }
 
 TEST_F(Resync, ParticipantJournalFullVotesNoAndStaysUp) {
-  ASSERT_TRUE(c_.MountJournalTmpfs(k74)) << "no private mount namespace";
   StartAll();
   ASSERT_EQ(c_.Txn(k73, {{k74, {{"w", "0"}}}})["result"], "committed");
-  c_.FillJournal(k74);
+  ASSERT_TRUE(c_.FillJournal(k74)) << "needs a private mount namespace (run as root)";
   const json r = c_.Txn(k73, {{k74, {{"a", "1"}}}, {k73, {{"b", "1"}}}});
   EXPECT_EQ(r["result"], "aborted");
   EXPECT_NE(r.value("reason", "").find("No space left on device [28]"), std::string::npos) << r.dump();
@@ -251,10 +250,9 @@ TEST_F(Resync, ParticipantJournalFullVotesNoAndStaysUp) {
 }
 
 TEST_F(Resync, CoordinatorJournalFullAborts) {
-  ASSERT_TRUE(c_.MountJournalTmpfs(k73)) << "no private mount namespace";
   StartAll();
   ASSERT_EQ(c_.Txn(k73, {{k74, {{"w", "0"}}}})["result"], "committed");
-  c_.FillJournal(k73);
+  ASSERT_TRUE(c_.FillJournal(k73)) << "needs a private mount namespace (run as root)";
   const json r = c_.Txn(k73, {{k74, {{"a", "1"}}}});
   EXPECT_EQ(r["result"], "aborted");
   EXPECT_NE(r.value("reason", "").find("COMMIT record"), std::string::npos) << r.dump();
@@ -265,20 +263,20 @@ TEST_F(Resync, CoordinatorJournalFullAborts) {
 
 TEST_F(Resync, DeniedJournalRefusesToActAndToStart) {
   StartAll();
-  c_.Chmod(c_.JournalDir(k74), 0);
+  c_.DenyAccess(c_.JournalDir(k74));
   const json r = c_.Txn(k73, {{k74, {{"a", "1"}}}});
   EXPECT_EQ(r["result"], "aborted");
   EXPECT_NE(r.value("reason", "").find("Permission denied [13]"), std::string::npos) << r.dump();
   EXPECT_TRUE(c_.Running(k74));
-  c_.Chmod(c_.JournalDir(k74), 0755);
+  c_.RestoreAccess(c_.JournalDir(k74));
   EXPECT_EQ(c_.Txn(k73, {{k74, {{"a", "1"}}}})["result"], "committed");
   c_.Crash(k74);
-  c_.Chmod(c_.JournalDir(k74), 0);
+  c_.DenyAccess(c_.JournalDir(k74));
   const auto exit = c_.StartExpectingExit(k74);
   ASSERT_TRUE(exit.has_value());
   EXPECT_EQ(exit->Describe(), "exit 3");
   EXPECT_GE(c_.CountLogLines(k74, c_.JournalDir(k74) + "/journal.lock: Permission denied [13]"), 1);
-  c_.Chmod(c_.JournalDir(k74), 0755);
+  c_.RestoreAccess(c_.JournalDir(k74));
   ASSERT_TRUE(c_.Start(k74));
   EXPECT_EQ(c_.Read(k74, "a")["value"], "1");  // nothing lost
 }

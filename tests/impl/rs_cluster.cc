@@ -1,27 +1,23 @@
 #include "tests/impl/rs_cluster.h"
 
-#include <fcntl.h>
-#include <stdlib.h>
-#include <sys/mount.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
 #include <gtest/gtest.h>
 
-#include <cerrno>
-#include <cstring>
-#include <filesystem>
+#include <algorithm>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
 
+#include "faults/access_denied.h"
+#include "faults/disk_full.h"
 #include "harness/control/control_client.h"
 #include "harness/os/deadline.h"
 
 namespace lockstep::testing {
 
+namespace fs = std::filesystem;
 using harness::ExitStatus;
 using harness::PollUntil;
+using harness::Sandbox;
 using nlohmann::json;
 using std::chrono::milliseconds;
 using std::chrono::seconds;
@@ -30,41 +26,57 @@ namespace {
 
 constexpr milliseconds kStartTimeout = seconds(5);
 constexpr milliseconds kStartProbeTimeout{200};  // one status request while starting
+// Size of each journal set's tmpfs: ample for the tests' journals, quick to fill.
+constexpr std::uint64_t kJournalBytes = 256 << 10;
 
-}  // namespace
+Sandbox CreateSandbox() {
+  auto sandbox = Sandbox::Create();
+  if (!sandbox) throw std::runtime_error("RsCluster: " + sandbox.error().message);
+  return std::move(*sandbox);
+}
 
-RsCluster::RsCluster(int count) {
-  char pattern[] = "/tmp/lrs-XXXXXX";
-  if (mkdtemp(pattern) == nullptr) throw std::runtime_error("mkdtemp failed");
-  root_ = pattern;
-  chmod(root_.c_str(), 0755);
-  for (int i = 0; i < count; ++i) {
-    names_.push_back(Name(i));
-    std::filesystem::create_directories(DataDir(Name(i)));
-    for (int set : {1, 2}) EXPECT_EQ(Format(Name(i), set), 0);
+void MustMakeDir(Sandbox& sandbox, const fs::path& rel,
+                 std::optional<std::uint64_t> own_tmpfs_bytes = std::nullopt) {
+  if (auto dir = sandbox.MakeDir(rel, own_tmpfs_bytes); !dir) {
+    throw std::runtime_error("RsCluster: " + dir.error().message);
   }
 }
 
-RsCluster::~RsCluster() {
-  processes_.clear();  // ~Process SIGKILLs and reaps each one still running
-  for (const std::string& path : chmodded_) chmod(path.c_str(), 0755);
-  for (const std::string& mount_point : mounts_) umount2(mount_point.c_str(), MNT_DETACH);
-  std::error_code ignored;
-  std::filesystem::remove_all(root_, ignored);
+}  // namespace
+
+RsCluster::RsCluster(int count) : sandbox_(CreateSandbox()) {
+  for (int i = 0; i < count; ++i) {
+    const std::string name = Name(i);
+    names_.push_back(name);
+    MustMakeDir(sandbox_, fs::path(name) / "data");
+    for (int set : {1, 2}) {
+      // Its own tmpfs from the start (not mounted later over a journal a system already uses),
+      // so FillJournal can fill it without touching anything else.
+      MustMakeDir(sandbox_, fs::path(name) / ("journal-" + std::to_string(set)),
+                  sandbox_.isolated() ? std::optional(kJournalBytes) : std::nullopt);
+      EXPECT_EQ(Format(name, set), 0);
+    }
+  }
 }
 
-std::string RsCluster::Socket(const std::string& name) const { return root_ + "/" + name + ".sock"; }
-std::string RsCluster::DataDir(const std::string& name) const { return root_ + "/" + name + "/data"; }
+RsCluster::~RsCluster() = default;
+
+std::string RsCluster::Socket(const std::string& name) const {
+  return (dir() / (name + ".sock")).string();
+}
+std::string RsCluster::DataDir(const std::string& name) const {
+  return (dir() / name / "data").string();
+}
 std::string RsCluster::JournalDir(const std::string& name, int set) const {
-  return root_ + "/" + name + "/journal-" + std::to_string(set);
+  return (dir() / name / ("journal-" + std::to_string(set))).string();
 }
 std::string RsCluster::LogPath(const std::string& name) const {
-  return root_ + "/" + name + "/txsys.log";
+  return (dir() / name / "txsys.log").string();
 }
 
 int RsCluster::Format(const std::string& name, int set) {
   auto run = RunTool(BinDir() / "journal-format", {"--dir", JournalDir(name, set)},
-                     root_ + "/" + name + "/journal-format.out");
+                     dir() / name / "journal-format.out");
   if (!run) {
     ADD_FAILURE() << "journal-format of " << JournalDir(name, set) << ": " << run.error().message;
     return -1;
@@ -83,7 +95,7 @@ bool RsCluster::Start(const std::string& name, const TxOptions& options) {
       {"--name", name, "--socket", Socket(name), "--data-dir", DataDir(name), "--journal",
        JournalDir(name, options.journal_set), "--log", LogPath(name), "--partners", partners,
        "--lock-wait-ms", std::to_string(options.lock_wait_ms)},
-      options.env, root_ + "/" + name + "/txsys.out", /*drop_capabilities=*/true);
+      options.env, dir() / name / "txsys.out", /*drop_capabilities=*/true);
   if (!process) {
     ADD_FAILURE() << process.error().message;
     return false;
@@ -185,31 +197,41 @@ int RsCluster::CountLogLines(const std::string& name, const std::string& needle)
   return count;
 }
 
-bool RsCluster::MountJournalTmpfs(const std::string& name, int set) {
-  const std::string dir = JournalDir(name, set);
-  if (mount("tmpfs", dir.c_str(), "tmpfs", 0, "size=262144,mode=0755") != 0) return false;
-  mounts_.push_back(dir);
-  return Format(name, set) == 0;
+void RsCluster::Inject(std::unique_ptr<faults::DirectoryFault> fault) {
+  const std::string what = fault->kind() + " on " + fault->target().string();
+  ASSERT_TRUE(sandbox_.Contains(fault->target())) << what << ": outside the sandbox";
+  const lockstep::Status injected = fault->Inject();
+  ASSERT_TRUE(injected) << what << ": " << injected.error().message;
+  faults_.push_back(std::move(fault));  // from here the destructor removes it
+  const lockstep::Status probed = faults_.back()->Probe();
+  ASSERT_TRUE(probed) << what << " did not take effect: " << probed.error().message;
 }
 
-void RsCluster::FillJournal(const std::string& name, int set) {
-  const int fd = open((JournalDir(name, set) + "/filler").c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  ASSERT_GE(fd, 0) << std::strerror(errno);
-  std::string chunk(65536, 'x');
-  for (std::size_t size = chunk.size(); size > 0; size /= 2) {
-    while (write(fd, chunk.data(), size) == static_cast<ssize_t>(size)) {
-    }
-  }
-  close(fd);
+void RsCluster::RemoveFault(const std::string& kind, const fs::path& target) {
+  const auto it = std::find_if(faults_.begin(), faults_.end(), [&](const auto& fault) {
+    return fault->kind() == kind && fault->target() == target;
+  });
+  ASSERT_NE(it, faults_.end()) << "no " << kind << " fault on " << target.string();
+  const lockstep::Status removed = (*it)->Remove();
+  ASSERT_TRUE(removed) << "removing " << kind << " on " << target.string() << ": "
+                       << removed.error().message;
+  faults_.erase(it);
+}
+
+bool RsCluster::FillJournal(const std::string& name, int set) {
+  if (!sandbox_.isolated()) return false;
+  Inject(std::make_unique<faults::DiskFull>(JournalDir(name, set)));
+  return !::testing::Test::HasFatalFailure();
 }
 
 void RsCluster::UnfillJournal(const std::string& name, int set) {
-  ASSERT_EQ(unlink((JournalDir(name, set) + "/filler").c_str()), 0) << std::strerror(errno);
+  RemoveFault("disk-full", JournalDir(name, set));
 }
 
-void RsCluster::Chmod(const std::string& path, mode_t mode) {
-  ASSERT_EQ(chmod(path.c_str(), mode), 0) << path << ": " << std::strerror(errno);
-  chmodded_.push_back(path);
+void RsCluster::DenyAccess(const std::string& dir) {
+  Inject(std::make_unique<faults::AccessDenied>(dir));
 }
+
+void RsCluster::RestoreAccess(const std::string& dir) { RemoveFault("access-denied", dir); }
 
 }  // namespace lockstep::testing

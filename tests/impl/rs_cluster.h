@@ -1,36 +1,40 @@
 // RsCluster: a test fixture that runs the resync system under test — two or three `txsys`
 // processes (SYSTEM73, SYSTEM74, SYSTEM75), each with its data directory and two journal sets
-// (journal-1, journal-2) — as real child processes in a fresh directory under /tmp, and talks
+// (journal-1, journal-2) — as real child processes in a directory of its own Sandbox, and talks
 // to them over their control sockets (impl/resync/README.md).
 //
-// Like StCluster it runs its children through the harness: each system is a harness::Process
-// started by SpawnImpl (PDEATHSIG, so it dies with the test; empty capability sets, so a revoked
-// permission really applies to it even as root; LOCKSTEP_BUG and LOCKSTEP_CRASH_POINT never
-// inherited from the test's environment), `journal-format` runs as an operator tool (RunTool,
-// keeping its capabilities), requests go through harness::Request and every wait polls a
-// condition against a deadline (harness::PollUntil, Process::WaitExit). Signal() is
-// SignalChild. The directory, the journal tmpfs, its filler and Chmod are still its own OS code.
+// Like StCluster it owns no OS code of its own: each system is a harness::Process started by
+// SpawnImpl (PDEATHSIG, so it dies with the test; empty capability sets, so a revoked permission
+// really applies to it even as root; LOCKSTEP_BUG and LOCKSTEP_CRASH_POINT never inherited from
+// the test's environment), `journal-format` runs as an operator tool (RunTool, keeping its
+// capabilities), requests go through harness::Request, every wait polls a condition against a
+// deadline (harness::PollUntil, Process::WaitExit), the directory tree is a harness::Sandbox
+// (a tmpfs in the test's private mount namespace, so nothing survives even a SIGKILLed test),
+// and directory faults are the real injectors faults::DiskFull and faults::AccessDenied (inject,
+// then probe). Signal() is SignalChild, the one exception StCluster also has.
 //
-// Layout under the directory: per system X: X.sock, X/data, X/journal-1, X/journal-2,
-// X/txsys.log, X/txsys.out, X/journal-format.out.
+// Layout under dir(): per system X: X.sock, X/data, X/journal-1, X/journal-2 (each journal set
+// its own small tmpfs when the sandbox is isolated, so it can be filled), X/txsys.log,
+// X/txsys.out, X/journal-format.out.
 //
 // Thread safety: one test thread, the main one (Process::Spawn's PDEATHSIG is per thread).
-// Invariants: the destructor first SIGKILLs and reaps every child (Process), then restores
-// permissions, unmounts what it mounted (inside the test's private mount namespace) and
-// removes the directory.
+// Invariants: the destructor kills and reaps every child (Process), then removes every fault
+// still active, then the Sandbox unmounts and removes the tree.
 #pragma once
-
-#include <sys/types.h>
 
 #include <nlohmann/json.hpp>
 
 #include <chrono>
+#include <filesystem>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "faults/directory_fault.h"
 #include "harness/os/process.h"
+#include "harness/os/sandbox.h"
 #include "tests/impl/st_cluster.h"
 
 namespace lockstep::testing {
@@ -43,12 +47,16 @@ struct TxOptions {
 
 class RsCluster {
  public:
-  // Systems SYSTEM73.. (count of 2 or 3); every journal set is formatted.
+  // Systems SYSTEM73.. (count of 2 or 3) in a new Sandbox; every journal set is formatted (a
+  // test failure when one cannot be). Throws std::runtime_error (naming the path and errno) when
+  // the Sandbox or the layout cannot be created, which gtest reports as a failure of the test
+  // constructing it.
   explicit RsCluster(int count = 2);
   ~RsCluster();
   RsCluster(const RsCluster&) = delete;
   RsCluster& operator=(const RsCluster&) = delete;
 
+  const std::filesystem::path& dir() const { return sandbox_.dir(); }
   static std::string Name(int i) { return "SYSTEM7" + std::to_string(3 + i); }
   std::string Socket(const std::string& name) const;
   std::string DataDir(const std::string& name) const;
@@ -91,19 +99,32 @@ class RsCluster {
   std::string ReadLog(const std::string& name) const;
   int CountLogLines(const std::string& name, const std::string& needle) const;
 
-  // Mounts a small tmpfs over the journal set (before formatting it) so it can be filled.
-  bool MountJournalTmpfs(const std::string& name, int set = 1);
-  // Fills the journal set's tmpfs until ENOSPC / removes the filler.
-  void FillJournal(const std::string& name, int set = 1);
+  // faults::DiskFull on the journal set, injected and probed: from here every write needing a
+  // new page there fails with ENOSPC. False (nothing changed) when the sandbox is not isolated,
+  // so the set is no tmpfs of its own; a failed inject or probe is a test failure.
+  [[nodiscard]] bool FillJournal(const std::string& name, int set = 1);
+  // Removes that fault again (deletes the filler).
   void UnfillJournal(const std::string& name, int set = 1);
-  void Chmod(const std::string& path, mode_t mode);
+  // faults::AccessDenied on `dir` (a directory of this cluster), injected and probed: the
+  // capability-less systems get EACCES there.
+  void DenyAccess(const std::string& dir);
+  // Removes that fault again, restoring the directory's mode.
+  void RestoreAccess(const std::string& dir);
 
  private:
-  std::string root_;
+  // Injects `fault` (whose target must lie in the sandbox) and probes it; a test failure naming
+  // the fault when either fails. Once injected it stays in faults_ until removed.
+  void Inject(std::unique_ptr<faults::DirectoryFault> fault);
+  // Removes the active fault of `kind` on `target` (a test failure when there is none, or it
+  // cannot be removed).
+  void RemoveFault(const std::string& kind, const std::filesystem::path& target);
+
+  // Declaration order is destruction order reversed: children go first, then faults, and the
+  // sandbox last.
+  harness::Sandbox sandbox_;
+  std::vector<std::unique_ptr<faults::DirectoryFault>> faults_;  // active ones
   std::vector<std::string> names_;
   std::map<std::string, harness::Process> processes_;  // the latest run of each system
-  std::vector<std::string> mounts_;
-  std::vector<std::string> chmodded_;
 };
 
 }  // namespace lockstep::testing
