@@ -197,41 +197,20 @@ int RsCluster::CountLogLines(const std::string& name, const std::string& needle)
   return count;
 }
 
-void RsCluster::Inject(std::unique_ptr<faults::DirectoryFault> fault) {
-  const std::string what = fault->kind() + " on " + fault->target().string();
-  ASSERT_TRUE(sandbox_.Contains(fault->target())) << what << ": outside the sandbox";
-  const lockstep::Status injected = fault->Inject();
-  ASSERT_TRUE(injected) << what << ": " << injected.error().message;
-  faults_.push_back(std::move(fault));  // from here the destructor removes it
-  const lockstep::Status probed = faults_.back()->Probe();
-  ASSERT_TRUE(probed) << what << " did not take effect: " << probed.error().message;
-}
-
-void RsCluster::RemoveFault(const std::string& kind, const fs::path& target) {
-  const auto it = std::find_if(faults_.begin(), faults_.end(), [&](const auto& fault) {
-    return fault->kind() == kind && fault->target() == target;
-  });
-  ASSERT_NE(it, faults_.end()) << "no " << kind << " fault on " << target.string();
-  const lockstep::Status removed = (*it)->Remove();
-  ASSERT_TRUE(removed) << "removing " << kind << " on " << target.string() << ": "
-                       << removed.error().message;
-  faults_.erase(it);
-}
-
 bool RsCluster::FillJournal(const std::string& name, int set) {
   if (!sandbox_.isolated()) return false;
-  Inject(std::make_unique<faults::DiskFull>(JournalDir(name, set)));
+  faults_.Inject(sandbox_, std::make_unique<faults::DiskFull>(JournalDir(name, set)));
   return !::testing::Test::HasFatalFailure();
 }
 
 void RsCluster::UnfillJournal(const std::string& name, int set) {
-  RemoveFault("disk-full", JournalDir(name, set));
+  faults_.Remove("disk-full", JournalDir(name, set));
 }
 
 void RsCluster::DenyAccess(const std::string& dir) {
-  Inject(std::make_unique<faults::AccessDenied>(dir));
+  faults_.Inject(sandbox_, std::make_unique<faults::AccessDenied>(dir));
 }
 
-void RsCluster::RestoreAccess(const std::string& dir) { RemoveFault("access-denied", dir); }
+void RsCluster::RestoreAccess(const std::string& dir) { faults_.Remove("access-denied", dir); }
 
 }  // namespace lockstep::testing

@@ -32,9 +32,9 @@
 #include <string>
 #include <vector>
 
-#include "faults/directory_fault.h"
 #include "harness/os/process.h"
 #include "harness/os/sandbox.h"
+#include "tests/impl/active_faults.h"
 #include "tests/impl/st_cluster.h"
 
 namespace lockstep::testing {
@@ -112,17 +112,10 @@ class RsCluster {
   void RestoreAccess(const std::string& dir);
 
  private:
-  // Injects `fault` (whose target must lie in the sandbox) and probes it; a test failure naming
-  // the fault when either fails. Once injected it stays in faults_ until removed.
-  void Inject(std::unique_ptr<faults::DirectoryFault> fault);
-  // Removes the active fault of `kind` on `target` (a test failure when there is none, or it
-  // cannot be removed).
-  void RemoveFault(const std::string& kind, const std::filesystem::path& target);
-
   // Declaration order is destruction order reversed: children go first, then faults, and the
   // sandbox last.
   harness::Sandbox sandbox_;
-  std::vector<std::unique_ptr<faults::DirectoryFault>> faults_;  // active ones
+  ActiveFaults faults_;
   std::vector<std::string> names_;
   std::map<std::string, harness::Process> processes_;  // the latest run of each system
 };

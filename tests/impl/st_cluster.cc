@@ -303,34 +303,16 @@ json StCluster::Dump(char side) const {
   return json::parse(dump->output, nullptr, false);
 }
 
-void StCluster::Inject(std::unique_ptr<faults::DirectoryFault> fault) {
-  const std::string what = fault->kind() + " on " + fault->target().string();
-  ASSERT_TRUE(sandbox_.Contains(fault->target())) << what << ": outside the sandbox";
-  const Status injected = fault->Inject();
-  ASSERT_TRUE(injected) << what << ": " << injected.error().message;
-  faults_.push_back(std::move(fault));  // from here the destructor removes it
-  const Status probed = faults_.back()->Probe();
-  ASSERT_TRUE(probed) << what << " did not take effect: " << probed.error().message;
-}
-
 bool StCluster::FillTempDir(char side) {
   if (!sandbox_.isolated()) return false;
-  Inject(std::make_unique<faults::DiskFull>(TempDir(side)));
+  faults_.Inject(sandbox_, std::make_unique<faults::DiskFull>(TempDir(side)));
   return !::testing::Test::HasFatalFailure();
 }
 
 void StCluster::DenyAccess(const std::string& dir) {
-  Inject(std::make_unique<faults::AccessDenied>(dir));
+  faults_.Inject(sandbox_, std::make_unique<faults::AccessDenied>(dir));
 }
 
-void StCluster::RestoreAccess(const std::string& dir) {
-  const auto it = std::find_if(faults_.begin(), faults_.end(), [&](const auto& fault) {
-    return fault->kind() == "access-denied" && fault->target() == dir;
-  });
-  ASSERT_NE(it, faults_.end()) << "no access-denied fault on " << dir;
-  const Status removed = (*it)->Remove();
-  ASSERT_TRUE(removed) << "restoring " << dir << ": " << removed.error().message;
-  faults_.erase(it);
-}
+void StCluster::RestoreAccess(const std::string& dir) { faults_.Remove("access-denied", dir); }
 
 }  // namespace lockstep::testing

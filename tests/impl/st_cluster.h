@@ -35,9 +35,9 @@
 #include <vector>
 
 #include "base/result.h"
-#include "faults/directory_fault.h"
 #include "harness/os/process.h"
 #include "harness/os/sandbox.h"
+#include "tests/impl/active_faults.h"
 
 namespace lockstep::testing {
 
@@ -155,12 +155,11 @@ class StCluster {
 
  private:
   std::string SideSocket(char side) const;
-  void Inject(std::unique_ptr<faults::DirectoryFault> fault);
 
   // Declaration order is destruction order reversed: children go first, then faults, and the
   // sandbox last.
   harness::Sandbox sandbox_;
-  std::vector<std::unique_ptr<faults::DirectoryFault>> faults_;  // active ones
+  ActiveFaults faults_;
   std::optional<harness::Process> mds_;
   std::map<char, harness::Process> loggers_;  // the latest run of each side, ended or not
 };
