@@ -75,8 +75,9 @@ struct State {
   const SideState& at(Side s) const { return sides[Index(s)]; }
 };
 
-// Canonical compact encoding: Encode(a) == Encode(b) if and only if a == b. Strings are
-// length-prefixed, so keys and values may hold any character.
+// Canonical compact encoding: Encode(a) == Encode(b) if and only if a == b. Binary; strings
+// are length-prefixed, so keys and values may hold any character (defined in symmetry.cc with
+// the symmetry-renaming encoder it shares; EncodeCompact in explore.h).
 std::string Encode(const State& s);
 
 // Hash for unordered containers of states (hashes Encode()).

@@ -32,8 +32,9 @@ bool IsIdentity(const std::vector<int>& perm) {
 }
 
 // A compact binary encoding of a State, as it would be after swapping the sides (if `swap`)
-// and renaming keys by `perm`, written without building the transformed state. Same layout as
-// Encode() in state.cc (every field, in order, self-delimiting), so it is injective too.
+// and renaming keys by `perm`, written without building the transformed state: every field, in
+// order, self-delimiting (varint numbers, length-prefixed strings, '+'/'-' before optionals),
+// so it is injective. Encode() is this with no renaming.
 class CompactEncoder {
  public:
   CompactEncoder(std::string& out, const std::vector<int>& perm)
@@ -181,6 +182,8 @@ std::string EncodeCompact(const State& s) {
   CompactEncoder(out, identity).Whole(s, false);
   return out;
 }
+
+std::string Encode(const State& s) { return EncodeCompact(s); }
 
 std::string CanonicalEncode(const State& s, int keys) {
   std::vector<int> perm(static_cast<std::size_t>(std::max(keys, 0)));
