@@ -11,6 +11,7 @@
 #include <iomanip>
 #include <iostream>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <boost/program_options.hpp>
@@ -57,24 +58,42 @@ struct Checker {
   std::function<CheckOutcome(const CheckRequest&)> check;  // throws UsageError
 };
 
+// The variant `request` names ("correct" when none), looked up by `find`; a usage error
+// naming it when `protocol` has no such variant.
+template <class Find>
+auto FindVariantOrThrow(const CheckRequest& request, const std::string& protocol, Find find) {
+  const std::string name = request.variant.empty() ? "correct" : request.variant;
+  auto variant = find(name);
+  if (!variant) {
+    throw UsageError("unknown variant '" + name + "' for " + protocol +
+                     " (lockstep check-model --list-variants lists them)");
+  }
+  return *variant;
+}
+
+// Runs the search over `model`, timing it, and labels the result and its coverage set.
+template <class Model>
+CheckOutcome Search(const Model& model, const std::string& protocol, std::string bounds,
+                    const CheckRequest& request) {
+  CheckOutcome out;
+  out.bounds = std::move(bounds);
+  out.variant = request.variant.empty() ? "correct" : request.variant;
+  const auto started = std::chrono::steady_clock::now();
+  out.result = ex::Explore(model, request.options);
+  out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  out.result.coverage.protocol = protocol;
+  out.result.coverage.bounds = out.bounds;
+  return out;
+}
+
 CheckOutcome CheckStateTransfer(const CheckRequest& request) {
   namespace st = lockstep::model::st;
   auto bounds = st::ParseBounds(request.bounds);
   if (!bounds) throw UsageError(bounds.error().message);
-  const std::string name = request.variant.empty() ? "correct" : request.variant;
-  const auto variant = st::FindVariant(name);
-  if (!variant) {
-    throw UsageError("unknown variant '" + name + "' for state-transfer (lockstep check-model "
-                     "--list-variants lists them)");
-  }
-  CheckOutcome out;
-  out.bounds = st::ToString(*bounds);
-  out.variant = name;
-  const auto started = std::chrono::steady_clock::now();
-  out.result = ex::Explore(st::StExploreModel(*bounds, variant->variant), request.options);
-  out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-  out.result.coverage.protocol = "state-transfer";
-  out.result.coverage.bounds = out.bounds;
+  const auto variant = FindVariantOrThrow(request, "state-transfer",
+                                          [](const std::string& n) { return st::FindVariant(n); });
+  CheckOutcome out = Search(st::StExploreModel(*bounds, variant.variant), "state-transfer",
+                            st::ToString(*bounds), request);
   out.replay_settings.log_capacity = static_cast<std::size_t>(bounds->log_capacity);
   return out;
 }
@@ -85,21 +104,10 @@ CheckOutcome CheckResync(const CheckRequest& request) {
   namespace rs = lockstep::model::rs;
   auto bounds = rs::ParseBounds(request.bounds);
   if (!bounds) throw UsageError(bounds.error().message);
-  const std::string name = request.variant.empty() ? "correct" : request.variant;
-  const auto variant = rs::FindVariant(name);
-  if (!variant) {
-    throw UsageError("unknown variant '" + name + "' for resync (lockstep check-model "
-                     "--list-variants lists them)");
-  }
-  CheckOutcome out;
-  out.bounds = rs::ToString(*bounds);
-  out.variant = name;
-  const auto started = std::chrono::steady_clock::now();
-  out.result = ex::Explore(rs::RsExploreModel(*bounds, variant->variant), request.options);
-  out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-  out.result.coverage.protocol = "resync";
-  out.result.coverage.bounds = out.bounds;
-  return out;
+  const auto variant = FindVariantOrThrow(request, "resync",
+                                          [](const std::string& n) { return rs::FindVariant(n); });
+  return Search(rs::RsExploreModel(*bounds, variant.variant), "resync", rs::ToString(*bounds),
+                request);
 }
 
 const std::vector<Checker>& Checkers() {
