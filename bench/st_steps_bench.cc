@@ -38,11 +38,12 @@ void RunSteps(benchmark::State& state, bool check) {
     state.SkipWithError(sandbox.error().message.c_str());
     return;
   }
-  RunSettings settings;
+  StSettings settings;
   settings.impl_dir = ImplDir();
   std::int64_t steps = 0;
   for (auto _ : state) {
-    auto outcome = Replay<StateTransferProtocol>(settings, *sandbox, kSteps, nullptr, check);
+    auto outcome = Replay<StateTransferProtocol>(
+        settings, *sandbox, kSteps, nullptr, check ? ReplayMode::kChecked : ReplayMode::kSystemOnly);
     if (!outcome || outcome->violation) {
       state.SkipWithError(outcome ? outcome->violation->message.c_str()
                                   : outcome.error().message.c_str());

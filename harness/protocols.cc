@@ -1,37 +1,29 @@
 #include "harness/protocols.h"
 
-#include "harness/property/property_runner.h"
 #include "harness/resync/rs_protocol.h"
 #include "harness/state_transfer/st_protocol.h"
 
 namespace lockstep::harness {
 
-const std::vector<std::string>& ProtocolNames() {
-  static const std::vector<std::string> kNames{StateTransferProtocol::kName,
-                                               ResyncProtocol::kName};
-  return kNames;
+const std::vector<const ProtocolPlugin*>& Protocols() {
+  static const std::vector<const ProtocolPlugin*> kProtocols{
+      &StateTransferPlugin(),
+      &ResyncPlugin(),
+  };
+  return kProtocols;
 }
 
-std::vector<std::string> ProtocolBinaries(const std::string& protocol) {
-  if (protocol == StateTransferProtocol::kName) return {"mds", "logger"};
-  if (protocol == ResyncProtocol::kName) return {"txsys", "journal-format"};
-  return {};
+std::vector<std::string> ProtocolNames() {
+  std::vector<std::string> names;
+  for (const ProtocolPlugin* p : Protocols()) names.push_back(p->name());
+  return names;
 }
 
-ProtocolRun RunProtocolByName(const std::string& protocol, const RunSettings& settings,
-                              Sandbox& sandbox) {
-  if (protocol == ResyncProtocol::kName) return RunProtocol<ResyncProtocol>(settings, sandbox);
-  return RunProtocol<StateTransferProtocol>(settings, sandbox);
-}
-
-Result<ReplayOutcome> ReplayByName(const std::string& protocol, const RunSettings& settings,
-                                   Sandbox& sandbox, const std::vector<std::string>& steps,
-                                   std::ostream* out) {
-  if (protocol == ResyncProtocol::kName) {
-    return Replay<ResyncProtocol>(settings, sandbox, steps, out);
+const ProtocolPlugin* FindProtocol(std::string_view name) {
+  for (const ProtocolPlugin* p : Protocols()) {
+    if (p->name() == name) return p;
   }
-  if (protocol != StateTransferProtocol::kName) return Fail("unknown protocol '" + protocol + "'");
-  return Replay<StateTransferProtocol>(settings, sandbox, steps, out);
+  return nullptr;
 }
 
 }  // namespace lockstep::harness

@@ -1,32 +1,23 @@
-// The protocols lockstep can test, by name: the one place the CLI learns which exist.
+// The registry of protocols lockstep can test: the one place the CLI, the campaign and the
+// seeded-bug catalogue learn which exist. Adding a protocol adds one line to protocols.cc
+// (docs/design.md, "Adding a protocol").
 #pragma once
 
-#include <ostream>
 #include <string>
+#include <string_view>
 #include <vector>
 
-#include "harness/os/sandbox.h"
-#include "harness/property/property_runner.h"
-#include "harness/property/replay.h"
-#include "harness/property/run_settings.h"
-#include "reports/property_result.h"
+#include "harness/property/plugin.h"
 
 namespace lockstep::harness {
 
-// Names accepted by --protocol, besides "all".
-const std::vector<std::string>& ProtocolNames();
+// Every protocol, in report order.
+const std::vector<const ProtocolPlugin*>& Protocols();
 
-// The binaries a protocol's system needs in RunSettings::impl_dir.
-std::vector<std::string> ProtocolBinaries(const std::string& protocol);
+// Their names (what --protocol accepts besides "all").
+std::vector<std::string> ProtocolNames();
 
-// A property test run of one protocol. REQUIRES: protocol is one of ProtocolNames().
-ProtocolRun RunProtocolByName(const std::string& protocol,
-                                                       const RunSettings& settings,
-                                                       Sandbox& sandbox);
-
-// Replays a step list of one protocol. REQUIRES: protocol is one of ProtocolNames().
-Result<ReplayOutcome> ReplayByName(const std::string& protocol, const RunSettings& settings,
-                                   Sandbox& sandbox, const std::vector<std::string>& steps,
-                                   std::ostream* out);
+// The protocol of that name, or nullptr.
+const ProtocolPlugin* FindProtocol(std::string_view name);
 
 }  // namespace lockstep::harness

@@ -91,6 +91,52 @@ std::vector<std::string> ParseProtocols(const std::string& text) {
   throw UsageError("unknown protocol '" + text + "' (known: " + known + "all)");
 }
 
+const ProtocolPlugin& ProtocolOrThrow(const std::string& name) {
+  if (const ProtocolPlugin* p = FindProtocol(name)) return *p;
+  (void)ParseProtocols(name);  // throws, naming the known protocols
+  throw UsageError("unknown protocol '" + name + "'");
+}
+
+std::map<std::string, std::string> ParseSettingAssignments(const std::vector<std::string>& sets) {
+  std::map<std::string, std::string> options;
+  for (const auto& set : sets) {
+    const auto eq = set.find('=');
+    if (eq == std::string::npos || eq == 0) {
+      throw UsageError("--set takes NAME=VALUE, not '" + set + "'");
+    }
+    options[set.substr(0, eq)] = set.substr(eq + 1);
+  }
+  return options;
+}
+
+void CheckProtocolOptions(const std::map<std::string, std::string>& options,
+                          const std::vector<std::string>& protocols) {
+  for (const auto& [name, value] : options) {
+    bool owned = false;
+    for (const auto& protocol : protocols) {
+      for (const auto& [setting, help] : ProtocolOrThrow(protocol).settings_help()) {
+        owned = owned || setting == name;
+      }
+    }
+    if (!owned) throw UsageError("no protocol of this run has a setting '" + name + "' (see --help)");
+  }
+  for (const auto& protocol : protocols) {
+    if (auto s = ProtocolOrThrow(protocol).CheckOptions(options, false); !s) {
+      throw UsageError(s.error().message);
+    }
+  }
+}
+
+std::string ProtocolSettingsHelp() {
+  std::string help = "a protocol setting NAME=VALUE (repeatable):";
+  for (const ProtocolPlugin* p : Protocols()) {
+    for (const auto& [name, text] : p->settings_help()) {
+      help += "\n  " + name + " (" + p->name() + "): " + text;
+    }
+  }
+  return help;
+}
+
 fs::path DefaultImplDir() {
   std::error_code ec;
   auto exe = fs::read_symlink("/proc/self/exe", ec);
@@ -99,7 +145,7 @@ fs::path DefaultImplDir() {
 
 Status CheckBinaries(const fs::path& dir, const std::vector<std::string>& protocols) {
   for (const auto& protocol : protocols) {
-    for (const auto& name : ProtocolBinaries(protocol)) {
+    for (const auto& name : ProtocolOrThrow(protocol).binaries()) {
       const fs::path exe = dir / name;
       if (::access(exe.c_str(), X_OK) != 0) {
         return FailErrno("implementation binary " + exe.string() + " for " + protocol +
@@ -139,7 +185,7 @@ reports::RunInfo MakeRunInfo(const std::string& kind, int argc, char** argv,
   info.command_line = "lockstep";  // argv is the subcommand's: argv[0] is its name
   for (int i = 0; i < argc; ++i) info.command_line += " " + std::string(argv[i]);
   for (const auto& protocol : protocols) {
-    for (const auto& name : ProtocolBinaries(protocol)) {
+    for (const auto& name : ProtocolOrThrow(protocol).binaries()) {
       info.binaries.emplace_back(name, (impl_dir / name).string());
     }
   }

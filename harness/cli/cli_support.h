@@ -5,6 +5,7 @@
 #include <chrono>
 #include <optional>
 #include <filesystem>
+#include <map>
 #include <set>
 #include <stdexcept>
 #include <string>
@@ -15,6 +16,7 @@
 #include <nlohmann/json.hpp>
 
 #include "base/result.h"
+#include "harness/property/plugin.h"
 #include "reports/property_result.h"
 
 namespace lockstep::harness::cli {
@@ -37,6 +39,16 @@ std::set<std::string> ParseFaultList(const std::string& list);  // "disk-full,cr
 std::chrono::seconds ParseDuration(const std::string& text);    // "90s", "2m", "1h", "45"
 std::pair<int, int> ParseShard(const std::string& text);        // "I/N", 0 <= I < N
 std::vector<std::string> ParseProtocols(const std::string& text);  // a name or "all"
+// The registered protocol of that name; a usage error naming the known ones otherwise.
+const ProtocolPlugin& ProtocolOrThrow(const std::string& name);
+
+// --set NAME=VALUE assignments as protocol options; a usage error for one without '='.
+std::map<std::string, std::string> ParseSettingAssignments(const std::vector<std::string>& sets);
+// Every option is a valid setting of one of `protocols`; a usage error naming it otherwise.
+void CheckProtocolOptions(const std::map<std::string, std::string>& options,
+                          const std::vector<std::string>& protocols);
+// The help of --set: every registered protocol's settings.
+std::string ProtocolSettingsHelp();
 
 // The directory of the running lockstep binary (where mds and logger are built).
 std::filesystem::path DefaultImplDir();

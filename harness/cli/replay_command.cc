@@ -30,6 +30,16 @@ std::string ReproduceFromReport(const std::string& file) {
   throw UsageError("report " + file + " has no failed test with a reproduce string");
 }
 
+// A reproduce string's bug must be one of its protocol's seeded bugs (or none).
+void CheckBugOf(const ProtocolPlugin& protocol, const std::string& bug) {
+  if (bug.empty()) return;
+  for (const auto& known : protocol.bugs()) {
+    if (known.name == bug) return;
+  }
+  throw UsageError("reproduce string: '" + bug + "' is not a seeded bug of " + protocol.name() +
+                   " (see: lockstep bugs)");
+}
+
 void PrintProcesses(const CaseRecord& record) {
   for (const auto& p : record.processes) {
     std::cout << "--- " << p.name << " (" << p.exit << ") log:\n" << p.log_excerpt;
@@ -64,7 +74,11 @@ int ReplayMain(int argc, char** argv) {
   if (!file.empty()) reproduce = ReproduceFromReport(file);
   auto r = DecodeReproduce(reproduce);
   if (!r) throw UsageError(r.error().message);
-  (void)ParseProtocols(r->protocol);
+  const ProtocolPlugin& protocol = ProtocolOrThrow(r->protocol);
+  if (auto s = protocol.CheckOptions(r->settings.protocol_options, /*exact=*/true); !s) {
+    throw UsageError("reproduce string: " + s.error().message);
+  }
+  CheckBugOf(protocol, r->settings.bug);
   r->settings.impl_dir = impl_dir.empty() ? DefaultImplDir() : std::filesystem::path(impl_dir);
   r->settings.log_excerpt_lines = 100000;  // full logs
   if (auto s = CheckBinaries(r->settings.impl_dir, {r->protocol}); !s) throw UsageError(s.error().message);
@@ -72,14 +86,14 @@ int ReplayMain(int argc, char** argv) {
   if (!sandbox) throw UsageError(sandbox.error().message);
   std::cout << "replaying " << r->steps.size() << " steps of " << r->protocol
             << (r->settings.bug.empty() ? "" : " with seeded bug " + r->settings.bug) << "\n";
-  auto outcome = ReplayByName(r->protocol, r->settings, *sandbox, r->steps, &std::cout);
+  auto outcome = protocol.Replay(r->settings, *sandbox, r->steps, &std::cout);
   if (!outcome) {
     std::cerr << "lockstep replay: " << outcome.error().message << "\n";
     return kExitUsage;
   }
   PrintProcesses(outcome->record);
   if (outcome->violation) {
-    std::cout << "FAILED " << outcome->violation->id << " at step " << outcome->steps_run << ": "
+    std::cout << "FAILED " << outcome->violation->property_id << " at step " << outcome->steps_run << ": "
               << outcome->violation->message << "\n";
     return kExitFailed;
   }

@@ -25,7 +25,8 @@ struct RunArgs {
   std::string protocol = "all", faults = "all", bug, report = "lockstep-report.json";
   std::string impl_dir, sandbox_root;
   std::uint64_t seed = 0;
-  int tests = 100, max_steps = 30, transfer_timeout_ms = 250, log_capacity = 4;
+  int tests = 100, max_steps = 30;
+  std::vector<std::string> sets;  // NAME=VALUE protocol settings
   bool no_shrink = false;
 };
 
@@ -43,9 +44,7 @@ po::options_description RunOptions(RunArgs& a) {
       ("report", po::value(&a.report)->default_value(a.report), "CTRF report file to write")
       ("impl-dir", po::value(&a.impl_dir), "directory of the implementation binaries")
       ("sandbox-root", po::value(&a.sandbox_root), "where run directories live (default $TMPDIR/lockstep-sandbox)")
-      ("transfer-timeout-ms", po::value(&a.transfer_timeout_ms)->default_value(a.transfer_timeout_ms),
-       "receiver timeout given to the loggers")
-      ("log-capacity", po::value(&a.log_capacity)->default_value(a.log_capacity), "config message log entries")
+      ("set", po::value(&a.sets)->composing(), ProtocolSettingsHelp().c_str())
       ("no-shrink", po::bool_switch(&a.no_shrink), "report the first failing case unshrunk");
   return o;
 }
@@ -58,8 +57,6 @@ std::uint64_t RandomSeed() {
 RunSettings ToSettings(const RunArgs& a) {
   if (a.tests <= 0) throw UsageError("--tests must be positive");
   if (a.max_steps <= 0) throw UsageError("--max-steps must be positive");
-  if (a.transfer_timeout_ms <= 0) throw UsageError("--transfer-timeout-ms must be positive");
-  if (a.log_capacity <= 0) throw UsageError("--log-capacity must be positive");
   RunSettings s;
   s.seed = a.seed;
   s.tests = a.tests;
@@ -67,8 +64,7 @@ RunSettings ToSettings(const RunArgs& a) {
   s.faults = ParseFaultList(a.faults);
   s.bug = a.bug;
   s.impl_dir = a.impl_dir.empty() ? DefaultImplDir() : fs::path(a.impl_dir);
-  s.transfer_timeout = std::chrono::milliseconds(a.transfer_timeout_ms);
-  s.log_capacity = static_cast<std::size_t>(a.log_capacity);
+  s.protocol_options = ParseSettingAssignments(a.sets);
   s.shrink = !a.no_shrink;
   return s;
 }
@@ -107,6 +103,7 @@ int RunMain(int argc, char** argv) {
   const auto protocols = SelectProtocols(a);
   RunSettings settings = ToSettings(a);
   if (!a.bug.empty() && vm["faults"].defaulted()) settings.faults = FindSeededBug(a.bug)->faults;
+  CheckProtocolOptions(settings.protocol_options, protocols);
   if (auto s = CheckBinaries(settings.impl_dir, protocols); !s) throw UsageError(s.error().message);
   if (auto s = CheckWritable(a.report); !s) throw UsageError(s.error().message);
   auto info = MakeRunInfo("run", argc, argv, settings.impl_dir, protocols);
@@ -117,9 +114,10 @@ int RunMain(int argc, char** argv) {
   std::cerr << "lockstep run: seed " << settings.seed << ", " << settings.tests << " cases per protocol\n";
   std::vector<reports::PropertyResult> results;
   for (const auto& protocol : protocols) {
-    auto run = RunProtocolByName(protocol, settings, *sandbox);
-    results.insert(results.end(), run.properties.begin(), run.properties.end());
-    for (const auto& [kind, how] : run.mechanisms) info.fault_mechanisms[kind] = how;
+    auto run = ProtocolOrThrow(protocol).Run(settings, *sandbox);
+    if (!run) throw UsageError(run.error().message);
+    results.insert(results.end(), run->properties.begin(), run->properties.end());
+    for (const auto& [kind, how] : run->mechanisms) info.fault_mechanisms[kind] = how;
   }
   info.stop_ms = NowMs();
   return FinishReport(reports::ToCtrf(info, results), a.report);

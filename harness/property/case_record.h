@@ -7,10 +7,12 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
 
+#include "model/common/property.h"
 #include "reports/property_result.h"
 
 namespace lockstep::harness {
@@ -26,6 +28,11 @@ struct CaseRecord {
   // Model coverage (model/explore/coverage.h): abstract state and transition fingerprints of
   // the model states the case passed through, for protocols whose model provides them.
   std::set<std::uint64_t> visited_states, visited_transitions;
+  // Why the case failed, set by the step that failed it (at most one of the two): a property
+  // the model's check found broken, or a harness problem (a process that could not be
+  // started, a fault whose probe did not prove it): the run's verdict is then "other".
+  std::optional<model::Violation> violation;
+  std::optional<std::string> harness_error;
 
   void Clear() { *this = CaseRecord{}; }
   // Records a fault injected at the current step: in the list, the count and the mechanism.

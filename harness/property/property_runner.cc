@@ -2,13 +2,6 @@
 
 namespace lockstep::harness {
 
-std::optional<PropertyViolation> ParseViolation(const std::string& description) {
-  static const std::regex kTagged(R"(\[([A-Za-z]+-[0-9A-Za-z-]+)\] ([\s\S]*))");
-  std::smatch m;
-  if (!std::regex_search(description, m, kTagged)) return std::nullopt;
-  return PropertyViolation{m[1].str(), m[2].str()};
-}
-
 namespace detail {
 
 void MergeCounts(CaseRecord& into, const CaseRecord& from) {
@@ -23,28 +16,61 @@ void MergeCounts(CaseRecord& into, const CaseRecord& from) {
 void SearchListener::onTestCaseFinished(const rc::detail::CaseDescription& d) {
   MergeCounts(totals_, *current_);
   steps_ += current_->commands.size();
-  if (d.result.type == rc::detail::CaseResult::Type::Failure && original_.empty()) {
-    original_ = current_->commands;
+  if (d.result.type == rc::detail::CaseResult::Type::Failure) {
+    if (original_.empty()) original_ = current_->commands;
+    KeepFailure();
   }
+}
+
+void SearchListener::onShrinkTried(const rc::detail::CaseDescription&, bool accepted) {
+  if (!accepted) return;
+  ++shrinks_;
+  KeepFailure();
+}
+
+void SearchListener::KeepFailure() {
+  violation_ = current_->violation;
+  harness_error_ = current_->harness_error;
+}
+
+void DescribeFailure(const SearchListener& listener, const CaseRecord& shrunk,
+                     const std::string& description, SearchOutcome& outcome) {
+  // The shrunk case ran once more on its own: its record is the one to report. Should it not
+  // have failed again, the failure the search shrank to still stands.
+  const bool rerun_failed = shrunk.violation || shrunk.harness_error;
+  const auto& violation = rerun_failed ? shrunk.violation : listener.violation();
+  const auto& harness_error = rerun_failed ? shrunk.harness_error : listener.harness_error();
+  outcome.violation = violation;
+  outcome.kind = violation ? SearchOutcome::Kind::kFailed : SearchOutcome::Kind::kHarnessError;
+  outcome.message = violation ? model::ToString(*violation)
+                              : harness_error.value_or(description);
+  reports::Counterexample cx;
+  cx.original = listener.original();
+  cx.shrunk = shrunk.commands;
+  cx.shrink_steps = listener.shrinks();
+  cx.message = violation ? violation->message : outcome.message;
+  cx.faults = shrunk.faults;
+  cx.processes = shrunk.processes;
+  outcome.counterexample = cx;
 }
 
 }  // namespace detail
 
 namespace {
 
-reports::Verdict VerdictFor(const PropertyInfo& p, const SearchOutcome& o, std::string& reason) {
+reports::Verdict VerdictFor(const model::PropertyInfo& p, const SearchOutcome& o, std::string& reason) {
   using K = SearchOutcome::Kind;
   switch (o.kind) {
     case K::kPassed:
       return reports::Verdict::kPassed;
     case K::kFailed:
-      if (o.violation && o.violation->id == p.id) {
+      if (o.violation && o.violation->property_id == p.id) {
         reason = o.violation->message;
         return reports::Verdict::kFailed;
       }
       // Held on every step run before the search stopped at another property's failure.
       reason = "held on every step run; the search stopped at " +
-               (o.violation ? o.violation->id : std::string("a failure"));
+               (o.violation ? o.violation->property_id : std::string("a failure"));
       return reports::Verdict::kPassed;
     case K::kGaveUp:
     case K::kHarnessError:
@@ -56,10 +82,9 @@ reports::Verdict VerdictFor(const PropertyInfo& p, const SearchOutcome& o, std::
 
 }  // namespace
 
-std::vector<reports::PropertyResult> ToPropertyResults(const std::vector<PropertyInfo>& properties,
-                                                       const std::string& protocol,
-                                                       const RunSettings& settings,
-                                                       const SearchOutcome& o) {
+std::vector<reports::PropertyResult> ToPropertyResults(
+    const std::vector<model::PropertyInfo>& properties, const std::string& protocol,
+    const RunSettings& settings, const SearchOutcome& o) {
   std::vector<reports::PropertyResult> results;
   for (const auto& p : properties) {
     reports::PropertyResult r;

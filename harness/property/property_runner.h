@@ -12,7 +12,6 @@
 #include <chrono>
 #include <optional>
 #include <ostream>
-#include <regex>
 #include <string>
 #include <vector>
 
@@ -23,9 +22,11 @@
 #include "harness/os/sandbox.h"
 #include "harness/property/case_record.h"
 #include "harness/property/protocol.h"
+#include "harness/property/setting_fields.h"
 #include "harness/property/rc_command.h"
 #include "harness/property/reproduce.h"
 #include "harness/property/run_settings.h"
+#include "model/common/property.h"
 #include "model/explore/coverage.h"
 #include "reports/property_result.h"
 
@@ -36,49 +37,49 @@ struct SearchOutcome {
   enum class Kind { kPassed, kFailed, kGaveUp, kHarnessError } kind = Kind::kPassed;
   int cases = 0;
   std::uint64_t steps = 0;
-  std::optional<PropertyViolation> violation;  // kFailed, kHarnessError
-  std::string message;
-  CaseRecord totals;                           // commands, faults, crash points over all cases
+  std::optional<model::Violation> violation;  // kFailed
+  std::string message;                        // kFailed, kGaveUp, kHarnessError: why
+  CaseRecord totals;                          // commands, faults, crash points over all cases
   std::optional<reports::Counterexample> counterexample;
   std::string reproduce;
   double duration_ms = 0;
-  // k of N over the model's reachable abstract states and transitions, when the model
-  // provides them (model/explore/coverage.h); all zero otherwise.
+  // k of N over the model's reachable abstract states and transitions.
   model::explore::CoverageCount model_coverage;
 };
 
-// Extracts "[ID] message" from a RapidCheck failure description.
-std::optional<PropertyViolation> ParseViolation(const std::string& description);
-
 // Spreads a search outcome over the protocol's properties (one PropertyResult each).
-std::vector<reports::PropertyResult> ToPropertyResults(const std::vector<PropertyInfo>& properties,
-                                                       const std::string& protocol,
-                                                       const RunSettings& settings,
-                                                       const SearchOutcome& outcome);
+std::vector<reports::PropertyResult> ToPropertyResults(
+    const std::vector<model::PropertyInfo>& properties, const std::string& protocol,
+    const RunSettings& settings, const SearchOutcome& outcome);
 
 namespace detail {
 
-// Counts test cases and accepted shrinks; keeps the first failing case's commands.
+// Counts test cases and accepted shrinks; keeps the first failing case's commands and why
+// the latest failing case failed (after shrinking: the shrunk case, the last one to fail).
 class SearchListener final : public rc::detail::TestListener {
  public:
   explicit SearchListener(const CaseRecord* current) : current_(current) {}
   void onTestCaseFinished(const rc::detail::CaseDescription& d) override;
-  void onShrinkTried(const rc::detail::CaseDescription&, bool accepted) override {
-    if (accepted) ++shrinks_;
-  }
+  void onShrinkTried(const rc::detail::CaseDescription&, bool accepted) override;
   void onTestFinished(const rc::detail::TestMetadata&, const rc::detail::TestResult&) override {}
 
   const CaseRecord& totals() const { return totals_; }
   const std::vector<std::string>& original() const { return original_; }
   int shrinks() const { return shrinks_; }
   std::uint64_t steps() const { return steps_; }
+  const std::optional<model::Violation>& violation() const { return violation_; }
+  const std::optional<std::string>& harness_error() const { return harness_error_; }
 
  private:
+  void KeepFailure();
+
   const CaseRecord* current_;
   CaseRecord totals_;
   std::vector<std::string> original_;
   int shrinks_ = 0;
   std::uint64_t steps_ = 0;
+  std::optional<model::Violation> violation_;
+  std::optional<std::string> harness_error_;
 };
 
 void MergeCounts(CaseRecord& into, const CaseRecord& from);
@@ -87,7 +88,8 @@ void MergeCounts(CaseRecord& into, const CaseRecord& from);
 
 // One case: fresh system in its own directory, commands generated from the model, run.
 template <class P>
-void RunOneCase(const RunSettings& settings, Sandbox& sandbox, CaseRecord& record, int case_no) {
+void RunOneCase(const typename P::Settings& settings, Sandbox& sandbox, CaseRecord& record,
+                int case_no) {
   using Cmd = RcCommand<P>;
   record.Clear();
   const auto initial = P::Initial(settings);
@@ -100,7 +102,10 @@ void RunOneCase(const RunSettings& settings, Sandbox& sandbox, CaseRecord& recor
       });
   const std::string case_dir = "case-" + std::to_string(case_no);
   auto system = P::MakeSystem(sandbox, case_dir, settings, &record);
-  if (!system) RC_FAIL("[" + std::string(kHarnessErrorId) + "] " + system.error().message);
+  if (!system) {
+    record.harness_error = system.error().message;
+    RC_FAIL(*record.harness_error);
+  }
   try {
     rc::state::runAll(commands, initial, **system);
   } catch (...) {
@@ -112,8 +117,16 @@ void RunOneCase(const RunSettings& settings, Sandbox& sandbox, CaseRecord& recor
   (void)sandbox.RemoveDir(case_dir);
 }
 
+namespace detail {
+
+// Fills the failure fields of `outcome` from the listener and the shrunk case's record.
+void DescribeFailure(const SearchListener& listener, const CaseRecord& shrunk,
+                     const std::string& description, SearchOutcome& outcome);
+
+}  // namespace detail
+
 template <class P>
-SearchOutcome SearchProtocol(const RunSettings& settings, Sandbox& sandbox) {
+SearchOutcome SearchProtocol(const typename P::Settings& settings, Sandbox& sandbox) {
   const auto started = std::chrono::steady_clock::now();
   CaseRecord current;
   int case_no = 0;
@@ -134,33 +147,22 @@ SearchOutcome SearchProtocol(const RunSettings& settings, Sandbox& sandbox) {
   outcome.totals = listener.totals();
   outcome.steps = listener.steps();
   rc::detail::SuccessResult ok;
-  rc::detail::FailureResult failure_result;
+  rc::detail::FailureResult failure;
   rc::detail::GaveUpResult gave_up;
   rc::detail::Error error;
   if (result.match(ok)) {
     outcome.cases = ok.numSuccess;
-  } else if (result.match(failure_result)) {
-    const auto* failure = &failure_result;
-    outcome.cases = failure->numSuccess + 1;
-    outcome.violation = ParseViolation(failure->description);
-    outcome.kind = outcome.violation && outcome.violation->id != kHarnessErrorId
-                       ? SearchOutcome::Kind::kFailed
-                       : SearchOutcome::Kind::kHarnessError;
-    outcome.message = failure->description;
+  } else if (result.match(failure)) {
+    outcome.cases = failure.numSuccess + 1;
     // Run the shrunk case alone once more, to record its faults, exits and logs.
     rc::detail::TestListenerAdapter quiet;
     const std::unordered_map<std::string, rc::detail::Reproduce> reproduce{
-        {metadata.id, failure->reproduce}};
+        {metadata.id, failure.reproduce}};
     (void)rc::detail::checkProperty(property, metadata, params, quiet, reproduce);
-    reports::Counterexample cx;
-    cx.original = listener.original();
-    cx.shrunk = current.commands;
-    cx.shrink_steps = listener.shrinks();
-    cx.message = outcome.violation ? outcome.violation->message : failure->description;
-    cx.faults = current.faults;
-    cx.processes = current.processes;
-    outcome.counterexample = cx;
-    outcome.reproduce = EncodeReproduce(P::kName, settings, current.commands);
+    detail::DescribeFailure(listener, current, failure.description, outcome);
+    outcome.reproduce = EncodeReproduce(P::kName, settings,
+                                        EncodeFields(P::SettingFields(), settings.protocol),
+                                        current.commands);
   } else if (result.match(gave_up)) {
     outcome.kind = SearchOutcome::Kind::kGaveUp;
     outcome.cases = gave_up.numSuccess;
@@ -172,12 +174,8 @@ SearchOutcome SearchProtocol(const RunSettings& settings, Sandbox& sandbox) {
   outcome.duration_ms = std::chrono::duration<double, std::milli>(
                             std::chrono::steady_clock::now() - started).count();
   // After the clock: N is one bounded search per process (about a second), not test time.
-  using ModelCoverage = model::explore::CoverageOf<typename P::State>;
-  if constexpr (ModelCoverage::kEnabled) {
-    outcome.model_coverage = model::explore::CountHits(ModelCoverage::Reachable(),
-                                                       outcome.totals.visited_states,
-                                                       outcome.totals.visited_transitions);
-  }
+  outcome.model_coverage = model::explore::CountHits(
+      P::Reachable(), outcome.totals.visited_states, outcome.totals.visited_transitions);
   return outcome;
 }
 
@@ -188,7 +186,7 @@ struct ProtocolRun {
 };
 
 template <class P>
-ProtocolRun RunProtocol(const RunSettings& settings, Sandbox& sandbox) {
+ProtocolRun RunProtocol(const typename P::Settings& settings, Sandbox& sandbox) {
   const SearchOutcome outcome = SearchProtocol<P>(settings, sandbox);
   return {ToPropertyResults(P::Properties(), P::kName, settings, outcome),
           outcome.totals.mechanisms};

@@ -32,12 +32,14 @@ Result<std::uint64_t> Number(const std::map<std::string, std::string>& fields,
 }  // namespace
 
 std::string EncodeReproduce(const std::string& protocol, const RunSettings& s,
+                            const std::vector<std::pair<std::string, std::string>>& protocol_fields,
                             const std::vector<std::string>& steps) {
   std::ostringstream out;
   out << kMagic << "|protocol=" << protocol << "|seed=" << s.seed << "|bug=" << s.bug
-      << "|transfer-timeout-ms=" << s.transfer_timeout.count()
-      << "|log-capacity=" << s.log_capacity << "|fault-dir-bytes=" << s.fault_dir_bytes
-      << "|steps=";
+      << "|fault-dir-bytes=" << s.fault_dir_bytes
+      << "|quiet-deadline-ms=" << s.quiet_deadline.count();
+  for (const auto& [name, value] : protocol_fields) out << "|" << name << "=" << value;
+  out << "|steps=";
   for (std::size_t i = 0; i < steps.size(); ++i) out << (i ? ";" : "") << steps[i];
   return out.str();
 }
@@ -52,26 +54,35 @@ Result<Reproduction> DecodeReproduce(const std::string& text) {
   for (std::size_t i = 1; i < parts.size(); ++i) {
     auto eq = parts[i].find('=');
     if (eq == std::string::npos) return Fail("reproduce string field without '=': '" + parts[i] + "'");
-    fields[parts[i].substr(0, eq)] = parts[i].substr(eq + 1);
+    const std::string name = parts[i].substr(0, eq);
+    if (!fields.emplace(name, parts[i].substr(eq + 1)).second) {
+      return Fail("reproduce string has the field '" + name + "' twice");
+    }
   }
   Reproduction r;
   r.protocol = fields["protocol"];
   if (r.protocol.empty()) return Fail("reproduce string has no 'protocol=' field");
+  if (!fields.contains("bug")) return Fail("reproduce string has no 'bug=' field");
   r.settings.bug = fields["bug"];
   auto seed = Number(fields, "seed");
-  auto timeout = Number(fields, "transfer-timeout-ms");
-  auto capacity = Number(fields, "log-capacity");
   auto bytes = Number(fields, "fault-dir-bytes");
-  for (auto* n : {&seed, &timeout, &capacity, &bytes}) {
+  auto quiet = Number(fields, "quiet-deadline-ms");
+  for (auto* n : {&seed, &bytes, &quiet}) {
     if (!*n) return std::unexpected(n->error());
   }
+  if (*bytes == 0) return Fail("reproduce string field 'fault-dir-bytes' must be positive");
+  if (*quiet == 0) return Fail("reproduce string field 'quiet-deadline-ms' must be positive");
   r.settings.seed = *seed;
-  r.settings.transfer_timeout = std::chrono::milliseconds(*timeout);
-  r.settings.log_capacity = *capacity;
   r.settings.fault_dir_bytes = *bytes;
+  r.settings.quiet_deadline = std::chrono::milliseconds(*quiet);
   if (!fields.contains("steps")) return Fail("reproduce string has no 'steps=' field");
   r.steps = Split(fields["steps"], ';');
   if (r.steps.empty()) return Fail("reproduce string has an empty 'steps=' list");
+  for (const char* common : {"protocol", "bug", "seed", "fault-dir-bytes", "quiet-deadline-ms",
+                             "steps"}) {
+    fields.erase(common);
+  }
+  r.settings.protocol_options = std::move(fields);
   return r;
 }
 

@@ -1,10 +1,13 @@
-// RunSettings: everything that decides what a property run does. Every timing that matters is
-// here, so the same settings and seed give the same observations.
+// RunSettings: everything that decides what a property run does, common to every protocol;
+// SettingsFor<Own>: the same plus one protocol's own typed settings (setting_fields.h says how
+// they are named, validated and encoded). Every timing that matters is a setting, so the same
+// settings and seed give the same observations.
 #pragma once
 
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
+#include <map>
 #include <set>
 #include <string>
 
@@ -22,18 +25,23 @@ struct RunSettings {
   int max_steps = 30;        // RapidCheck maxSize: bounds the command sequence length
   std::set<std::string> faults = kAllFaultKinds;
   std::string bug;           // seeded bug to enable in the implementation (LOCKSTEP_BUG)
-  std::filesystem::path impl_dir;  // where mds/logger/txsys binaries are
-  std::chrono::milliseconds transfer_timeout{250};
-  std::size_t log_capacity = 4;
+  std::filesystem::path impl_dir;  // where the protocol's binaries are
   std::uint64_t fault_dir_bytes = 1 << 20;  // size of each faultable tmpfs directory
   std::chrono::milliseconds quiet_deadline{5000};  // beyond the protocol's own timeouts
-  // resync: txsys --lock-wait-ms (how long a locked or fenced access waits before failing)
-  std::chrono::milliseconds lock_wait{150};
-  // resync: systems in the model (SYSTEM73..); the generator starts the last of three only in
-  // some cases, so most cases are two-system ones (docs/design.md, resync harness).
-  int systems = 3;
   bool shrink = true;
   std::size_t log_excerpt_lines = 30;  // lines of each process log kept in the report
+  // Protocol settings given as text, name -> value ({"transfer-timeout-ms", "300"} for
+  // --transfer-timeout-ms 300). Each protocol decodes the names it owns into its own typed
+  // settings when its run starts (ProtocolPlugin::CheckOptions says which it owns); a name
+  // no protocol of the run owns is a usage error. Empty: every protocol's defaults.
+  std::map<std::string, std::string> protocol_options;
+};
+
+// A protocol's view of the settings: the common ones plus its own, typed. `protocol` is the
+// only copy of the protocol's settings (protocol_options is empty in a decoded SettingsFor).
+template <class Own>
+struct SettingsFor : RunSettings {
+  Own protocol;
 };
 
 }  // namespace lockstep::harness

@@ -213,7 +213,8 @@ m::SystemObservation MapSystem(const RawSystem& raw, const m::SystemObservation&
 
 }  // namespace
 
-m::Observation ToModel(const RawObservation& raw, const m::Observation& predicted) {
+m::Observation ToModel(const RawObservation& raw, const m::Observation& predicted,
+                       Identities& ids) {
   m::Observation o;
   o.last_outcome = raw.last_outcome;
   const m::SystemObservation none;
@@ -225,11 +226,11 @@ m::Observation ToModel(const RawObservation& raw, const m::Observation& predicte
   // step) maps to the identity the model predicts for the system, not to a fresh one.
   for (std::size_t x = 0; x < raw.systems.size(); ++x) {
     if (!raw.systems[x].up) continue;
-    raw.ids->stamps.Bind(raw.systems[x].stamp, pred(x).stamp);
-    raw.ids->startups.Bind(raw.systems[x].startup, pred(x).startup);
+    ids.stamps.Bind(raw.systems[x].stamp, pred(x).stamp);
+    ids.startups.Bind(raw.systems[x].startup, pred(x).startup);
   }
   for (std::size_t x = 0; x < raw.systems.size(); ++x) {
-    o.systems.push_back(MapSystem(raw.systems[x], pred(x), *raw.ids));
+    o.systems.push_back(MapSystem(raw.systems[x], pred(x), ids));
   }
   return o;
 }

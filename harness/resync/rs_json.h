@@ -12,7 +12,8 @@
 // died before answering) is bound to the latest transaction, if still unbound.
 //
 // Parsing functions fail with a message naming the field that is missing or malformed.
-// Thread safety: none; Identities is owned by one RsSystem and used on its thread.
+// Thread safety: none; Identities is owned by one RsSystem (which binds as it observes) and
+// used on its thread.
 #pragma once
 
 #include <map>
@@ -73,7 +74,6 @@ struct Identities {
 struct RawObservation {
   std::vector<RawSystem> systems;
   std::optional<model::rs::OpOutcome> last_outcome;
-  std::shared_ptr<Identities> ids;  // the case's identities; Check() binds new strings
 };
 
 // Index of "SYSTEM74" among `count` systems, or an error.
@@ -86,8 +86,9 @@ Result<model::rs::OpOutcome> ParseTxnAnswer(const nlohmann::json& answer, std::s
 Result<model::rs::OpOutcome> ParseReadAnswer(const nlohmann::json& answer);
 nlohmann::json TxnRequest(const model::rs::Transaction& t);
 
-// Maps `raw` onto the model's identities, binding new strings at the places of `predicted`.
+// Maps `raw` onto the model's identities, binding new strings in `ids` (the case's) at the
+// places of `predicted`.
 model::rs::Observation ToModel(const RawObservation& raw,
-                               const model::rs::Observation& predicted);
+                               const model::rs::Observation& predicted, Identities& ids);
 
 }  // namespace lockstep::harness::rs

@@ -1,11 +1,13 @@
 #include "harness/resync/rs_protocol.h"
 
+#include "harness/property/plugin_of.h"
 #include "harness/property/weighted_choice.h"
-
-#include "faults/crash.h"
+#include "model/explore/explorer.h"
+#include "model/explore/fingerprint.h"
 #include "model/resync/command_text.h"
-#include "model/resync/model.h"
+#include "model/resync/explore.h"
 #include "model/resync/properties.h"
+#include "model/resync/variants.h"
 
 namespace lockstep::harness {
 
@@ -82,7 +84,7 @@ bool NeverStarted(const m::SystemState& x) {
   return !x.up && x.last_exit == m::ExitKind::kNone && x.journal().stamp == 0;
 }
 
-void AddSystemOptions(const m::State& s, int x, const RunSettings& settings,
+void AddSystemOptions(const m::State& s, int x, const RsSettings& settings,
                       std::vector<Option>& options) {
   const auto& sys = s.at(x);
   const bool reformat = settings.faults.contains("reformat");
@@ -133,20 +135,28 @@ void AddSystemOptions(const m::State& s, int x, const RunSettings& settings,
 
 }  // namespace
 
-const std::vector<PropertyInfo>& ResyncProtocol::Properties() {
-  static const std::vector<PropertyInfo> kProperties = [] {
-    std::vector<PropertyInfo> v;
-    for (const auto& p : m::kRsProperties) v.push_back({p.id, p.name});
-    return v;
-  }();
+const std::vector<model::PropertyInfo>& ResyncProtocol::Properties() {
+  static const std::vector<model::PropertyInfo> kProperties(m::kRsProperties.begin(),
+                                                            m::kRsProperties.end());
   return kProperties;
 }
 
-m::State ResyncProtocol::Initial(const RunSettings& settings) {
-  return m::InitialState(m::Config{settings.systems});
+const std::vector<SettingField<RsOwnSettings>>& ResyncProtocol::SettingFields() {
+  static const std::vector<SettingField<RsOwnSettings>> kFields{
+      MillisecondsField<RsOwnSettings>("lock-wait-ms",
+                                       "how long a locked or fenced access waits (txsys)",
+                                       &RsOwnSettings::lock_wait, 1, 600'000),
+      IntegerField<RsOwnSettings, int>("systems", "transaction systems in the model (2 or 3)",
+                                       &RsOwnSettings::systems, 2, 3),
+  };
+  return kFields;
 }
 
-rc::Gen<m::Command> ResyncProtocol::GenCommand(const State& s, const RunSettings& settings) {
+m::State ResyncProtocol::Initial(const Settings& settings) {
+  return m::InitialState(m::Config{settings.protocol.systems});
+}
+
+rc::Gen<m::Command> ResyncProtocol::GenCommand(const State& s, const Settings& settings) {
   std::vector<Option> options;
   const std::vector<int> up = UpSystems(s);
   if (up.size() >= 2) options.push_back({8, GenTransaction(s, up)});
@@ -172,7 +182,11 @@ bool ResyncProtocol::Precondition(const State& s, const Command& c) {
   return m::Precondition(s, c);
 }
 
-void ResyncProtocol::Apply(State& s, const Command& c, const RunSettings&) { m::Apply(s, c); }
+m::StepEvents ResyncProtocol::Apply(State& s, const Command& c, const Settings&) {
+  m::StepEvents events;
+  m::Apply(s, c, &events);
+  return events;
+}
 
 std::string ResyncProtocol::Describe(const Command& c) { return m::Describe(c); }
 
@@ -180,41 +194,74 @@ Result<m::Command> ResyncProtocol::ParseCommand(const std::string& text) {
   return m::ParseCommand(text);
 }
 
-std::optional<PropertyViolation> ResyncProtocol::Check(const State& before, const Command& c,
-                                                      const State& after,
-                                                      const rs::RawObservation& observed) {
-  const m::Observation mapped = rs::ToModel(observed, m::Predict(after));
-  auto v = m::CheckStep(before, c, after, mapped);
-  if (!v) return std::nullopt;
-  return PropertyViolation{v->property_id, v->message};
+std::optional<model::Violation> ResyncProtocol::Check(const State& before, const Command& c,
+                                                     const State& after, const Events& events,
+                                                     const m::Observation& observed) {
+  return m::CheckStep(before, c, after, events, observed);
 }
 
-void ResyncProtocol::CoverageEvents(const State& before, const Command& c, const State& after,
-                                    CaseRecord& record) {
-  (void)after;
-  State rerun = before;
-  m::StepEvents events;
-  m::Apply(rerun, c, &events);
+StepNotes ResyncProtocol::Notes(const Command& c, const Events& events) {
+  StepNotes notes;
   for (m::CrashPoint p : events.crash_points) {
     const std::string name = m::CrashPointName(p);
-    record.crash_point_counts[name]++;
-    record.AddFault("crash", "crash point " + name, faults::CrashMechanism());
+    notes.crash_points.push_back({name, "crash point " + name, ""});
   }
-  if (events.mismatch) record.command_counts["(stamp mismatch prompt)"]++;
+  if (events.mismatch) notes.counters.push_back("(stamp mismatch prompt)");
   if (const auto* r = std::get_if<m::Reply>(&c)) {
-    record.command_counts[std::string("Reply(") + m::ToString(r->action) + ")"]++;
+    notes.counters.push_back(std::string("Reply(") + m::ToString(r->action) + ")");
   }
   if (const auto* t = std::get_if<m::Transaction>(&c)) {
     const std::size_t systems = t->writes.size() + (t->writes.contains(t->coordinator) ? 0 : 1);
-    if (systems >= 3) record.command_counts["Transaction(3 systems)"]++;
+    if (systems >= 3) notes.counters.push_back("Transaction(3 systems)");
   }
+  return notes;
+}
+
+std::uint64_t ResyncProtocol::StateKey(const State& s) {
+  return model::explore::Fingerprint(m::AbstractEncode(s));
+}
+
+std::uint32_t ResyncProtocol::CommandKind(const Command& c) { return m::CommandKind(c); }
+
+const model::explore::CoverageSet& ResyncProtocol::Reachable() {
+  static const model::explore::CoverageSet kReachable = model::explore::ReachableCoverage(
+      m::RsExploreModel(m::CoverageBounds()), kName, m::ToString(m::CoverageBounds()));
+  return kReachable;
+}
+
+const std::vector<VariantInfo>& ResyncProtocol::Variants() {
+  static const std::vector<VariantInfo> kVariants = [] {
+    std::vector<VariantInfo> v;
+    for (const auto& info : m::BrokenVariants()) v.push_back({info.name, info.property});
+    return v;
+  }();
+  return kVariants;
+}
+
+std::string ResyncProtocol::BoundsHelp() {
+  return "systems=3,transactions=2,reads=1,crashes=1,starts=4,formats=1,replies=1,faults=0,"
+         "keys=1,values=1";
+}
+
+Result<ModelCheck> ResyncProtocol::SearchModel(const ModelCheckRequest& request, Settings&) {
+  auto bounds = m::ParseBounds(request.bounds);
+  if (!bounds) return std::unexpected(bounds.error());
+  const auto variant = m::FindVariant(VariantName(request));
+  if (!variant) return Fail(UnknownVariant(request, kName));
+  return TimedSearch(m::RsExploreModel(*bounds, variant->variant), kName, m::ToString(*bounds),
+                     request);
 }
 
 Result<std::unique_ptr<rs::RsSystem>> ResyncProtocol::MakeSystem(Sandbox& sandbox,
                                                                   const std::string& case_dir,
-                                                                  const RunSettings& settings,
+                                                                  const Settings& settings,
                                                                   CaseRecord* record) {
-  return rs::RsSystem::Create(sandbox, case_dir, settings, settings.systems, record);
+  return rs::RsSystem::Create(sandbox, case_dir, settings, record);
+}
+
+const ProtocolPlugin& ResyncPlugin() {
+  static const PluginOf<ResyncProtocol> kPlugin;
+  return kPlugin;
 }
 
 }  // namespace lockstep::harness

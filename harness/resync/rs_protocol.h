@@ -1,17 +1,19 @@
-// ResyncProtocol: binds the resync model (model/resync) to the real txsys processes
-// (RsSystem) for the generic property runner (harness/property/protocol.h).
+// ResyncProtocol: the resync protocol's traits (harness/property/protocol.h): the model
+// (model/resync), its exhaustive search and variants, its settings, seeded bugs (rs_bugs.cc)
+// and its system driver (RsSystem), in one place.
 //
-// System count: the model always has RunSettings::systems systems (3 by default), and the
+// System count: the model always has RsOwnSettings::systems systems (3 by default), and the
 // generator offers to start the third one (SYSTEM75) only with a low weight, so most cases are
 // two-system cases and some are three-system cases (with transactions over all three). A
 // system that is never started is observed as down, never started; shrinking removes it from
 // a counterexample that does not need it.
 //
-// Observations carry the implementation's strings; Check() maps them onto the model's
-// identities at the places Predict(after) gives (rs_json.h, design decision 22) before
-// model::rs::CheckStep compares them.
+// The driver observes in the model's identities: it binds the implementation's stamps,
+// startups and DTRIDs at the places the model's prediction gives (rs_json.h, design decision
+// 22), so Check() is a pure comparison.
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
@@ -20,38 +22,63 @@
 #include <rapidcheck.h>
 
 #include "harness/property/case_record.h"
+#include "harness/property/plugin.h"
 #include "harness/property/protocol.h"
-#include "harness/property/run_settings.h"
+#include "harness/property/setting_fields.h"
+#include "harness/resync/rs_settings.h"
 #include "harness/resync/rs_system.h"
+#include "model/explore/coverage.h"
 #include "model/resync/commands.h"
+#include "model/resync/model.h"
 #include "model/resync/state.h"
 
 namespace lockstep::harness {
 
 struct ResyncProtocol {
   static constexpr const char* kName = "resync";
+  using Own = RsOwnSettings;
+  using Settings = RsSettings;
   using State = model::rs::State;
   using Command = model::rs::Command;
+  using Events = model::rs::StepEvents;
   using System = rs::RsSystem;
 
-  static const std::vector<PropertyInfo>& Properties();
-  static State Initial(const RunSettings& settings);
+  static std::vector<std::string> Binaries() { return {"txsys", "journal-format"}; }
+  static const std::vector<model::PropertyInfo>& Properties();
+  static const std::vector<SeededBug>& Bugs();
+  static const std::vector<SettingField<Own>>& SettingFields();
+
+  static State Initial(const Settings& settings);
   // Commands valid in `s`, drawn from the fault kinds the run allows.
-  static rc::Gen<Command> GenCommand(const State& s, const RunSettings& settings);
+  static rc::Gen<Command> GenCommand(const State& s, const Settings& settings);
   // The model's precondition: the harness excludes no path (docs/design.md).
   static bool Precondition(const State& s, const Command& c);
-  static void Apply(State& s, const Command& c, const RunSettings& settings);
+  static Events Apply(State& s, const Command& c, const Settings& settings);
   static std::string Describe(const Command& c);
   static Result<Command> ParseCommand(const std::string& text);
-  static std::optional<PropertyViolation> Check(const State& before, const Command& c,
-                                                const State& after,
-                                                const rs::RawObservation& observed);
-  // Counts crash points that fired, reply kinds, prompts and three-system transactions.
-  static void CoverageEvents(const State& before, const Command& c, const State& after,
-                             CaseRecord& record);
+  static std::optional<model::Violation> Check(const State& before, const Command& c,
+                                               const State& after, const Events& events,
+                                               const model::rs::Observation& observed);
+  // Crash points that fired, reply kinds, prompts and three-system transactions.
+  static StepNotes Notes(const Command& c, const Events& events);
+
+  static std::uint64_t StateKey(const State& s);
+  static std::uint32_t CommandKind(const Command& c);
+  // N at the coverage bounds (model/resync/explore.h).
+  static const model::explore::CoverageSet& Reachable();
+
+  static const std::vector<VariantInfo>& Variants();
+  static std::string BoundsHelp();
+  // The path replays with the default settings: three systems (a two-system path never
+  // starts SYSTEM75, which the model then holds down throughout, as the search did).
+  static Result<ModelCheck> SearchModel(const ModelCheckRequest& request, Settings& replay);
+
   static Result<std::unique_ptr<System>> MakeSystem(Sandbox& sandbox, const std::string& case_dir,
-                                                    const RunSettings& settings,
+                                                    const Settings& settings,
                                                     CaseRecord* record);
 };
+
+// The resync entry of the registry (harness/protocols.h).
+const ProtocolPlugin& ResyncPlugin();
 
 }  // namespace lockstep::harness

@@ -11,6 +11,7 @@
 #include "harness/property/child_slot.h"
 #include "harness/property/fault_step.h"
 #include "harness/property/log_excerpt.h"
+#include "model/resync/model.h"
 
 namespace lockstep::harness::rs {
 
@@ -38,16 +39,17 @@ m::ExitKind ToExitKind(const std::optional<ExitStatus>& e) {
 
 }  // namespace
 
-RsSystem::RsSystem(Sandbox& sandbox, const RunSettings& settings, CaseRecord* record)
+RsSystem::RsSystem(Sandbox& sandbox, const RsSettings& settings, CaseRecord* record)
     : sandbox_(sandbox), settings_(settings), record_(record) {}
 
 std::chrono::milliseconds RsSystem::RequestTimeout() const {
-  return settings_.lock_wait * 6 + settings_.quiet_deadline;
+  return settings_.protocol.lock_wait * 6 + settings_.quiet_deadline;
 }
 
 Result<std::unique_ptr<RsSystem>> RsSystem::Create(Sandbox& sandbox, const std::string& case_dir,
-                                                   const RunSettings& settings, int systems,
+                                                   const RsSettings& settings,
                                                    CaseRecord* record) {
+  const int systems = settings.protocol.systems;
   std::unique_ptr<RsSystem> sys(new RsSystem(sandbox, settings, record));
   if (auto s = sys->MakeLayout(case_dir, systems); !s) return std::unexpected(s.error());
   for (int x = 0; x < systems; ++x) {
@@ -108,9 +110,10 @@ Status RsSystem::Drive(const m::Command& command) {
   return {};
 }
 
-Result<RsSystem::Observation> RsSystem::Execute(const m::Command& command) {
+Result<RsSystem::Observation> RsSystem::Execute(const m::Command& command,
+                                               const m::State& predicted) {
   if (auto s = Drive(command); !s) return std::unexpected(s.error());
-  return Observe();
+  return Observe(predicted);
 }
 
 Result<json> RsSystem::Ask(int system, const json& request, bool* died) {
@@ -126,7 +129,7 @@ Result<json> RsSystem::Ask(int system, const json& request, bool* died) {
 }
 
 Status RsSystem::Run(const m::Transaction& c) {
-  const int seq = ++ids_->last_txn;
+  const int seq = ++ids_.last_txn;
   bool died = false;
   auto answer = Ask(c.coordinator, TxnRequest(c), &died);
   if (!answer) return std::unexpected(answer.error());
@@ -137,7 +140,7 @@ Status RsSystem::Run(const m::Transaction& c) {
   std::string dtrid;
   auto outcome = ParseTxnAnswer(*answer, &dtrid);
   if (!outcome) return std::unexpected(outcome.error());
-  if (!dtrid.empty()) ids_->dtrids.BindExact(dtrid, seq);
+  if (!dtrid.empty()) ids_.dtrids.BindExact(dtrid, seq);
   last_outcome_ = *outcome;
   return {};
 }
@@ -169,7 +172,7 @@ Status RsSystem::Run(const m::Start& c) {
                    {"--name", rt.name, "--socket", rt.socket.string(), "--data-dir",
                     rt.data.string(), "--journal", rt.sets[c.journal_set - 1].string(), "--log",
                     rt.log.string(), "--partners", partners, "--lock-wait-ms",
-                    std::to_string(settings_.lock_wait.count())},
+                    std::to_string(settings_.protocol.lock_wait.count())},
                    {},
                    rt.dir / "txsys.out"};
   if (!settings_.bug.empty()) spec.env.emplace_back("LOCKSTEP_BUG", settings_.bug);
@@ -228,7 +231,7 @@ Status RsSystem::Run(const m::VaryRm& c) {
 }
 
 Status RsSystem::Run(const m::Complete& c) {
-  const auto dtrid = ids_->dtrids.Text(c.txn);
+  const auto dtrid = ids_.dtrids.Text(c.txn);
   if (!dtrid) return Fail("Complete: no DTRID was observed for transaction " + std::to_string(c.txn));
   bool died = false;
   auto answer = Ask(c.system,
@@ -275,11 +278,10 @@ bool RsSystem::Quiet() {
   return true;
 }
 
-Result<RsSystem::Observation> RsSystem::Observe() {
+Result<RsSystem::Observation> RsSystem::Observe(const m::State& predicted) {
   Reap();
-  Observation o;
+  RawObservation o;
   o.last_outcome = last_outcome_;
-  o.ids = ids_;
   for (auto& rt : systems_) {
     RawSystem raw;
     if (rt.process) {
@@ -293,7 +295,7 @@ Result<RsSystem::Observation> RsSystem::Observe() {
     }
     o.systems.push_back(std::move(raw));
   }
-  return o;
+  return ToModel(o, m::Predict(predicted), ids_);
 }
 
 }  // namespace lockstep::harness::rs

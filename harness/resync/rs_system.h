@@ -4,7 +4,7 @@
 //
 // Layout of system X under the case directory:
 //   X/data                  its database directory
-//   X/journal               its own small tmpfs (RunSettings::fault_dir_bytes), holding the two
+//   X/journal               its own small tmpfs (fault_dir_bytes), holding the two
 //     X/journal/journal-1   journal sets, both formatted with journal-format at creation.
 //     X/journal/journal-2   A journal fault (disk-full, access-denied) acts on X/journal, so it
 //                           covers both sets, as the model says (design decision 20).
@@ -32,29 +32,33 @@
 #include "harness/os/process.h"
 #include "harness/os/sandbox.h"
 #include "harness/property/case_record.h"
-#include "harness/property/run_settings.h"
+#include "harness/resync/rs_settings.h"
 #include "harness/resync/rs_json.h"
 #include "model/resync/commands.h"
+#include "model/resync/observation.h"
+#include "model/resync/state.h"
 
 namespace lockstep::harness::rs {
 
 class RsSystem {
  public:
-  using Observation = RawObservation;
+  using Observation = model::rs::Observation;
 
   // Creates the directories and formats every journal set; starts no process.
-  // REQUIRES: settings.impl_dir holds `txsys` and `journal-format`; 2 <= systems <= 3;
-  // record outlives the system.
+  // REQUIRES: settings.impl_dir holds `txsys` and `journal-format`;
+  // 2 <= settings.protocol.systems <= 3; record outlives the system.
   static Result<std::unique_ptr<RsSystem>> Create(Sandbox& sandbox, const std::string& case_dir,
-                                                  const RunSettings& settings, int systems,
-                                                  CaseRecord* record);
+                                                  const RsSettings& settings, CaseRecord* record);
   RsSystem(const RsSystem&) = delete;
   RsSystem& operator=(const RsSystem&) = delete;
   // Kills every child, records how each ended with a log excerpt, removes active faults.
   ~RsSystem();
 
-  // Runs one command to a quiet point and observes. Fails only for harness problems.
-  Result<Observation> Execute(const model::rs::Command& command);
+  // Runs one command to a quiet point and observes in the model's identities, binding each
+  // implementation string seen for the first time at the place `predicted` (the model's state
+  // after the command) gives it. Fails only for harness problems.
+  Result<Observation> Execute(const model::rs::Command& command,
+                              const model::rs::State& predicted);
   // Runs one command to a quiet point without observing (benchmarks).
   Status Drive(const model::rs::Command& command);
   CaseRecord& record() { return *record_; }
@@ -63,6 +67,8 @@ class RsSystem {
     return systems_[system].sets[set - 1];
   }
   int size() const { return static_cast<int>(systems_.size()); }
+  // The implementation strings bound to model identities so far (stamps, startups, DTRIDs).
+  const Identities& identities() const { return ids_; }
 
  private:
   struct SystemRuntime {
@@ -75,7 +81,7 @@ class RsSystem {
     std::unique_ptr<faults::DirectoryFault> fault;
   };
 
-  RsSystem(Sandbox& sandbox, const RunSettings& settings, CaseRecord* record);
+  RsSystem(Sandbox& sandbox, const RsSettings& settings, CaseRecord* record);
   Status MakeLayout(const std::string& case_dir, int systems);
   Status Run(const model::rs::Transaction& c);
   Status Run(const model::rs::Read& c);
@@ -93,16 +99,16 @@ class RsSystem {
   Result<nlohmann::json> Ask(int system, const nlohmann::json& request, bool* died);
   void Reap();
   bool Quiet();
-  Result<Observation> Observe();
+  Result<Observation> Observe(const model::rs::State& predicted);
   std::chrono::milliseconds RequestTimeout() const;
 
   Sandbox& sandbox_;
-  RunSettings settings_;
+  RsSettings settings_;
   CaseRecord* record_;
   std::filesystem::path dir_;
   std::vector<SystemRuntime> systems_;
   std::optional<model::rs::OpOutcome> last_outcome_;
-  std::shared_ptr<Identities> ids_ = std::make_shared<Identities>();
+  Identities ids_;  // the case's implementation strings bound to model identities
 };
 
 }  // namespace lockstep::harness::rs

@@ -1,11 +1,13 @@
 #include "harness/state_transfer/st_protocol.h"
 
+#include "harness/property/plugin_of.h"
 #include "harness/property/weighted_choice.h"
-
-#include "faults/crash.h"
+#include "model/explore/explorer.h"
+#include "model/explore/fingerprint.h"
 #include "model/state_transfer/command_text.h"
-#include "model/state_transfer/model.h"
+#include "model/state_transfer/explore.h"
 #include "model/state_transfer/properties.h"
+#include "model/state_transfer/variants.h"
 
 namespace lockstep::harness {
 
@@ -13,7 +15,9 @@ namespace m = lockstep::model::st;
 
 namespace {
 
-m::Config ModelConfig(const RunSettings& settings) { return m::Config{settings.log_capacity}; }
+m::Config ModelConfig(const StSettings& settings) {
+  return m::Config{settings.protocol.log_capacity};
+}
 
 
 // Generators here draw uniformly (gen::elementOf): gen::inRange scales with the size
@@ -48,7 +52,7 @@ rc::Gen<m::Command> GenStart(m::Side side, bool crash_points, bool will_receive)
   });
 }
 
-std::vector<m::FaultKind> DirectoryFaultKinds(const RunSettings& settings) {
+std::vector<m::FaultKind> DirectoryFaultKinds(const StSettings& settings) {
   std::vector<m::FaultKind> kinds;
   if (settings.faults.contains("disk-full")) kinds.push_back(m::FaultKind::kDiskFull);
   if (settings.faults.contains("access-denied")) kinds.push_back(m::FaultKind::kAccessDenied);
@@ -57,17 +61,25 @@ std::vector<m::FaultKind> DirectoryFaultKinds(const RunSettings& settings) {
 
 }  // namespace
 
-const std::vector<PropertyInfo>& StateTransferProtocol::Properties() {
-  static const std::vector<PropertyInfo> kProperties = [] {
-    std::vector<PropertyInfo> v;
-    for (const auto& p : m::kStProperties) v.push_back({p.id, p.name});
-    return v;
-  }();
+const std::vector<model::PropertyInfo>& StateTransferProtocol::Properties() {
+  static const std::vector<model::PropertyInfo> kProperties(m::kStProperties.begin(),
+                                                            m::kStProperties.end());
   return kProperties;
 }
 
+const std::vector<SettingField<StOwnSettings>>& StateTransferProtocol::SettingFields() {
+  static const std::vector<SettingField<StOwnSettings>> kFields{
+      MillisecondsField<StOwnSettings>("transfer-timeout-ms",
+                                       "receiver timeout given to the loggers",
+                                       &StOwnSettings::transfer_timeout, 1, 3'600'000),
+      IntegerField<StOwnSettings, std::size_t>("log-capacity", "config message log entries",
+                                               &StOwnSettings::log_capacity, 1, 1'000'000),
+  };
+  return kFields;
+}
+
 rc::Gen<m::Command> StateTransferProtocol::GenCommand(const State& s,
-                                                       const RunSettings& settings) {
+                                                       const Settings& settings) {
   const bool crashes = settings.faults.contains("crash");
   const auto kinds = DirectoryFaultKinds(settings);
   std::vector<std::pair<std::size_t, rc::Gen<m::Command>>> options{{6, GenSubmit()}};
@@ -102,8 +114,11 @@ bool StateTransferProtocol::Precondition(const State& s, const Command& c) {
   return m::Precondition(s, c);
 }
 
-void StateTransferProtocol::Apply(State& s, const Command& c, const RunSettings& settings) {
-  m::Apply(s, c, ModelConfig(settings));
+m::StepEvents StateTransferProtocol::Apply(State& s, const Command& c,
+                                          const Settings& settings) {
+  m::StepEvents events;
+  m::Apply(s, c, ModelConfig(settings), &events);
+  return events;
 }
 
 std::string StateTransferProtocol::Describe(const Command& c) { return m::Describe(c); }
@@ -112,39 +127,69 @@ Result<m::Command> StateTransferProtocol::ParseCommand(const std::string& text) 
   return m::ParseCommand(text);
 }
 
-std::optional<PropertyViolation> StateTransferProtocol::Check(const State& before,
-                                                             const Command& c, const State& after,
-                                                             const m::Observation& observed) {
-  auto v = m::CheckStep(before, c, after, observed);
-  if (!v) return std::nullopt;
-  return PropertyViolation{v->property_id, v->message};
+std::optional<model::Violation> StateTransferProtocol::Check(const State& before,
+                                                            const Command& c, const State& after,
+                                                            const Events&,
+                                                            const m::Observation& observed) {
+  return m::CheckStep(before, c, after, observed);
 }
 
-void StateTransferProtocol::CoverageEvents(const State& before, const Command& c,
-                                           const State& after, CaseRecord& record) {
-  if (std::holds_alternative<m::Crash>(c)) return;  // a harness SIGKILL, not a crash point
-  for (m::Side side : m::kSides) {
-    const auto& was = before.at(side);
-    const auto& now = after.at(side);
-    // A crash point armed before this step (or by it) that the model says fired.
-    std::optional<m::CrashPoint> armed = was.crash_point;
-    if (const auto* start = std::get_if<m::Start>(&c); start && start->side == side) {
-      armed = start->crash_point;
-    }
-    if (armed && !now.crash_point && now.last_exit == m::ExitKind::kKilled) {
-      record.crash_point_counts[m::CrashPointName(*armed)]++;
-      record.AddFault("crash",
-                      std::string("logger-") + m::SideName(side) + " at " +
-                          m::CrashPointName(*armed),
-                      faults::CrashMechanism(), m::SideName(side));
-    }
+StepNotes StateTransferProtocol::Notes(const Command&, const Events& events) {
+  StepNotes notes;
+  for (const auto& fired : events.crash_points) {
+    const std::string point = m::CrashPointName(fired.point);
+    notes.crash_points.push_back({point, std::string("logger-") + m::SideName(fired.side) +
+                                             " at " + point,
+                                  m::SideName(fired.side)});
   }
+  return notes;
+}
+
+std::uint64_t StateTransferProtocol::StateKey(const State& s) {
+  return model::explore::Fingerprint(m::AbstractEncode(s));
+}
+
+std::uint32_t StateTransferProtocol::CommandKind(const Command& c) { return m::CommandKind(c); }
+
+const model::explore::CoverageSet& StateTransferProtocol::Reachable() {
+  static const model::explore::CoverageSet kReachable = model::explore::ReachableCoverage(
+      m::StExploreModel(m::CoverageBounds()), kName, m::ToString(m::CoverageBounds()));
+  return kReachable;
+}
+
+const std::vector<VariantInfo>& StateTransferProtocol::Variants() {
+  static const std::vector<VariantInfo> kVariants = [] {
+    std::vector<VariantInfo> v;
+    for (const auto& info : m::BrokenVariants()) v.push_back({info.name, info.property});
+    return v;
+  }();
+  return kVariants;
+}
+
+std::string StateTransferProtocol::BoundsHelp() {
+  return "inputs=3,crashes=1,faults=2,starts=4,keys=2,values=2,log-capacity=2";
+}
+
+Result<ModelCheck> StateTransferProtocol::SearchModel(const ModelCheckRequest& request,
+                                                      Settings& replay) {
+  auto bounds = m::ParseBounds(request.bounds);
+  if (!bounds) return std::unexpected(bounds.error());
+  const auto variant = m::FindVariant(VariantName(request));
+  if (!variant) return Fail(UnknownVariant(request, kName));
+  replay.protocol.log_capacity = static_cast<std::size_t>(bounds->log_capacity);
+  return TimedSearch(m::StExploreModel(*bounds, variant->variant), kName, m::ToString(*bounds),
+                     request);
 }
 
 Result<std::unique_ptr<st::StSystem>> StateTransferProtocol::MakeSystem(
-    Sandbox& sandbox, const std::string& case_dir, const RunSettings& settings,
+    Sandbox& sandbox, const std::string& case_dir, const Settings& settings,
     CaseRecord* record) {
   return st::StSystem::Create(sandbox, case_dir, settings, record);
+}
+
+const ProtocolPlugin& StateTransferPlugin() {
+  static const PluginOf<StateTransferProtocol> kPlugin;
+  return kPlugin;
 }
 
 }  // namespace lockstep::harness

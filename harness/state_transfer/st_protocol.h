@@ -1,7 +1,9 @@
-// StateTransferProtocol: binds the state-transfer model (model/state_transfer) to the real
-// system (StSystem) for the generic property runner (harness/property/protocol.h).
+// StateTransferProtocol: the state-transfer protocol's traits (harness/property/protocol.h):
+// the model (model/state_transfer), its exhaustive search and variants, its settings, seeded
+// bugs (st_bugs.cc) and its system driver (StSystem), in one place.
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
@@ -10,37 +12,61 @@
 #include <rapidcheck.h>
 
 #include "harness/property/case_record.h"
+#include "harness/property/plugin.h"
 #include "harness/property/protocol.h"
-#include "harness/property/run_settings.h"
+#include "harness/property/setting_fields.h"
+#include "harness/state_transfer/st_settings.h"
 #include "harness/state_transfer/st_system.h"
+#include "model/explore/coverage.h"
 #include "model/state_transfer/commands.h"
+#include "model/state_transfer/model.h"
 #include "model/state_transfer/state.h"
 
 namespace lockstep::harness {
 
 struct StateTransferProtocol {
   static constexpr const char* kName = "state-transfer";
+  using Own = StOwnSettings;
+  using Settings = StSettings;
   using State = model::st::State;
   using Command = model::st::Command;
+  using Events = model::st::StepEvents;
   using System = st::StSystem;
 
-  static const std::vector<PropertyInfo>& Properties();
-  static State Initial(const RunSettings&) { return State{}; }
+  static std::vector<std::string> Binaries() { return {"mds", "logger"}; }
+  static const std::vector<model::PropertyInfo>& Properties();
+  static const std::vector<SeededBug>& Bugs();
+  static const std::vector<SettingField<Own>>& SettingFields();
+
+  static State Initial(const Settings&) { return State{}; }
   // Commands valid in `s`, drawn from the fault kinds the run allows.
-  static rc::Gen<Command> GenCommand(const State& s, const RunSettings& settings);
+  static rc::Gen<Command> GenCommand(const State& s, const Settings& settings);
   static bool Precondition(const State& s, const Command& c);
-  static void Apply(State& s, const Command& c, const RunSettings& settings);
+  static Events Apply(State& s, const Command& c, const Settings& settings);
   static std::string Describe(const Command& c);
   static Result<Command> ParseCommand(const std::string& text);
-  static std::optional<PropertyViolation> Check(const State& before, const Command& c,
-                                                const State& after,
-                                                const model::st::Observation& observed);
-  // Counts the crash points that fired in this step.
-  static void CoverageEvents(const State& before, const Command& c, const State& after,
-                             CaseRecord& record);
+  static std::optional<model::Violation> Check(const State& before, const Command& c,
+                                               const State& after, const Events& events,
+                                               const model::st::Observation& observed);
+  // The crash points that fired in this step.
+  static StepNotes Notes(const Command& c, const Events& events);
+
+  static std::uint64_t StateKey(const State& s);
+  static std::uint32_t CommandKind(const Command& c);
+  // N at the coverage bounds (model/state_transfer/explore.h), with the default log capacity.
+  static const model::explore::CoverageSet& Reachable();
+
+  static const std::vector<VariantInfo>& Variants();
+  static std::string BoundsHelp();
+  // The path of a counterexample replays with the searched log capacity.
+  static Result<ModelCheck> SearchModel(const ModelCheckRequest& request, Settings& replay);
+
   static Result<std::unique_ptr<System>> MakeSystem(Sandbox& sandbox, const std::string& case_dir,
-                                                    const RunSettings& settings,
+                                                    const Settings& settings,
                                                     CaseRecord* record);
 };
+
+// The state-transfer entry of the registry (harness/protocols.h).
+const ProtocolPlugin& StateTransferPlugin();
 
 }  // namespace lockstep::harness

@@ -63,15 +63,15 @@ int CountTempFiles(const fs::path& dir) {
 
 }  // namespace
 
-StSystem::StSystem(Sandbox& sandbox, const RunSettings& settings, CaseRecord* record)
+StSystem::StSystem(Sandbox& sandbox, const StSettings& settings, CaseRecord* record)
     : sandbox_(sandbox), settings_(settings), record_(record) {}
 
 std::chrono::milliseconds StSystem::RequestTimeout() const {
-  return settings_.transfer_timeout * 2 + settings_.quiet_deadline;
+  return settings_.protocol.transfer_timeout * 2 + settings_.quiet_deadline;
 }
 
 Result<std::unique_ptr<StSystem>> StSystem::Create(Sandbox& sandbox, const std::string& case_dir,
-                                                   const RunSettings& settings,
+                                                   const StSettings& settings,
                                                    CaseRecord* record) {
   std::unique_ptr<StSystem> sys(new StSystem(sandbox, settings, record));
   sys->case_dir_ = case_dir;
@@ -150,7 +150,7 @@ Status StSystem::Drive(const m::Command& command) {
   return {};
 }
 
-Result<StSystem::Observation> StSystem::Execute(const m::Command& command) {
+Result<StSystem::Observation> StSystem::Execute(const m::Command& command, const m::State&) {
   if (auto s = Drive(command); !s) return std::unexpected(s.error());
   return Observe();
 }
@@ -170,8 +170,8 @@ Status StSystem::Run(const m::Start& c) {
                    {"--side", m::SideName(c.side), "--mds", mds_socket_.string(), "--socket",
                     rt.socket.string(), "--data-dir", rt.data.string(), "--temp-dir",
                     rt.temp.string(), "--log", rt.log.string(), "--log-capacity",
-                    std::to_string(settings_.log_capacity), "--transfer-timeout-ms",
-                    std::to_string(settings_.transfer_timeout.count())},
+                    std::to_string(settings_.protocol.log_capacity), "--transfer-timeout-ms",
+                    std::to_string(settings_.protocol.transfer_timeout.count())},
                    {},
                    rt.dir / "logger.out"};
   if (!settings_.bug.empty()) spec.env.emplace_back("LOCKSTEP_BUG", settings_.bug);

@@ -19,9 +19,10 @@
 #include "harness/os/process.h"
 #include "harness/os/sandbox.h"
 #include "harness/property/case_record.h"
-#include "harness/property/run_settings.h"
+#include "harness/state_transfer/st_settings.h"
 #include "model/state_transfer/commands.h"
 #include "model/state_transfer/observation.h"
+#include "model/state_transfer/state.h"
 
 namespace lockstep::harness::st {
 
@@ -32,7 +33,7 @@ class StSystem {
   // Creates the directories under sandbox.dir()/case_dir and starts the mds.
   // REQUIRES: settings.impl_dir holds `mds` and `logger`; record outlives the system.
   static Result<std::unique_ptr<StSystem>> Create(Sandbox& sandbox, const std::string& case_dir,
-                                                  const RunSettings& settings, CaseRecord* record);
+                                                  const StSettings& settings, CaseRecord* record);
   StSystem(const StSystem&) = delete;
   StSystem& operator=(const StSystem&) = delete;
   // Kills every child, records how each ended with a log excerpt, removes active faults.
@@ -40,7 +41,10 @@ class StSystem {
 
   // Runs one command to a quiet point and observes. Fails only for harness problems (a child
   // that cannot be started, a fault whose probe does not prove it, a malformed answer).
-  Result<Observation> Execute(const model::st::Command& command);
+  // `predicted` (the model's state after the command) is not needed: state-transfer
+  // observations hold no implementation identities to bind.
+  Result<Observation> Execute(const model::st::Command& command,
+                              const model::st::State& predicted);
   // Runs one command to a quiet point without observing (the raw cost, for benchmarks).
   Status Drive(const model::st::Command& command);
   CaseRecord& record() { return *record_; }
@@ -53,7 +57,7 @@ class StSystem {
     std::array<std::unique_ptr<faults::DirectoryFault>, 2> faults;  // by model::st::Dir
   };
 
-  StSystem(Sandbox& sandbox, const RunSettings& settings, CaseRecord* record);
+  StSystem(Sandbox& sandbox, const StSettings& settings, CaseRecord* record);
   Status StartMds();
   Status Run(const model::st::Submit& c);
   Status Run(const model::st::Start& c);
@@ -71,7 +75,7 @@ class StSystem {
   std::chrono::milliseconds RequestTimeout() const;
 
   Sandbox& sandbox_;
-  RunSettings settings_;
+  StSettings settings_;
   CaseRecord* record_;
   std::string case_dir_;
   std::filesystem::path dir_, mds_socket_, mds_data_, mds_log_;

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 namespace lockstep::model {
 
@@ -13,12 +14,19 @@ struct PropertyInfo {
   const char* name;  // "agreement", "no silent completion"
 };
 
-// A property that failed, and why. `message` names the process (side or system) and field,
-// and the predicted and observed values (or, for an invariant, the offending part of the state).
+// A property that failed, and why: the one violation type from the model's checks through the
+// explorer and the property runner to the report. `message` names the process (side or
+// system) and field, and the predicted and observed values (or, for an invariant, the
+// offending part of the state).
 struct Violation {
   std::string property_id;    // "RS-3"
   std::string property_name;  // "fencing"
   std::string message;
+  // Every property violated in the same state, in the model's property order, when the check
+  // looked at all of them (the explorer's invariants); [0] == property_id. Empty otherwise.
+  // One bug often breaks several: a side in service behind the high-water key breaks ST-2
+  // and ST-3 at once, and ST-2 comes first.
+  std::vector<std::string> violated;
   bool operator==(const Violation&) const = default;
 };
 

@@ -8,13 +8,9 @@
 // alphabets and longer histories than any bounded search; projecting both onto the same
 // abstraction makes them comparable, and hits are counted only inside the bounded set.
 //
-// CoverageOf<State>: the customization point through which the generic property runner finds
-// a model's abstraction. The primary template has kEnabled = false; a model specializes it
-// (see model/state_transfer/coverage.h) with
-//     static constexpr bool kEnabled = true;
-//     static std::uint64_t StateKey(const State&);          // abstract state fingerprint
-//     static std::uint32_t CommandKind(const Command&);    // for transition keys
-//     static const CoverageSet& Reachable();               // N, computed once per process
+// The explorer finds N (ReachableCoverage in explorer.h); a protocol's traits give the
+// property runner the same abstraction (harness/property/protocol.h: StateKey, CommandKind,
+// Reachable).
 //
 // Plain values and pure functions; CoverageSet is immutable once built and safe to share.
 #pragma once
@@ -55,10 +51,5 @@ CoverageCount CountHits(const CoverageSet& reachable, const std::set<std::uint64
 std::string SerializeCoverage(const CoverageSet& set);
 // Fails with a message naming the line that is malformed.
 Result<CoverageSet> ParseCoverage(const std::string& text);
-
-template <class State>
-struct CoverageOf {
-  static constexpr bool kEnabled = false;
-};
 
 }  // namespace lockstep::model::explore

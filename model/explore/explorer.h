@@ -13,7 +13,8 @@
 //   Encode(state, canonical)       an injective encoding; with canonical = true, the least
 //                                  encoding over the model's symmetry group (equal for
 //                                  symmetric states), so the search visits one per class
-//   Check(state)                   the first violated invariant as a Finding, or nullopt
+//   Check(state)                   the first violated invariant as a model::Violation (with
+//                                  `violated` listing every one), or nullopt
 //   Describe(command)              one stable line (what `lockstep replay` parses)
 //   AbstractEncode(state)          the coverage abstraction (model/explore/coverage.h)
 //   CommandKind(command)           a small number naming the command's kind, for coverage
@@ -43,19 +44,11 @@
 #include <vector>
 
 #include "model/explore/coverage.h"
+#include "model/common/property.h"
 #include "model/explore/fingerprint.h"
 
 namespace lockstep::model::explore {
 
-// The invariants a state violates. The first (in the model's property order) is named;
-// `violated` lists every one, since one bug often breaks several (a side in service behind
-// the high-water key breaks ST-2 and ST-3 at once, and ST-2 comes first).
-struct Finding {
-  std::string property_id;    // "ST-2", the first violated
-  std::string property_name;  // "no lost acknowledgement"
-  std::string message;
-  std::vector<std::string> violated;  // every violated property id, in order; [0] == property_id
-};
 
 template <class M>
 concept ExplorableModel =
@@ -66,7 +59,7 @@ concept ExplorableModel =
       m.Successors(s, out);
       m.Apply(t, c);
       { m.Encode(s, true) } -> std::convertible_to<std::string>;
-      { m.Check(s) } -> std::same_as<std::optional<Finding>>;
+      { m.Check(s) } -> std::same_as<std::optional<Violation>>;
       { m.Describe(c) } -> std::convertible_to<std::string>;
       { m.AbstractEncode(s) } -> std::convertible_to<std::string>;
       { m.CommandKind(c) } -> std::convertible_to<std::uint32_t>;
@@ -88,7 +81,7 @@ struct ExploreStats {
 };
 
 struct Counterexample {
-  Finding finding;
+  Violation finding;  // the first violated invariant, with every one in `violated`
   std::vector<std::string> path;  // Describe() of each command from the initial state
 };
 
@@ -208,6 +201,18 @@ class Search {
 template <ExplorableModel M>
 ExploreResult Explore(const M& model, const ExploreOptions& options = {}) {
   return detail::Search<M>(model, options).Run();
+}
+
+// N of model coverage (coverage.h): the reachable abstract states and transitions of `model`
+// (symmetry on), labelled with the protocol and the bounds' text.
+template <ExplorableModel M>
+CoverageSet ReachableCoverage(const M& model, std::string protocol, std::string bounds) {
+  ExploreOptions options;
+  options.collect_coverage = true;
+  ExploreResult r = Explore(model, options);
+  r.coverage.protocol = std::move(protocol);
+  r.coverage.bounds = std::move(bounds);
+  return std::move(r.coverage);
 }
 
 }  // namespace lockstep::model::explore

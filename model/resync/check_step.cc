@@ -219,6 +219,11 @@ std::optional<Violation> CheckStep(const State& before, const Command& cmd, cons
   State rerun = before;
   StepEvents events;
   Apply(rerun, cmd, &events);
+  return CheckStep(before, cmd, after, events, observed);
+}
+
+std::optional<Violation> CheckStep(const State& before, const Command& cmd, const State& after,
+                                   const StepEvents& events, const Observation& observed) {
   const Observation predicted = Predict(after);
   const Step step{before, cmd, events, predicted, observed};
   if (observed.systems.size() != predicted.systems.size()) {

@@ -128,8 +128,8 @@ class RsExploreModel {
   void Successors(const SearchState& s, std::vector<std::uint32_t>& out) const;
   void Apply(SearchState& s, const Command& c) const;
   std::string Encode(const SearchState& s, bool canonical) const;
-  // Every invariant RS-1..RS-8 that `s` violates (Finding::violated), the first named.
-  std::optional<explore::Finding> Check(const SearchState& s) const;
+  // Every invariant RS-1..RS-8 that `s` violates (Violation::violated), the first named.
+  std::optional<Violation> Check(const SearchState& s) const;
   std::string Describe(const Command& c) const;
   std::string AbstractEncode(const SearchState& s) const { return rs::AbstractEncode(s.model); }
   std::uint32_t CommandKind(const Command& c) const { return rs::CommandKind(c); }

@@ -19,6 +19,7 @@
 
 #include "model/common/property.h"
 #include "model/resync/commands.h"
+#include "model/resync/model.h"
 #include "model/resync/observation.h"
 #include "model/resync/state.h"
 
@@ -114,5 +115,9 @@ std::optional<Violation> CheckInvariants(const State& s);
 // Returns nullopt when observation and prediction agree.
 std::optional<Violation> CheckStep(const State& before, const Command& cmd, const State& after,
                                    const Observation& observed);
+// The same with the StepEvents that Apply(before, cmd) recorded (so nothing is re-run).
+// REQUIRES: `events` and `after` come from one Apply of `cmd` on `before`.
+std::optional<Violation> CheckStep(const State& before, const Command& cmd, const State& after,
+                                   const StepEvents& events, const Observation& observed);
 
 }  // namespace lockstep::model::rs

@@ -117,12 +117,12 @@ std::string StExploreModel::Encode(const SearchState& s, bool canonical) const {
   return out;
 }
 
-std::optional<explore::Finding> StExploreModel::Check(const SearchState& s) const {
-  std::optional<explore::Finding> finding;
+std::optional<Violation> StExploreModel::Check(const SearchState& s) const {
+  std::optional<Violation> finding;
   for (const Invariant& inv : Invariants()) {
     auto reason = inv.check(s.model);
     if (!reason) continue;
-    if (!finding) finding = explore::Finding{inv.id, inv.name, *reason, {}};
+    if (!finding) finding = Violation{inv.id, inv.name, *reason, {}};
     finding->violated.push_back(inv.id);
   }
   return finding;

@@ -102,7 +102,7 @@ class StExploreModel {
   void Successors(const SearchState& s, std::vector<std::uint32_t>& out) const;
   void Apply(SearchState& s, const Command& c) const;
   std::string Encode(const SearchState& s, bool canonical) const;
-  std::optional<explore::Finding> Check(const SearchState& s) const;
+  std::optional<Violation> Check(const SearchState& s) const;
   std::string Describe(const Command& c) const;
   std::string AbstractEncode(const SearchState& s) const { return st::AbstractEncode(s.model); }
   std::uint32_t CommandKind(const Command& c) const { return st::CommandKind(c); }

@@ -90,15 +90,39 @@ SideObservation PredictSide(const SideState& x) {
   return o;
 }
 
+// A crash point fired in this step where one was armed before it (or by it, at a Start) and
+// the side ended killed with its crash point disarmed. A Crash command is a harness SIGKILL,
+// not a crash point.
+void RecordCrashPoints(const State& before, const Command& cmd, const State& after,
+                       StepEvents& events) {
+  if (std::holds_alternative<Crash>(cmd)) return;
+  for (Side side : kSides) {
+    std::optional<CrashPoint> armed = before.at(side).crash_point;
+    if (const auto* start = std::get_if<Start>(&cmd); start && start->side == side) {
+      armed = start->crash_point;
+    }
+    const SideState& now = after.at(side);
+    if (armed && !now.crash_point && now.last_exit == ExitKind::kKilled) {
+      events.crash_points.push_back({side, *armed});
+    }
+  }
+}
+
 }  // namespace
 
 bool Precondition(const State& s, const Command& cmd) {
   return std::visit([&](const auto& c) { return Allowed(s, c); }, cmd);
 }
 
-void Apply(State& s, const Command& cmd, const Config& config) {
+void Apply(State& s, const Command& cmd, const Config& config, StepEvents* events) {
   if (!Precondition(s, cmd)) return;
+  if (events == nullptr) {
+    std::visit([&](const auto& c) { Run(s, c, config); }, cmd);
+    return;
+  }
+  const State before = s;
   std::visit([&](const auto& c) { Run(s, c, config); }, cmd);
+  RecordCrashPoints(before, cmd, s, *events);
 }
 
 Observation Predict(const State& s) {

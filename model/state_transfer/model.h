@@ -8,6 +8,8 @@
 // processed before side B.
 #pragma once
 
+#include <vector>
+
 #include "model/state_transfer/commands.h"
 #include "model/state_transfer/config.h"
 #include "model/state_transfer/observation.h"
@@ -24,9 +26,20 @@ namespace lockstep::model::st {
 //   OfflineSync  from != to, `to` is down, and neither side's data directory has a fault.
 bool Precondition(const State& s, const Command& cmd);
 
-// Applies `cmd` to `s` and runs the system to the next quiet point.
-// REQUIRES: Precondition(s, cmd). If it does not hold, `s` is left unchanged.
-void Apply(State& s, const Command& cmd, const Config& config);
+// What happened inside one Apply(), beyond what the resulting state shows: harnesses record
+// it as coverage and as the crash faults of the step.
+struct StepEvents {
+  struct CrashPointFired {
+    Side side;
+    CrashPoint point;
+  };
+  std::vector<CrashPointFired> crash_points;  // in side order (A before B)
+};
+
+// Applies `cmd` to `s` and runs the system to the next quiet point, recording what happened
+// in `events` if given. REQUIRES: Precondition(s, cmd). If it does not hold, `s` is left
+// unchanged and no event is recorded.
+void Apply(State& s, const Command& cmd, const Config& config, StepEvents* events = nullptr);
 
 // What the harness will observe at the quiet point `s`: every field of Observation except
 // the checksums, which are left empty (the model does not predict them; CheckStep only

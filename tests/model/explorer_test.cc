@@ -12,7 +12,7 @@
 #include "model/explore/coverage.h"
 #include "model/explore/explorer.h"
 #include "model/state_transfer/command_text.h"
-#include "model/state_transfer/coverage.h"
+#include "model/explore/fingerprint.h"
 #include "model/state_transfer/explore.h"
 #include "model/state_transfer/model.h"
 #include "model/state_transfer/properties.h"
@@ -204,25 +204,27 @@ TEST(ExplorerTest, CoverageCountsARunsStatesInsideTheBoundedSet) {
   EXPECT_GT(set.states.size(), 50u);
   EXPECT_GT(set.transitions.size(), set.states.size());
   // A run: its states, abstracted, hit the set; a run over other keys and values too.
-  using Cov = explore::CoverageOf<State>;
+  const auto key = [](const State& x) { return explore::Fingerprint(AbstractEncode(x)); };
   std::set<std::uint64_t> states, transitions;
   State s;
-  states.insert(Cov::StateKey(s));
+  states.insert(key(s));
   for (const Command& c : {Up(A), Set("k3", "v9"), Up(B), Kill(A), Up(A)}) {
     State next = s;
     Apply(next, c, Config{});
-    states.insert(Cov::StateKey(next));
-    transitions.insert(explore::TransitionKey(Cov::StateKey(s), Cov::StateKey(next),
-                                              Cov::CommandKind(c)));
+    states.insert(key(next));
+    transitions.insert(explore::TransitionKey(key(s), key(next), CommandKind(c)));
     s = next;
   }
   const auto count = explore::CountHits(set, states, transitions);
   EXPECT_EQ(count.states_total, set.states.size());
   EXPECT_EQ(count.states_hit, states.size());
   EXPECT_EQ(count.transitions_hit, transitions.size());
-  // The cached set the property runner uses is the same search.
-  EXPECT_EQ(Cov::Reachable().states, set.states);
-  EXPECT_EQ(Cov::Reachable().transitions, set.transitions);
+  // ReachableCoverage (what the property runner counts against) is the same search.
+  const auto reachable = explore::ReachableCoverage(StExploreModel(bounds), "state-transfer",
+                                                    ToString(bounds));
+  EXPECT_EQ(reachable.states, set.states);
+  EXPECT_EQ(reachable.transitions, set.transitions);
+  EXPECT_EQ(reachable.protocol, "state-transfer");
   // Text form round-trips.
   r.coverage.protocol = "state-transfer";
   r.coverage.bounds = ToString(bounds);

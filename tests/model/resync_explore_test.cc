@@ -14,7 +14,7 @@
 #include "model/explore/coverage.h"
 #include "model/explore/explorer.h"
 #include "model/resync/command_text.h"
-#include "model/resync/coverage.h"
+#include "model/explore/fingerprint.h"
 #include "model/resync/explore.h"
 #include "model/resync/model.h"
 #include "model/resync/properties.h"
@@ -282,8 +282,9 @@ TEST(ResyncExploreTest, MaxStatesStopsTheSearch) {
 }
 
 TEST(ResyncExploreTest, CoverageCountsARunsStatesInsideTheBoundedSet) {
-  using Cov = explore::CoverageOf<State>;
-  const explore::CoverageSet& set = Cov::Reachable();  // ReachableCoverage(CoverageBounds())
+  const auto key = [](const State& x) { return explore::Fingerprint(AbstractEncode(x)); };
+  const explore::CoverageSet set = explore::ReachableCoverage(
+      RsExploreModel(CoverageBounds()), "resync", ToString(CoverageBounds()));
   EXPECT_EQ(set.protocol, "resync");
   EXPECT_EQ(set.bounds, ToString(CoverageBounds()));
   EXPECT_GT(set.states.size(), 500u);
@@ -292,15 +293,15 @@ TEST(ResyncExploreTest, CoverageCountsARunsStatesInsideTheBoundedSet) {
   // SYSTEM74 before SYSTEM73. Its states, abstracted, all lie in the two-system set.
   std::set<std::uint64_t> states, transitions;
   State s = InitialState(Config{3});
-  states.insert(Cov::StateKey(s));
+  states.insert(key(s));
   for (const Command& c : {Up(S74), Up(S73), Txn(S74, {{S73, {{"k2", "v7"}}}}), Kill(S73),
                            Up(S73), Rd(S73, "k2", S74)}) {
     ASSERT_TRUE(Precondition(s, c)) << Describe(c);
     State next = s;
     Apply(next, c);
-    states.insert(Cov::StateKey(next));
-    transitions.insert(explore::TransitionKey(Cov::StateKey(s), Cov::StateKey(next),
-                                              Cov::CommandKind(c)));
+    states.insert(key(next));
+    transitions.insert(explore::TransitionKey(key(s), key(next),
+                                              CommandKind(c)));
     s = next;
   }
   const auto count = explore::CountHits(set, states, transitions);
@@ -309,7 +310,7 @@ TEST(ResyncExploreTest, CoverageCountsARunsStatesInsideTheBoundedSet) {
   EXPECT_EQ(count.transitions_hit, transitions.size());
   // With SYSTEM75 started too, the state lies outside the two-system set.
   RunOn(s, {Up(S75)});
-  EXPECT_FALSE(std::binary_search(set.states.begin(), set.states.end(), Cov::StateKey(s)));
+  EXPECT_FALSE(std::binary_search(set.states.begin(), set.states.end(), key(s)));
 }
 
 #if !defined(__SANITIZE_ADDRESS__)

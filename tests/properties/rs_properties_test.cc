@@ -12,8 +12,8 @@
 namespace lockstep::harness {
 namespace {
 
-RunSettings SuiteSettings() {
-  RunSettings s;
+RsSettings SuiteSettings() {
+  RsSettings s;
   s.seed = 20261122;
   // Not scaled down under the sanitizers: a mismatch prompt comes up in about 5 of 100 cases,
   // and the test requires IGNORE and DEFER replies to have run; 200 cases take well under a

@@ -10,6 +10,7 @@
 
 #include "harness/control/control_client.h"
 #include "harness/os/sandbox.h"
+#include "harness/property/checked_step.h"
 #include "harness/resync/rs_protocol.h"
 #include "model/resync/command_text.h"
 #include "tests/support/test_env.h"
@@ -33,19 +34,20 @@ class ResyncScenario : public ::testing::Test {
   }
   void TearDown() override { system_.reset(); }
 
-  // Runs one step (Describe() text) on the system and the model; fails on any violation.
-  rs::RawObservation Step(const std::string& text) {
+  // Runs one step (Describe() text) through the step pipeline; fails on any violation.
+  m::Observation Step(const std::string& text) {
     auto command = m::ParseCommand(text);
     EXPECT_TRUE(command) << text;
     EXPECT_TRUE(ResyncProtocol::Precondition(state_, *command)) << text;
-    auto observed = system_->Execute(*command);
-    EXPECT_TRUE(observed) << text << ": " << observed.error().message;
-    const auto before = state_;
-    ResyncProtocol::Apply(state_, *command, settings_);
-    auto violation = ResyncProtocol::Check(before, *command, state_, *observed);
-    EXPECT_FALSE(violation) << text << ": [" << violation->id << "] " << violation->message;
-    return *observed;
+    auto step = CheckedStep<ResyncProtocol>(*system_, state_, *command, settings_);
+    EXPECT_TRUE(step) << text << ": " << step.error().message;
+    EXPECT_FALSE(step->violation) << text << ": " << model::ToString(*step->violation);
+    return step->observation;
   }
+
+  // The implementation's strings behind model identities.
+  std::string StampText(int id) const { return system_->identities().stamps.Text(id).value_or("?"); }
+  std::string DtridText(int txn) const { return system_->identities().dtrids.Text(txn).value_or("?"); }
 
   std::string Log(int system) const {
     std::ifstream in(system_->LogPath(system));
@@ -54,7 +56,7 @@ class ResyncScenario : public ::testing::Test {
     return text.str();
   }
 
-  RunSettings settings_;
+  RsSettings settings_;
   std::optional<Sandbox> sandbox_;
   CaseRecord record_;
   std::unique_ptr<rs::RsSystem> system_;
@@ -63,22 +65,25 @@ class ResyncScenario : public ::testing::Test {
 
 TEST_F(ResyncScenario, ReformattedCoordinatorIsDetectedAndFencedUntilTheReply) {
   auto first = Step("Start(SYSTEM73, journal-1, crash=coord.after_commit_record)");
-  const std::string old_stamp = first.systems[0].stamp;
+  const int old_id = first.systems[0].stamp;
+  const std::string old_stamp = StampText(old_id);
   Step("Start(SYSTEM74, journal-1)");
   auto txn = Step("Transaction(SYSTEM73: SYSTEM74{k1=v1})");
   ASSERT_EQ(txn.last_outcome->result, m::OpResult::kUnknown);
   ASSERT_EQ(txn.systems[1].branches.size(), 1u);
-  const std::string dtrid = txn.systems[1].branches.begin()->first;
+  const int txn_id = txn.systems[1].branches.begin()->first;
+  const std::string dtrid = DtridText(txn_id);
   EXPECT_EQ(txn.systems[1].branches.begin()->second.state, m::BranchState::kInDoubt);
   Step("Format(SYSTEM73, journal-1)");
   auto restarted = Step("Start(SYSTEM73, journal-1)");
-  const std::string new_stamp = restarted.systems[0].stamp;
+  const int new_id = restarted.systems[0].stamp;
+  const std::string new_stamp = StampText(new_id);
   ASSERT_NE(new_stamp, old_stamp);
   ASSERT_EQ(restarted.systems[1].prompts.size(), 1u);
   const auto& prompt = restarted.systems[1].prompts.at(0);
-  EXPECT_EQ(prompt.old_stamp, old_stamp);
-  EXPECT_EQ(prompt.new_stamp, new_stamp);
-  EXPECT_EQ(prompt.dtrids, std::vector<std::string>{dtrid});
+  EXPECT_EQ(prompt.old_stamp, old_id);
+  EXPECT_EQ(prompt.new_stamp, new_id);
+  EXPECT_EQ(prompt.txns, std::vector<int>{txn_id});
 
   const std::string log = Log(1);
   EXPECT_NE(log.find("DC329021 Journal stamp mismatch for SYSTEM73 *OLD " + old_stamp), std::string::npos) << log;
@@ -99,7 +104,7 @@ TEST_F(ResyncScenario, ReformattedCoordinatorIsDetectedAndFencedUntilTheReply) {
   Step("Reply(SYSTEM74, SYSTEM73, ignore)");
   auto after = Step("Read(SYSTEM73, k1, via=SYSTEM74)");
   EXPECT_EQ(after.last_outcome->result, m::OpResult::kNotFound);
-  EXPECT_EQ(after.systems[1].branches.at(dtrid).state, m::BranchState::kManualPending);
+  EXPECT_EQ(after.systems[1].branches.at(txn_id).state, m::BranchState::kManualPending);
 }
 
 // Found by a campaign (RS-1): a participant in doubt comes back on the journal set it was away
@@ -114,12 +119,12 @@ TEST_F(ResyncScenario, ManualPendingCommitRecordStillCommitsAParticipantInDoubt)
   Step("Start(SYSTEM74, journal-2)");
   auto ignored = Step("Reply(SYSTEM73, SYSTEM74, ignore)");
   ASSERT_EQ(ignored.systems[0].branches.size(), 1u);
-  const std::string dtrid = ignored.systems[0].branches.begin()->first;
-  EXPECT_EQ(ignored.systems[0].branches.at(dtrid).state, m::BranchState::kManualPending);
+  const int txn_id = ignored.systems[0].branches.begin()->first;
+  EXPECT_EQ(ignored.systems[0].branches.at(txn_id).state, m::BranchState::kManualPending);
   Step("Crash(SYSTEM74)");
   auto back = Step("Start(SYSTEM74, journal-1)");
-  ASSERT_TRUE(back.systems[1].branches.contains(dtrid));
-  EXPECT_EQ(back.systems[1].branches.at(dtrid).state, m::BranchState::kCommitted);
+  ASSERT_TRUE(back.systems[1].branches.contains(txn_id));
+  EXPECT_EQ(back.systems[1].branches.at(txn_id).state, m::BranchState::kCommitted);
   auto read = Step("Read(SYSTEM74, k1, via=SYSTEM74)");
   EXPECT_EQ(read.last_outcome->result, m::OpResult::kValue);
 }

@@ -36,9 +36,12 @@ TEST_P(SeededBugCaught, ExpectedPropertyFailsWithShortReplayableCounterexample) 
   settings.bug = bug->name;
   settings.faults = bug->faults;
   settings.impl_dir = testing::BinDir();
-  const auto run = RunProtocolByName(bug->protocol, settings, *sandbox);
+  const ProtocolPlugin* protocol = FindProtocol(bug->protocol);
+  ASSERT_NE(protocol, nullptr);
+  const auto run = protocol->Run(settings, *sandbox);
+  ASSERT_TRUE(run) << run.error().message;
   const reports::PropertyResult* failed = nullptr;
-  for (const auto& p : run.properties) {
+  for (const auto& p : run->properties) {
     if (p.verdict == reports::Verdict::kFailed) failed = &p;
     EXPECT_NE(p.verdict, reports::Verdict::kOther) << p.id << ": " << p.reason;
   }
@@ -48,11 +51,10 @@ TEST_P(SeededBugCaught, ExpectedPropertyFailsWithShortReplayableCounterexample) 
   EXPECT_LE(failed->counterexample->shrunk.size(), kHandfulOfSteps);
   EXPECT_FALSE(failed->reproduce.empty());
 
-  auto replay = ReplayByName(bug->protocol, settings, *sandbox, failed->counterexample->shrunk,
-                             nullptr);
+  auto replay = protocol->Replay(settings, *sandbox, failed->counterexample->shrunk, nullptr);
   ASSERT_TRUE(replay) << replay.error().message;
   ASSERT_TRUE(replay->violation) << "the shrunk counterexample did not fail again on replay";
-  EXPECT_EQ(replay->violation->id, bug->property);
+  EXPECT_EQ(replay->violation->property_id, bug->property);
 }
 
 INSTANTIATE_TEST_SUITE_P(StateTransfer, SeededBugCaught,

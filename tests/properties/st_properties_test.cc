@@ -13,8 +13,8 @@
 namespace lockstep::harness {
 namespace {
 
-RunSettings SuiteSettings() {
-  RunSettings s;
+StSettings SuiteSettings() {
+  StSettings s;
   s.seed = 20261121;
   s.tests = testing::Scaled(60);
   s.max_steps = 25;

@@ -1,0 +1,42 @@
+// The resync protocol's seeded bugs: deliberately broken variants of its implementation,
+// each enabled in its processes by LOCKSTEP_BUG=<name>, and the property that must catch it.
+#include "harness/resync/rs_protocol.h"
+
+namespace lockstep::harness {
+
+const std::vector<SeededBug>& ResyncProtocol::Bugs() {
+  static const std::vector<SeededBug> kBugs{
+      {"resync-ignores-stamp", "resync", "RS-2",
+       "a stamp mismatch is not seen: resync completes the in-doubt transactions by presumed "
+       "abort, without a prompt",
+       {"crash", "reformat"}},
+      {"defer-lets-reads-through", "resync", "RS-3",
+       "after DEFER a remote read at the deferred partner goes through the fence",
+       {"crash", "reformat"}},
+      {"ignore-lists-partial", "resync", "RS-4",
+       "the prompt omits the COMMITs awaiting the partner's acknowledgement, so IGNORE leaves "
+       "them to be completed silently",
+       {"crash", "reformat"}},
+      {"resync-presumes-abort", "resync", "RS-1",
+       "resynchronization resolves every in-doubt branch by presumed abort, even when the "
+       "coordinator committed",
+       {"crash"}},
+      {"recovery-skips-redo", "resync", "RS-6",
+       "recovery does not redo committed writes that were forced but not yet applied",
+       {"crash"}},
+      {"startup-time-not-compared", "resync", "RS-5",
+       "a recycled partner is not resynchronized before the next access, its new startup time "
+       "is not saved",
+       {"crash"}},
+      {"vote-before-durable", "resync", "RS-8",
+       "a participant votes yes before forcing PREPARED, so a full or denied journal does not "
+       "stop the commit",
+       {"disk-full", "access-denied"}},
+      {"stamp-reassigned-at-start", "resync", "RS-7",
+       "a new journal stamp at every start", {"crash"}},
+  
+  };
+  return kBugs;
+}
+
+}  // namespace lockstep::harness

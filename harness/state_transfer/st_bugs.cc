@@ -1,0 +1,31 @@
+// The state-transfer protocol's seeded bugs: deliberately broken variants of its implementation,
+// each enabled in its processes by LOCKSTEP_BUG=<name>, and the property that must catch it.
+#include "harness/state_transfer/st_protocol.h"
+
+namespace lockstep::harness {
+
+const std::vector<SeededBug>& StateTransferProtocol::Bugs() {
+  static const std::vector<SeededBug> kBugs{
+      {"memory-not-transferred", "state-transfer", "ST-1",
+       "the sender sends an empty memory state, so the receiver's differs from its peer's"},
+      {"ack-before-durable", "state-transfer", "ST-2",
+       "a logger acknowledges an input before making it durable"},
+      {"no-high-water-check", "state-transfer", "ST-3",
+       "the mds lets a side behind the high-water key enter service alone"},
+      {"temp-file-left-behind", "state-transfer", "ST-4",
+       "on a temp-file write failure the sender leaves the partial file behind"},
+      {"receiver-enters-after-failed-transfer", "state-transfer", "ST-4",
+       "when the sender cannot set up the transfer, the receiver enters service with its old "
+       "state"},
+      {"sticky-transfer-failure", "state-transfer", "ST-5",
+       "after one temp-file failure the sender fails every later transfer without trying",
+       {"disk-full", "access-denied"}},
+      {"receiver-waits-forever", "state-transfer", "ST-6",
+       "the receiver never asserts when its transfer does not come"},
+      {"non-atomic-apply", "state-transfer", "ST-7",
+       "the receiver writes the new rows and the new update key in two durable steps"},
+  };
+  return kBugs;
+}
+
+}  // namespace lockstep::harness
