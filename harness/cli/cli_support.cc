@@ -127,6 +127,12 @@ void CheckProtocolOptions(const std::map<std::string, std::string>& options,
   }
 }
 
+std::string ProtocolChoices() {
+  std::string choices;
+  for (const auto& name : ProtocolNames()) choices += name + " | ";
+  return choices + "all";
+}
+
 std::string ProtocolSettingsHelp() {
   std::string help = "a protocol setting NAME=VALUE (repeatable):";
   for (const ProtocolPlugin* p : Protocols()) {

@@ -47,6 +47,8 @@ std::map<std::string, std::string> ParseSettingAssignments(const std::vector<std
 // Every option is a valid setting of one of `protocols`; a usage error naming it otherwise.
 void CheckProtocolOptions(const std::map<std::string, std::string>& options,
                           const std::vector<std::string>& protocols);
+// "a | b | all": the choices of --protocol.
+std::string ProtocolChoices();
 // The help of --set: every registered protocol's settings.
 std::string ProtocolSettingsHelp();
 

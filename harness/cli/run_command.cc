@@ -34,7 +34,7 @@ po::options_description RunOptions(RunArgs& a) {
   po::options_description o("lockstep run [options]\n\nA property test run: RapidCheck command "
                             "sequences on the model and the real processes, under faults");
   o.add_options()("help,h", "this help")
-      ("protocol", po::value(&a.protocol)->default_value(a.protocol), "state-transfer | resync | all")
+      ("protocol", po::value(&a.protocol)->default_value(a.protocol), ProtocolChoices().c_str())
       ("seed", po::value(&a.seed), "RapidCheck seed (default: random, printed)")
       ("tests", po::value(&a.tests)->default_value(a.tests), "test cases")
       ("max-steps", po::value(&a.max_steps)->default_value(a.max_steps), "commands per case, at most")
