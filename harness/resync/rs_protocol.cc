@@ -136,8 +136,7 @@ void AddSystemOptions(const m::State& s, int x, const RsSettings& settings,
 }  // namespace
 
 const std::vector<model::PropertyInfo>& ResyncProtocol::Properties() {
-  static const std::vector<model::PropertyInfo> kProperties(m::kRsProperties.begin(),
-                                                            m::kRsProperties.end());
+  static const std::vector<model::PropertyInfo> kProperties = PropertyList(m::kRsProperties);
   return kProperties;
 }
 
@@ -178,17 +177,11 @@ rc::Gen<m::Command> ResyncProtocol::GenCommand(const State& s, const Settings& s
                            [s](const m::Command& c) { return Precondition(s, c); });
 }
 
-bool ResyncProtocol::Precondition(const State& s, const Command& c) {
-  return m::Precondition(s, c);
-}
-
 m::StepEvents ResyncProtocol::Apply(State& s, const Command& c, const Settings&) {
   m::StepEvents events;
   m::Apply(s, c, &events);
   return events;
 }
-
-std::string ResyncProtocol::Describe(const Command& c) { return m::Describe(c); }
 
 Result<m::Command> ResyncProtocol::ParseCommand(const std::string& text) {
   return m::ParseCommand(text);
@@ -217,24 +210,12 @@ StepNotes ResyncProtocol::Notes(const Command& c, const Events& events) {
   return notes;
 }
 
-std::uint64_t ResyncProtocol::StateKey(const State& s) {
-  return model::explore::Fingerprint(m::AbstractEncode(s));
-}
-
-std::uint32_t ResyncProtocol::CommandKind(const Command& c) { return m::CommandKind(c); }
-
 const model::explore::CoverageSet& ResyncProtocol::Reachable() {
-  static const model::explore::CoverageSet kReachable = model::explore::ReachableCoverage(
-      m::RsExploreModel(m::CoverageBounds()), kName, m::ToString(m::CoverageBounds()));
-  return kReachable;
+  return CachedReachable<m::RsExploreModel>(kName, m::CoverageBounds());
 }
 
 const std::vector<VariantInfo>& ResyncProtocol::Variants() {
-  static const std::vector<VariantInfo> kVariants = [] {
-    std::vector<VariantInfo> v;
-    for (const auto& info : m::BrokenVariants()) v.push_back({info.name, info.property});
-    return v;
-  }();
+  static const std::vector<VariantInfo> kVariants = VariantList(m::BrokenVariants());
   return kVariants;
 }
 
@@ -244,12 +225,10 @@ std::string ResyncProtocol::BoundsHelp() {
 }
 
 Result<ModelCheck> ResyncProtocol::SearchModel(const ModelCheckRequest& request, Settings&) {
-  auto bounds = m::ParseBounds(request.bounds);
-  if (!bounds) return std::unexpected(bounds.error());
-  const auto variant = m::FindVariant(VariantName(request));
-  if (!variant) return Fail(UnknownVariant(request, kName));
-  return TimedSearch(m::RsExploreModel(*bounds, variant->variant), kName, m::ToString(*bounds),
-                     request);
+  m::Bounds bounds;
+  return SearchExploreModel<m::RsExploreModel>(
+      request, kName, [](const std::string& text) { return m::ParseBounds(text); },
+      [](const std::string& name) { return m::FindVariant(name); }, &bounds);
 }
 
 Result<std::unique_ptr<rs::RsSystem>> ResyncProtocol::MakeSystem(Sandbox& sandbox,

@@ -13,7 +13,6 @@
 // 22), so Check() is a pure comparison.
 #pragma once
 
-#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
@@ -22,24 +21,21 @@
 #include <rapidcheck.h>
 
 #include "harness/property/case_record.h"
-#include "harness/property/plugin.h"
-#include "harness/property/protocol.h"
+#include "harness/property/model_binding.h"
 #include "harness/property/setting_fields.h"
 #include "harness/resync/rs_settings.h"
 #include "harness/resync/rs_system.h"
-#include "model/explore/coverage.h"
 #include "model/resync/commands.h"
+#include "model/resync/explore.h"
 #include "model/resync/model.h"
 #include "model/resync/state.h"
 
 namespace lockstep::harness {
 
-struct ResyncProtocol {
+struct ResyncProtocol : ModelBinding<model::rs::State, model::rs::Command> {
   static constexpr const char* kName = "resync";
   using Own = RsOwnSettings;
   using Settings = RsSettings;
-  using State = model::rs::State;
-  using Command = model::rs::Command;
   using Events = model::rs::StepEvents;
   using System = rs::RsSystem;
 
@@ -51,10 +47,7 @@ struct ResyncProtocol {
   static State Initial(const Settings& settings);
   // Commands valid in `s`, drawn from the fault kinds the run allows.
   static rc::Gen<Command> GenCommand(const State& s, const Settings& settings);
-  // The model's precondition: the harness excludes no path (docs/design.md).
-  static bool Precondition(const State& s, const Command& c);
   static Events Apply(State& s, const Command& c, const Settings& settings);
-  static std::string Describe(const Command& c);
   static Result<Command> ParseCommand(const std::string& text);
   static std::optional<model::Violation> Check(const State& before, const Command& c,
                                                const State& after, const Events& events,
@@ -62,8 +55,6 @@ struct ResyncProtocol {
   // Crash points that fired, reply kinds, prompts and three-system transactions.
   static StepNotes Notes(const Command& c, const Events& events);
 
-  static std::uint64_t StateKey(const State& s);
-  static std::uint32_t CommandKind(const Command& c);
   // N at the coverage bounds (model/resync/explore.h).
   static const model::explore::CoverageSet& Reachable();
 

@@ -62,8 +62,7 @@ std::vector<m::FaultKind> DirectoryFaultKinds(const StSettings& settings) {
 }  // namespace
 
 const std::vector<model::PropertyInfo>& StateTransferProtocol::Properties() {
-  static const std::vector<model::PropertyInfo> kProperties(m::kStProperties.begin(),
-                                                            m::kStProperties.end());
+  static const std::vector<model::PropertyInfo> kProperties = PropertyList(m::kStProperties);
   return kProperties;
 }
 
@@ -110,18 +109,12 @@ rc::Gen<m::Command> StateTransferProtocol::GenCommand(const State& s,
   return WeightedChoice<m::Command>(std::move(options));
 }
 
-bool StateTransferProtocol::Precondition(const State& s, const Command& c) {
-  return m::Precondition(s, c);
-}
-
 m::StepEvents StateTransferProtocol::Apply(State& s, const Command& c,
                                           const Settings& settings) {
   m::StepEvents events;
   m::Apply(s, c, ModelConfig(settings), &events);
   return events;
 }
-
-std::string StateTransferProtocol::Describe(const Command& c) { return m::Describe(c); }
 
 Result<m::Command> StateTransferProtocol::ParseCommand(const std::string& text) {
   return m::ParseCommand(text);
@@ -145,24 +138,12 @@ StepNotes StateTransferProtocol::Notes(const Command&, const Events& events) {
   return notes;
 }
 
-std::uint64_t StateTransferProtocol::StateKey(const State& s) {
-  return model::explore::Fingerprint(m::AbstractEncode(s));
-}
-
-std::uint32_t StateTransferProtocol::CommandKind(const Command& c) { return m::CommandKind(c); }
-
 const model::explore::CoverageSet& StateTransferProtocol::Reachable() {
-  static const model::explore::CoverageSet kReachable = model::explore::ReachableCoverage(
-      m::StExploreModel(m::CoverageBounds()), kName, m::ToString(m::CoverageBounds()));
-  return kReachable;
+  return CachedReachable<m::StExploreModel>(kName, m::CoverageBounds());
 }
 
 const std::vector<VariantInfo>& StateTransferProtocol::Variants() {
-  static const std::vector<VariantInfo> kVariants = [] {
-    std::vector<VariantInfo> v;
-    for (const auto& info : m::BrokenVariants()) v.push_back({info.name, info.property});
-    return v;
-  }();
+  static const std::vector<VariantInfo> kVariants = VariantList(m::BrokenVariants());
   return kVariants;
 }
 
@@ -172,13 +153,12 @@ std::string StateTransferProtocol::BoundsHelp() {
 
 Result<ModelCheck> StateTransferProtocol::SearchModel(const ModelCheckRequest& request,
                                                       Settings& replay) {
-  auto bounds = m::ParseBounds(request.bounds);
-  if (!bounds) return std::unexpected(bounds.error());
-  const auto variant = m::FindVariant(VariantName(request));
-  if (!variant) return Fail(UnknownVariant(request, kName));
-  replay.protocol.log_capacity = static_cast<std::size_t>(bounds->log_capacity);
-  return TimedSearch(m::StExploreModel(*bounds, variant->variant), kName, m::ToString(*bounds),
-                     request);
+  m::Bounds bounds;
+  auto check = SearchExploreModel<m::StExploreModel>(
+      request, kName, [](const std::string& text) { return m::ParseBounds(text); },
+      [](const std::string& name) { return m::FindVariant(name); }, &bounds);
+  replay.protocol.log_capacity = static_cast<std::size_t>(bounds.log_capacity);
+  return check;
 }
 
 Result<std::unique_ptr<st::StSystem>> StateTransferProtocol::MakeSystem(

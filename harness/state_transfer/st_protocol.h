@@ -3,7 +3,6 @@
 // bugs (st_bugs.cc) and its system driver (StSystem), in one place.
 #pragma once
 
-#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
@@ -12,24 +11,21 @@
 #include <rapidcheck.h>
 
 #include "harness/property/case_record.h"
-#include "harness/property/plugin.h"
-#include "harness/property/protocol.h"
+#include "harness/property/model_binding.h"
 #include "harness/property/setting_fields.h"
 #include "harness/state_transfer/st_settings.h"
 #include "harness/state_transfer/st_system.h"
-#include "model/explore/coverage.h"
 #include "model/state_transfer/commands.h"
+#include "model/state_transfer/explore.h"
 #include "model/state_transfer/model.h"
 #include "model/state_transfer/state.h"
 
 namespace lockstep::harness {
 
-struct StateTransferProtocol {
+struct StateTransferProtocol : ModelBinding<model::st::State, model::st::Command> {
   static constexpr const char* kName = "state-transfer";
   using Own = StOwnSettings;
   using Settings = StSettings;
-  using State = model::st::State;
-  using Command = model::st::Command;
   using Events = model::st::StepEvents;
   using System = st::StSystem;
 
@@ -41,9 +37,7 @@ struct StateTransferProtocol {
   static State Initial(const Settings&) { return State{}; }
   // Commands valid in `s`, drawn from the fault kinds the run allows.
   static rc::Gen<Command> GenCommand(const State& s, const Settings& settings);
-  static bool Precondition(const State& s, const Command& c);
   static Events Apply(State& s, const Command& c, const Settings& settings);
-  static std::string Describe(const Command& c);
   static Result<Command> ParseCommand(const std::string& text);
   static std::optional<model::Violation> Check(const State& before, const Command& c,
                                                const State& after, const Events& events,
@@ -51,8 +45,6 @@ struct StateTransferProtocol {
   // The crash points that fired in this step.
   static StepNotes Notes(const Command& c, const Events& events);
 
-  static std::uint64_t StateKey(const State& s);
-  static std::uint32_t CommandKind(const Command& c);
   // N at the coverage bounds (model/state_transfer/explore.h), with the default log capacity.
   static const model::explore::CoverageSet& Reachable();
 
