@@ -8,9 +8,7 @@
 #include "faults/reformat.h"
 #include "harness/control/control_client.h"
 #include "harness/os/deadline.h"
-#include "harness/property/child_slot.h"
 #include "harness/property/fault_step.h"
-#include "harness/property/log_excerpt.h"
 
 namespace lockstep::harness::rs {
 
@@ -81,20 +79,15 @@ Status RsSystem::MakeLayout(const std::string& case_dir, int systems) {
     }
     rt.socket = dir_ / (rt.name + ".sock");
     rt.log = rt.dir / "txsys.log";
+    rt.txsys = RoleProcess(rt.name, rt.log);
   }
   return {};
 }
 
 RsSystem::~RsSystem() {
   for (auto& rt : systems_) {
+    record_->processes.push_back(rt.txsys.TearDown(settings_.log_excerpt_lines));
     if (rt.fault && rt.fault->active()) (void)rt.fault->Remove();
-    std::string exit = rt.last_exit ? rt.last_exit->Describe() : "never started";
-    if (rt.process) {
-      exit = rt.process->Running() ? "running at the end of the case"
-                                   : rt.process->exit_status()->Describe();
-      (void)rt.process->Kill();
-    }
-    record_->processes.push_back({rt.name, exit, LastLines(rt.log, settings_.log_excerpt_lines)});
   }
 }
 
@@ -116,11 +109,11 @@ Result<RsSystem::Observation> RsSystem::Execute(const m::Command& command) {
 Result<json> RsSystem::Ask(int system, const json& request, bool* died) {
   auto& rt = systems_[system];
   *died = false;
-  if (!rt.process) return Fail(rt.name + " is not running");
+  if (!rt.txsys.Running()) return Fail(rt.name + " is not running");
   auto answer = Request(rt.socket, request, RequestTimeout());
   if (answer) return answer;
   // No answer: fine if the system died meanwhile (a crash point); else a harness problem.
-  *died = PollUntil([&] { return !rt.process->Running(); }, settings_.quiet_deadline / 5);
+  *died = PollUntil([&] { return !rt.txsys.Alive(); }, settings_.quiet_deadline / 5);
   if (*died) return json::object();
   return std::unexpected(answer.error());
 }
@@ -179,18 +172,12 @@ Status RsSystem::Run(const m::Start& c) {
                       "start on another journal set (--journal)", rt.name);
   }
   rt.last_set = c.journal_set;
-  auto p = Process::Spawn(spec);
-  if (!p) return std::unexpected(p.error());
-  rt.process.emplace(std::move(*p));
-  rt.last_exit.reset();
-  return {};
+  return rt.txsys.Spawn(std::move(spec));
 }
 
 Status RsSystem::Run(const m::Crash& c) {
   auto& rt = systems_[c.system];
-  if (auto s = CrashNow(rt.process, rt.last_exit, settings_.quiet_deadline); !s) {
-    return Fail(rt.name + ": " + s.error().message);
-  }
+  if (auto s = rt.txsys.CrashNow(settings_.quiet_deadline); !s) return s;
   record_->AddFault("crash", rt.name, faults::CrashMechanism(), rt.name);
   return {};
 }
@@ -261,14 +248,14 @@ Status RsSystem::Run(const m::RemoveFault& c) {
 }
 
 void RsSystem::Reap() {
-  for (auto& rt : systems_) ReapIfExited(rt.process, rt.last_exit);
+  for (auto& rt : systems_) rt.txsys.ReapIfExited();
 }
 
 // Quiet: every running system answers status with busy false; the others are reaped.
 bool RsSystem::Quiet() {
   Reap();
   for (auto& rt : systems_) {
-    if (!rt.process) continue;
+    if (!rt.txsys.Running()) continue;
     auto status = Request(rt.socket, {{"op", "status"}}, RequestTimeout());
     if (!status || status->value("busy", true)) return false;
   }
@@ -282,14 +269,14 @@ Result<RsSystem::Observation> RsSystem::Observe() {
   o.ids = ids_;
   for (auto& rt : systems_) {
     RawSystem raw;
-    if (rt.process) {
+    if (rt.txsys.Running()) {
       auto status = Request(rt.socket, {{"op", "status"}}, RequestTimeout());
       if (!status) return std::unexpected(status.error());
       auto parsed = ParseStatus(*status, size());
       if (!parsed) return Fail(rt.name + ": " + parsed.error().message);
       raw = std::move(*parsed);
     } else {
-      raw.last_exit = ToExitKind(rt.last_exit);
+      raw.last_exit = ToExitKind(rt.txsys.last_exit());
     }
     o.systems.push_back(std::move(raw));
   }

@@ -29,9 +29,9 @@
 #include <vector>
 
 #include "faults/directory_fault.h"
-#include "harness/os/process.h"
 #include "harness/os/sandbox.h"
 #include "harness/property/case_record.h"
+#include "harness/property/role_process.h"
 #include "harness/property/run_settings.h"
 #include "harness/resync/rs_json.h"
 #include "model/resync/commands.h"
@@ -50,7 +50,8 @@ class RsSystem {
                                                   CaseRecord* record);
   RsSystem(const RsSystem&) = delete;
   RsSystem& operator=(const RsSystem&) = delete;
-  // Kills every child, records how each ended with a log excerpt, removes active faults.
+  // Kills every child and records how each ended with a log excerpt (RoleProcess::TearDown,
+  // in system order), then removes the faults still active.
   ~RsSystem();
 
   // Runs one command to a quiet point and observes. Fails only for harness problems.
@@ -70,8 +71,7 @@ class RsSystem {
     std::filesystem::path dir, data, journal, socket, log;
     std::filesystem::path sets[2];
     int last_set = 0;  // the journal set of the latest start (0: never started)
-    std::optional<Process> process;
-    std::optional<ExitStatus> last_exit;
+    RoleProcess txsys;
     std::unique_ptr<faults::DirectoryFault> fault;
   };
 

@@ -9,7 +9,6 @@
 #include "faults/disk_full.h"
 #include "harness/control/control_client.h"
 #include "harness/os/deadline.h"
-#include "harness/property/child_slot.h"
 #include "harness/property/fault_step.h"
 #include "harness/property/log_excerpt.h"
 #include "harness/state_transfer/st_json.h"
@@ -83,6 +82,7 @@ Result<std::unique_ptr<StSystem>> StSystem::Create(Sandbox& sandbox, const std::
   sys->mds_data_ = *mds_data;
   sys->mds_socket_ = sys->dir_ / "mds.sock";
   sys->mds_log_ = sys->dir_ / "mds" / "mds.log";
+  sys->mds_ = RoleProcess("mds", sys->mds_log_);
   for (m::Side side : m::kSides) {
     auto& rt = sys->at(side);
     const fs::path rel = fs::path(case_dir) / m::SideName(side);
@@ -95,6 +95,7 @@ Result<std::unique_ptr<StSystem>> StSystem::Create(Sandbox& sandbox, const std::
     rt.temp = *temp;
     rt.socket = sys->dir_ / (std::string(m::SideName(side)) + ".sock");
     rt.log = rt.dir / "logger.log";
+    rt.logger = RoleProcess(std::string("logger-") + m::SideName(side), rt.log);
   }
   if (auto s = sys->StartMds(); !s) return std::unexpected(s.error());
   return sys;
@@ -107,9 +108,7 @@ Status StSystem::StartMds() {
                    {},
                    dir_ / "mds" / "mds.out"};
   if (!settings_.bug.empty()) spec.env.emplace_back("LOCKSTEP_BUG", settings_.bug);
-  auto p = Process::Spawn(spec);
-  if (!p) return std::unexpected(p.error());
-  mds_.emplace(std::move(*p));
+  if (auto s = mds_.Spawn(std::move(spec)); !s) return s;
   const bool up = PollUntil(
       [&] { return Request(mds_socket_, {{"op", "status"}}, RequestTimeout()).has_value(); },
       settings_.quiet_deadline);
@@ -117,25 +116,15 @@ Status StSystem::StartMds() {
   return {};
 }
 
+// The loggers, then the mds, each killed and described; then the faults still active go.
 StSystem::~StSystem() {
-  for (m::Side side : m::kSides) {
-    auto& rt = at(side);
+  const std::size_t lines = settings_.log_excerpt_lines;
+  for (auto& rt : sides_) record_->processes.push_back(rt.logger.TearDown(lines));
+  record_->processes.push_back(mds_.TearDown(lines));
+  for (auto& rt : sides_) {
     for (auto& fault : rt.faults) {
       if (fault && fault->active()) (void)fault->Remove();
     }
-    std::string exit = rt.last_exit ? rt.last_exit->Describe() : "never started";
-    if (rt.process) {
-      exit = rt.process->Running() ? "running at the end of the case" : exit;
-      (void)rt.process->Kill();
-    }
-    record_->processes.push_back({std::string("logger-") + m::SideName(side), exit,
-                                  LastLines(rt.log, settings_.log_excerpt_lines)});
-  }
-  if (mds_) {
-    std::string exit = mds_->Running() ? "running at the end of the case"
-                                       : mds_->exit_status()->Describe();
-    (void)mds_->Kill();
-    record_->processes.push_back({"mds", exit, LastLines(mds_log_, settings_.log_excerpt_lines)});
   }
 }
 
@@ -176,20 +165,13 @@ Status StSystem::Run(const m::Start& c) {
                    rt.dir / "logger.out"};
   if (!settings_.bug.empty()) spec.env.emplace_back("LOCKSTEP_BUG", settings_.bug);
   if (c.crash_point) spec.env.push_back(faults::CrashPointEnv(m::CrashPointName(*c.crash_point)));
-  auto p = Process::Spawn(spec);
-  if (!p) return std::unexpected(p.error());
-  rt.process.emplace(std::move(*p));
-  rt.last_exit.reset();
-  return {};
+  return rt.logger.Spawn(std::move(spec));
 }
 
 Status StSystem::Run(const m::Crash& c) {
-  auto& rt = at(c.side);
-  if (auto s = CrashNow(rt.process, rt.last_exit, settings_.quiet_deadline); !s) {
-    return Fail(std::string("logger ") + m::SideName(c.side) + ": " + s.error().message);
-  }
-  record_->AddFault("crash", std::string("logger-") + m::SideName(c.side),
-                    faults::CrashMechanism(), m::SideName(c.side));
+  auto& logger = at(c.side).logger;
+  if (auto s = logger.CrashNow(settings_.quiet_deadline); !s) return s;
+  record_->AddFault("crash", logger.name(), faults::CrashMechanism(), m::SideName(c.side));
   return {};
 }
 
@@ -247,7 +229,7 @@ Status StSystem::RunOperatorTool(const std::string& name, const std::vector<std:
 }
 
 void StSystem::ReapSides() {
-  for (auto& rt : sides_) ReapIfExited(rt.process, rt.last_exit);
+  for (auto& rt : sides_) rt.logger.ReapIfExited();
 }
 
 // Quiet: the mds is not busy, and for each side the mds, the process and the logger's own
@@ -261,7 +243,7 @@ bool StSystem::Quiet() {
     if (s.value("busy", true)) return false;
     const std::string state = s.value("state", "");
     auto& rt = at(side);
-    if (!rt.process) {
+    if (!rt.logger.Running()) {
       if (state != "down") return false;
       continue;
     }
@@ -291,7 +273,7 @@ Result<m::SideObservation> StSystem::ObserveSide(m::Side side, const json& mds) 
   auto& rt = at(side);
   const std::string who = std::string("logger ") + m::SideName(side);
   m::SideObservation o;
-  o.last_exit = ToExitKind(rt.process ? std::nullopt : rt.last_exit);
+  o.last_exit = ToExitKind(rt.logger.last_exit());
   o.temp_files = CountTempFiles(rt.temp);
   o.logged_send_errors = LoggedSendErrors(rt.log);
   o.transfer_attempts = mds.value("transfer_attempts", 0u);
@@ -304,7 +286,7 @@ Result<m::SideObservation> StSystem::ObserveSide(m::Side side, const json& mds) 
         t.value("mode", "") == "incremental" ? m::TransferMode::kIncremental : m::TransferMode::kFull,
         t.value("entries_sent", std::uint64_t{0}), t.value("upto", std::uint64_t{0})};
   }
-  if (rt.process) {
+  if (rt.logger.Running()) {
     auto own = Request(rt.socket, {{"op", "status"}}, RequestTimeout());
     if (!own) return std::unexpected(own.error());
     auto status = ParseSideStatus(own->value("state", ""));
