@@ -2,13 +2,10 @@
 
 #include <csignal>
 
-#include "faults/access_denied.h"
 #include "faults/crash.h"
-#include "faults/disk_full.h"
 #include "faults/reformat.h"
 #include "harness/control/control_client.h"
 #include "harness/os/deadline.h"
-#include "harness/property/fault_step.h"
 
 namespace lockstep::harness::rs {
 
@@ -37,7 +34,7 @@ m::ExitKind ToExitKind(const std::optional<ExitStatus>& e) {
 }  // namespace
 
 RsSystem::RsSystem(Sandbox& sandbox, const RunSettings& settings, CaseRecord* record)
-    : sandbox_(sandbox), settings_(settings), record_(record) {}
+    : sandbox_(sandbox), settings_(settings), record_(record), faults_(sandbox, *record) {}
 
 std::chrono::milliseconds RsSystem::RequestTimeout() const {
   return settings_.lock_wait * 6 + settings_.quiet_deadline;
@@ -84,10 +81,10 @@ Status RsSystem::MakeLayout(const std::string& case_dir, int systems) {
   return {};
 }
 
+// Then faults_, destroyed first of the members, removes every fault still active.
 RsSystem::~RsSystem() {
   for (auto& rt : systems_) {
     record_->processes.push_back(rt.txsys.TearDown(settings_.log_excerpt_lines));
-    if (rt.fault && rt.fault->active()) (void)rt.fault->Remove();
   }
 }
 
@@ -224,28 +221,15 @@ Status RsSystem::Run(const m::Complete& c) {
   return answer ? Status{} : Status{std::unexpected(answer.error())};
 }
 
+// A journal fault acts on the system's whole journal directory (both sets).
 Status RsSystem::Run(const m::InjectFault& c) {
-  auto& rt = systems_[c.system];
-  std::unique_ptr<faults::DirectoryFault> fault;
-  if (c.kind == m::JournalFault::kDiskFull) {
-    fault = std::make_unique<faults::DiskFull>(rt.journal);
-  } else {
-    fault = std::make_unique<faults::AccessDenied>(rt.journal);
-  }
-  auto active = InjectProven(std::move(fault), sandbox_, fs::relative(rt.journal, dir_).string(),
-                             *record_);
-  if (!active) return std::unexpected(active.error());
-  rt.fault = std::move(*active);
-  return {};
+  const fs::path& journal = systems_[c.system].journal;
+  const auto kind = c.kind == m::JournalFault::kDiskFull ? DirectoryFaultKind::kDiskFull
+                                                         : DirectoryFaultKind::kAccessDenied;
+  return faults_.Inject(kind, journal, fs::relative(journal, dir_).string());
 }
 
-Status RsSystem::Run(const m::RemoveFault& c) {
-  auto& rt = systems_[c.system];
-  if (!rt.fault) return Fail("RemoveFault: no fault on " + rt.name);
-  if (auto s = rt.fault->Remove(); !s) return s;
-  rt.fault.reset();
-  return {};
-}
+Status RsSystem::Run(const m::RemoveFault& c) { return faults_.Remove(systems_[c.system].journal); }
 
 void RsSystem::Reap() {
   for (auto& rt : systems_) rt.txsys.ReapIfExited();

@@ -28,8 +28,8 @@
 #include <optional>
 #include <vector>
 
-#include "faults/directory_fault.h"
 #include "harness/os/sandbox.h"
+#include "harness/property/active_faults.h"
 #include "harness/property/case_record.h"
 #include "harness/property/role_process.h"
 #include "harness/property/run_settings.h"
@@ -72,7 +72,6 @@ class RsSystem {
     std::filesystem::path sets[2];
     int last_set = 0;  // the journal set of the latest start (0: never started)
     RoleProcess txsys;
-    std::unique_ptr<faults::DirectoryFault> fault;
   };
 
   RsSystem(Sandbox& sandbox, const RunSettings& settings, CaseRecord* record);
@@ -101,6 +100,7 @@ class RsSystem {
   CaseRecord* record_;
   std::filesystem::path dir_;
   std::vector<SystemRuntime> systems_;
+  ActiveFaults faults_;  // after sandbox_ and record_, which it uses
   std::optional<model::rs::OpOutcome> last_outcome_;
   std::shared_ptr<Identities> ids_ = std::make_shared<Identities>();
 };

@@ -4,12 +4,9 @@
 #include <fstream>
 #include <regex>
 
-#include "faults/access_denied.h"
 #include "faults/crash.h"
-#include "faults/disk_full.h"
 #include "harness/control/control_client.h"
 #include "harness/os/deadline.h"
-#include "harness/property/fault_step.h"
 #include "harness/property/log_excerpt.h"
 #include "harness/state_transfer/st_json.h"
 
@@ -63,7 +60,7 @@ int CountTempFiles(const fs::path& dir) {
 }  // namespace
 
 StSystem::StSystem(Sandbox& sandbox, const RunSettings& settings, CaseRecord* record)
-    : sandbox_(sandbox), settings_(settings), record_(record) {}
+    : sandbox_(sandbox), settings_(settings), record_(record), faults_(sandbox, *record) {}
 
 std::chrono::milliseconds StSystem::RequestTimeout() const {
   return settings_.transfer_timeout * 2 + settings_.quiet_deadline;
@@ -116,16 +113,12 @@ Status StSystem::StartMds() {
   return {};
 }
 
-// The loggers, then the mds, each killed and described; then the faults still active go.
+// The loggers, then the mds, each killed and described; then faults_, destroyed first of the
+// members, removes every fault still active.
 StSystem::~StSystem() {
   const std::size_t lines = settings_.log_excerpt_lines;
   for (auto& rt : sides_) record_->processes.push_back(rt.logger.TearDown(lines));
   record_->processes.push_back(mds_.TearDown(lines));
-  for (auto& rt : sides_) {
-    for (auto& fault : rt.faults) {
-      if (fault && fault->active()) (void)fault->Remove();
-    }
-  }
 }
 
 Status StSystem::Drive(const m::Command& command) {
@@ -176,28 +169,13 @@ Status StSystem::Run(const m::Crash& c) {
 }
 
 Status StSystem::Run(const m::InjectFault& c) {
-  auto& rt = at(c.side);
-  const fs::path target = c.dir == m::Dir::kTemp ? rt.temp : rt.data;
-  std::unique_ptr<faults::DirectoryFault> fault;
-  if (c.kind == m::FaultKind::kDiskFull) {
-    fault = std::make_unique<faults::DiskFull>(target);
-  } else {
-    fault = std::make_unique<faults::AccessDenied>(target);
-  }
-  auto active = InjectProven(std::move(fault), sandbox_, fs::relative(target, dir_).string(),
-                             *record_);
-  if (!active) return std::unexpected(active.error());
-  rt.faults[static_cast<int>(c.dir)] = std::move(*active);
-  return {};
+  const fs::path& target = at(c.side).FaultDir(c.dir);
+  const auto kind = c.kind == m::FaultKind::kDiskFull ? DirectoryFaultKind::kDiskFull
+                                                      : DirectoryFaultKind::kAccessDenied;
+  return faults_.Inject(kind, target, fs::relative(target, dir_).string());
 }
 
-Status StSystem::Run(const m::RemoveFault& c) {
-  auto& fault = at(c.side).faults[static_cast<int>(c.dir)];
-  if (!fault) return Fail(std::string("RemoveFault: no fault on ") + m::SideName(c.side));
-  if (auto s = fault->Remove(); !s) return s;
-  fault.reset();
-  return {};
-}
+Status StSystem::Run(const m::RemoveFault& c) { return faults_.Remove(at(c.side).FaultDir(c.dir)); }
 
 Status StSystem::Run(const m::OfflineSync& c) {
   return RunOperatorTool("offline-synchronize",

@@ -15,8 +15,8 @@
 #include <memory>
 #include <optional>
 
-#include "faults/directory_fault.h"
 #include "harness/os/sandbox.h"
+#include "harness/property/active_faults.h"
 #include "harness/property/case_record.h"
 #include "harness/property/role_process.h"
 #include "harness/property/run_settings.h"
@@ -50,7 +50,9 @@ class StSystem {
   struct SideRuntime {
     std::filesystem::path dir, data, temp, socket, log;
     RoleProcess logger;  // "logger-A" / "logger-B"
-    std::array<std::unique_ptr<faults::DirectoryFault>, 2> faults;  // by model::st::Dir
+    const std::filesystem::path& FaultDir(model::st::Dir d) const {
+      return d == model::st::Dir::kTemp ? temp : data;
+    }
   };
 
   StSystem(Sandbox& sandbox, const RunSettings& settings, CaseRecord* record);
@@ -77,6 +79,7 @@ class StSystem {
   std::filesystem::path dir_, mds_socket_, mds_data_, mds_log_;
   RoleProcess mds_;
   std::array<SideRuntime, 2> sides_;
+  ActiveFaults faults_;  // after sandbox_ and record_, which it uses
   std::optional<model::st::InputOutcome> last_outcome_;
 };
 
