@@ -27,6 +27,12 @@ class RoleProcessTest : public faults::FaultTest {
     return {"not the role's name", "/bin/sh", {"-c", script}, {}, Path("role.out")};
   }
   ProcessSpec Sleeper() const { return {"", "/bin/sleep", {"1000"}, {}, Path("role.out")}; }
+  // Runs `spec` as the role's process to its end and reaps it: a previous run.
+  static void RunToEnd(RoleProcess& role, const ProcessSpec& spec) {
+    ASSERT_TRUE(role.Spawn(spec));
+    ASSERT_TRUE(PollUntil([&] { return !role.Alive(); }, kDeadline));
+    role.ReapIfExited();
+  }
   // Blocks until the held process has exited, without reaping it (it stays a zombie).
   static void AwaitExitUnreaped(const RoleProcess& role) {
     ASSERT_TRUE(role.pid());
@@ -49,9 +55,7 @@ TEST_F(RoleProcessTest, ARoleNeverStartedIsDescribedSo) {
 // yet is described by its own exit, not by the previous run's.
 TEST_F(RoleProcessTest, AnExitedUnreapedProcessIsDescribedByItsOwnExit) {
   RoleProcess role = Role("logger-A");
-  ASSERT_TRUE(role.Spawn(Shell("exit 5")));
-  ASSERT_TRUE(PollUntil([&] { return !role.Alive(); }, kDeadline));
-  role.ReapIfExited();
+  ASSERT_NO_FATAL_FAILURE(RunToEnd(role, Shell("exit 5")));
   ASSERT_EQ(role.last_exit(), (ExitStatus{false, 5, 0}));  // the previous run
 
   const std::string log = role.log().string();
@@ -110,9 +114,7 @@ TEST_F(RoleProcessTest, CrashNowFailsNamingTheRoleWhenNothingRuns) {
 
 TEST_F(RoleProcessTest, AFailedSpawnChangesNothing) {
   RoleProcess role = Role("mds");
-  ASSERT_TRUE(role.Spawn(Shell("exit 4")));
-  ASSERT_TRUE(PollUntil([&] { return !role.Alive(); }, kDeadline));
-  role.ReapIfExited();
+  ASSERT_NO_FATAL_FAILURE(RunToEnd(role, Shell("exit 4")));
   const Status failed = role.Spawn({"", Path("no-such-binary"), {}, {}, Path("role.out")});
   ASSERT_FALSE(failed);
   EXPECT_NE(failed.error().message.find("mds"), std::string::npos) << failed.error().message;
