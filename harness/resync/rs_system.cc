@@ -6,6 +6,7 @@
 #include "faults/reformat.h"
 #include "harness/control/control_client.h"
 #include "harness/os/deadline.h"
+#include "harness/property/drive_step.h"
 
 namespace lockstep::harness::rs {
 
@@ -88,14 +89,12 @@ RsSystem::~RsSystem() {
   }
 }
 
+// A system that never settles is observed anyway; the properties judge what is seen.
 Status RsSystem::Drive(const m::Command& command) {
-  record_->commands.push_back(m::Describe(command));
-  record_->command_counts[CommandName(command)]++;
-  Status ran = std::visit([this](const auto& c) { return Run(c); }, command);
-  if (!ran) return ran;
-  // A system that never settles is observed anyway; the properties judge what is seen.
-  (void)PollUntil([this] { return Quiet(); }, RequestTimeout());
-  return {};
+  return DriveStep(
+      *record_, m::Describe(command), CommandName(command),
+      [&] { return std::visit([this](const auto& c) { return Run(c); }, command); },
+      [this] { return Quiet(); }, RequestTimeout());
 }
 
 Result<RsSystem::Observation> RsSystem::Execute(const m::Command& command) {

@@ -7,6 +7,7 @@
 #include "faults/crash.h"
 #include "harness/control/control_client.h"
 #include "harness/os/deadline.h"
+#include "harness/property/drive_step.h"
 #include "harness/property/log_excerpt.h"
 #include "harness/state_transfer/st_json.h"
 
@@ -121,15 +122,12 @@ StSystem::~StSystem() {
   record_->processes.push_back(mds_.TearDown(lines));
 }
 
+// Quiet point: every process has settled; if it never does, the properties judge what is
+// observed (a receiver still waiting is an ST-6 violation).
 Status StSystem::Drive(const m::Command& command) {
-  record_->commands.push_back(m::Describe(command));
-  record_->command_counts[CommandName(command)]++;
-  Status ran = std::visit([this](const auto& c) { return Run(c); }, command);
-  if (!ran) return ran;
-  // Quiet point: every process has settled; if it never does, observe anyway and let the
-  // properties judge what is seen (a receiver still waiting is an ST-6 violation).
-  (void)PollUntil([this] { return Quiet(); }, RequestTimeout());
-  return {};
+  const auto run = [&] { return std::visit([this](const auto& c) { return Run(c); }, command); };
+  return DriveStep(*record_, m::Describe(command), CommandName(command), run,
+                   [this] { return Quiet(); }, RequestTimeout());
 }
 
 Result<StSystem::Observation> StSystem::Execute(const m::Command& command) {
