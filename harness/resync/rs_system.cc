@@ -2,15 +2,11 @@
 
 #include <csignal>
 
-#include "faults/access_denied.h"
 #include "faults/crash.h"
-#include "faults/disk_full.h"
 #include "faults/reformat.h"
 #include "harness/control/control_client.h"
 #include "harness/os/deadline.h"
-#include "harness/property/child_slot.h"
-#include "harness/property/fault_step.h"
-#include "harness/property/log_excerpt.h"
+#include "harness/property/drive_step.h"
 #include "model/resync/model.h"
 
 namespace lockstep::harness::rs {
@@ -40,7 +36,7 @@ m::ExitKind ToExitKind(const std::optional<ExitStatus>& e) {
 }  // namespace
 
 RsSystem::RsSystem(Sandbox& sandbox, const RsSettings& settings, CaseRecord* record)
-    : sandbox_(sandbox), settings_(settings), record_(record) {}
+    : sandbox_(sandbox), settings_(settings), record_(record), faults_(sandbox, *record) {}
 
 std::chrono::milliseconds RsSystem::RequestTimeout() const {
   return settings_.protocol.lock_wait * 6 + settings_.quiet_deadline;
@@ -83,31 +79,24 @@ Status RsSystem::MakeLayout(const std::string& case_dir, int systems) {
     }
     rt.socket = dir_ / (rt.name + ".sock");
     rt.log = rt.dir / "txsys.log";
+    rt.txsys = RoleProcess(rt.name, rt.log);
   }
   return {};
 }
 
+// Then faults_, destroyed first of the members, removes every fault still active.
 RsSystem::~RsSystem() {
   for (auto& rt : systems_) {
-    if (rt.fault && rt.fault->active()) (void)rt.fault->Remove();
-    std::string exit = rt.last_exit ? rt.last_exit->Describe() : "never started";
-    if (rt.process) {
-      exit = rt.process->Running() ? "running at the end of the case"
-                                   : rt.process->exit_status()->Describe();
-      (void)rt.process->Kill();
-    }
-    record_->processes.push_back({rt.name, exit, LastLines(rt.log, settings_.log_excerpt_lines)});
+    record_->processes.push_back(rt.txsys.TearDown(settings_.log_excerpt_lines));
   }
 }
 
+// A system that never settles is observed anyway; the properties judge what is seen.
 Status RsSystem::Drive(const m::Command& command) {
-  record_->commands.push_back(m::Describe(command));
-  record_->command_counts[CommandName(command)]++;
-  Status ran = std::visit([this](const auto& c) { return Run(c); }, command);
-  if (!ran) return ran;
-  // A system that never settles is observed anyway; the properties judge what is seen.
-  (void)PollUntil([this] { return Quiet(); }, RequestTimeout());
-  return {};
+  return DriveStep(
+      *record_, m::Describe(command), CommandName(command),
+      [&] { return std::visit([this](const auto& c) { return Run(c); }, command); },
+      [this] { return Quiet(); }, RequestTimeout());
 }
 
 Result<RsSystem::Observation> RsSystem::Execute(const m::Command& command,
@@ -119,11 +108,11 @@ Result<RsSystem::Observation> RsSystem::Execute(const m::Command& command,
 Result<json> RsSystem::Ask(int system, const json& request, bool* died) {
   auto& rt = systems_[system];
   *died = false;
-  if (!rt.process) return Fail(rt.name + " is not running");
+  if (!rt.txsys.Running()) return Fail(rt.name + " is not running");
   auto answer = Request(rt.socket, request, RequestTimeout());
   if (answer) return answer;
   // No answer: fine if the system died meanwhile (a crash point); else a harness problem.
-  *died = PollUntil([&] { return !rt.process->Running(); }, settings_.quiet_deadline / 5);
+  *died = PollUntil([&] { return !rt.txsys.Alive(); }, settings_.quiet_deadline / 5);
   if (*died) return json::object();
   return std::unexpected(answer.error());
 }
@@ -182,18 +171,12 @@ Status RsSystem::Run(const m::Start& c) {
                       "start on another journal set (--journal)", rt.name);
   }
   rt.last_set = c.journal_set;
-  auto p = Process::Spawn(spec);
-  if (!p) return std::unexpected(p.error());
-  rt.process.emplace(std::move(*p));
-  rt.last_exit.reset();
-  return {};
+  return rt.txsys.Spawn(std::move(spec));
 }
 
 Status RsSystem::Run(const m::Crash& c) {
   auto& rt = systems_[c.system];
-  if (auto s = CrashNow(rt.process, rt.last_exit, settings_.quiet_deadline); !s) {
-    return Fail(rt.name + ": " + s.error().message);
-  }
+  if (auto s = rt.txsys.CrashNow(settings_.quiet_deadline); !s) return s;
   record_->AddFault("crash", rt.name, faults::CrashMechanism(), rt.name);
   return {};
 }
@@ -240,38 +223,25 @@ Status RsSystem::Run(const m::Complete& c) {
   return answer ? Status{} : Status{std::unexpected(answer.error())};
 }
 
+// A journal fault acts on the system's whole journal directory (both sets).
 Status RsSystem::Run(const m::InjectFault& c) {
-  auto& rt = systems_[c.system];
-  std::unique_ptr<faults::DirectoryFault> fault;
-  if (c.kind == m::JournalFault::kDiskFull) {
-    fault = std::make_unique<faults::DiskFull>(rt.journal);
-  } else {
-    fault = std::make_unique<faults::AccessDenied>(rt.journal);
-  }
-  auto active = InjectProven(std::move(fault), sandbox_, fs::relative(rt.journal, dir_).string(),
-                             *record_);
-  if (!active) return std::unexpected(active.error());
-  rt.fault = std::move(*active);
-  return {};
+  const fs::path& journal = systems_[c.system].journal;
+  const auto kind = c.kind == m::JournalFault::kDiskFull ? DirectoryFaultKind::kDiskFull
+                                                         : DirectoryFaultKind::kAccessDenied;
+  return faults_.Inject(kind, journal, fs::relative(journal, dir_).string());
 }
 
-Status RsSystem::Run(const m::RemoveFault& c) {
-  auto& rt = systems_[c.system];
-  if (!rt.fault) return Fail("RemoveFault: no fault on " + rt.name);
-  if (auto s = rt.fault->Remove(); !s) return s;
-  rt.fault.reset();
-  return {};
-}
+Status RsSystem::Run(const m::RemoveFault& c) { return faults_.Remove(systems_[c.system].journal); }
 
 void RsSystem::Reap() {
-  for (auto& rt : systems_) ReapIfExited(rt.process, rt.last_exit);
+  for (auto& rt : systems_) rt.txsys.ReapIfExited();
 }
 
 // Quiet: every running system answers status with busy false; the others are reaped.
 bool RsSystem::Quiet() {
   Reap();
   for (auto& rt : systems_) {
-    if (!rt.process) continue;
+    if (!rt.txsys.Running()) continue;
     auto status = Request(rt.socket, {{"op", "status"}}, RequestTimeout());
     if (!status || status->value("busy", true)) return false;
   }
@@ -284,14 +254,14 @@ Result<RsSystem::Observation> RsSystem::Observe(const m::State& predicted) {
   o.last_outcome = last_outcome_;
   for (auto& rt : systems_) {
     RawSystem raw;
-    if (rt.process) {
+    if (rt.txsys.Running()) {
       auto status = Request(rt.socket, {{"op", "status"}}, RequestTimeout());
       if (!status) return std::unexpected(status.error());
       auto parsed = ParseStatus(*status, size());
       if (!parsed) return Fail(rt.name + ": " + parsed.error().message);
       raw = std::move(*parsed);
     } else {
-      raw.last_exit = ToExitKind(rt.last_exit);
+      raw.last_exit = ToExitKind(rt.txsys.last_exit());
     }
     o.systems.push_back(std::move(raw));
   }

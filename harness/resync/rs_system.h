@@ -28,10 +28,10 @@
 #include <optional>
 #include <vector>
 
-#include "faults/directory_fault.h"
-#include "harness/os/process.h"
 #include "harness/os/sandbox.h"
+#include "harness/property/active_faults.h"
 #include "harness/property/case_record.h"
+#include "harness/property/role_process.h"
 #include "harness/resync/rs_settings.h"
 #include "harness/resync/rs_json.h"
 #include "model/resync/commands.h"
@@ -51,7 +51,8 @@ class RsSystem {
                                                   const RsSettings& settings, CaseRecord* record);
   RsSystem(const RsSystem&) = delete;
   RsSystem& operator=(const RsSystem&) = delete;
-  // Kills every child, records how each ended with a log excerpt, removes active faults.
+  // Kills every child and records how each ended with a log excerpt (RoleProcess::TearDown,
+  // in system order), then removes the faults still active.
   ~RsSystem();
 
   // Runs one command to a quiet point and observes in the model's identities, binding each
@@ -76,9 +77,7 @@ class RsSystem {
     std::filesystem::path dir, data, journal, socket, log;
     std::filesystem::path sets[2];
     int last_set = 0;  // the journal set of the latest start (0: never started)
-    std::optional<Process> process;
-    std::optional<ExitStatus> last_exit;
-    std::unique_ptr<faults::DirectoryFault> fault;
+    RoleProcess txsys;
   };
 
   RsSystem(Sandbox& sandbox, const RsSettings& settings, CaseRecord* record);
@@ -107,6 +106,7 @@ class RsSystem {
   CaseRecord* record_;
   std::filesystem::path dir_;
   std::vector<SystemRuntime> systems_;
+  ActiveFaults faults_;  // after sandbox_ and record_, which it uses
   std::optional<model::rs::OpOutcome> last_outcome_;
   Identities ids_;  // the case's implementation strings bound to model identities
 };

@@ -4,13 +4,10 @@
 #include <fstream>
 #include <regex>
 
-#include "faults/access_denied.h"
 #include "faults/crash.h"
-#include "faults/disk_full.h"
 #include "harness/control/control_client.h"
 #include "harness/os/deadline.h"
-#include "harness/property/child_slot.h"
-#include "harness/property/fault_step.h"
+#include "harness/property/drive_step.h"
 #include "harness/property/log_excerpt.h"
 #include "harness/state_transfer/st_json.h"
 
@@ -64,7 +61,7 @@ int CountTempFiles(const fs::path& dir) {
 }  // namespace
 
 StSystem::StSystem(Sandbox& sandbox, const StSettings& settings, CaseRecord* record)
-    : sandbox_(sandbox), settings_(settings), record_(record) {}
+    : sandbox_(sandbox), settings_(settings), record_(record), faults_(sandbox, *record) {}
 
 std::chrono::milliseconds StSystem::RequestTimeout() const {
   return settings_.protocol.transfer_timeout * 2 + settings_.quiet_deadline;
@@ -83,6 +80,7 @@ Result<std::unique_ptr<StSystem>> StSystem::Create(Sandbox& sandbox, const std::
   sys->mds_data_ = *mds_data;
   sys->mds_socket_ = sys->dir_ / "mds.sock";
   sys->mds_log_ = sys->dir_ / "mds" / "mds.log";
+  sys->mds_ = RoleProcess("mds", sys->mds_log_);
   for (m::Side side : m::kSides) {
     auto& rt = sys->at(side);
     const fs::path rel = fs::path(case_dir) / m::SideName(side);
@@ -95,6 +93,7 @@ Result<std::unique_ptr<StSystem>> StSystem::Create(Sandbox& sandbox, const std::
     rt.temp = *temp;
     rt.socket = sys->dir_ / (std::string(m::SideName(side)) + ".sock");
     rt.log = rt.dir / "logger.log";
+    rt.logger = RoleProcess(std::string("logger-") + m::SideName(side), rt.log);
   }
   if (auto s = sys->StartMds(); !s) return std::unexpected(s.error());
   return sys;
@@ -107,9 +106,7 @@ Status StSystem::StartMds() {
                    {},
                    dir_ / "mds" / "mds.out"};
   if (!settings_.bug.empty()) spec.env.emplace_back("LOCKSTEP_BUG", settings_.bug);
-  auto p = Process::Spawn(spec);
-  if (!p) return std::unexpected(p.error());
-  mds_.emplace(std::move(*p));
+  if (auto s = mds_.Spawn(std::move(spec)); !s) return s;
   const bool up = PollUntil(
       [&] { return Request(mds_socket_, {{"op", "status"}}, RequestTimeout()).has_value(); },
       settings_.quiet_deadline);
@@ -117,37 +114,20 @@ Status StSystem::StartMds() {
   return {};
 }
 
+// The loggers, then the mds, each killed and described; then faults_, destroyed first of the
+// members, removes every fault still active.
 StSystem::~StSystem() {
-  for (m::Side side : m::kSides) {
-    auto& rt = at(side);
-    for (auto& fault : rt.faults) {
-      if (fault && fault->active()) (void)fault->Remove();
-    }
-    std::string exit = rt.last_exit ? rt.last_exit->Describe() : "never started";
-    if (rt.process) {
-      exit = rt.process->Running() ? "running at the end of the case" : exit;
-      (void)rt.process->Kill();
-    }
-    record_->processes.push_back({std::string("logger-") + m::SideName(side), exit,
-                                  LastLines(rt.log, settings_.log_excerpt_lines)});
-  }
-  if (mds_) {
-    std::string exit = mds_->Running() ? "running at the end of the case"
-                                       : mds_->exit_status()->Describe();
-    (void)mds_->Kill();
-    record_->processes.push_back({"mds", exit, LastLines(mds_log_, settings_.log_excerpt_lines)});
-  }
+  const std::size_t lines = settings_.log_excerpt_lines;
+  for (auto& rt : sides_) record_->processes.push_back(rt.logger.TearDown(lines));
+  record_->processes.push_back(mds_.TearDown(lines));
 }
 
+// Quiet point: every process has settled; if it never does, the properties judge what is
+// observed (a receiver still waiting is an ST-6 violation).
 Status StSystem::Drive(const m::Command& command) {
-  record_->commands.push_back(m::Describe(command));
-  record_->command_counts[CommandName(command)]++;
-  Status ran = std::visit([this](const auto& c) { return Run(c); }, command);
-  if (!ran) return ran;
-  // Quiet point: every process has settled; if it never does, observe anyway and let the
-  // properties judge what is seen (a receiver still waiting is an ST-6 violation).
-  (void)PollUntil([this] { return Quiet(); }, RequestTimeout());
-  return {};
+  const auto run = [&] { return std::visit([this](const auto& c) { return Run(c); }, command); };
+  return DriveStep(*record_, m::Describe(command), CommandName(command), run,
+                   [this] { return Quiet(); }, RequestTimeout());
 }
 
 Result<StSystem::Observation> StSystem::Execute(const m::Command& command, const m::State&) {
@@ -176,46 +156,24 @@ Status StSystem::Run(const m::Start& c) {
                    rt.dir / "logger.out"};
   if (!settings_.bug.empty()) spec.env.emplace_back("LOCKSTEP_BUG", settings_.bug);
   if (c.crash_point) spec.env.push_back(faults::CrashPointEnv(m::CrashPointName(*c.crash_point)));
-  auto p = Process::Spawn(spec);
-  if (!p) return std::unexpected(p.error());
-  rt.process.emplace(std::move(*p));
-  rt.last_exit.reset();
-  return {};
+  return rt.logger.Spawn(std::move(spec));
 }
 
 Status StSystem::Run(const m::Crash& c) {
-  auto& rt = at(c.side);
-  if (auto s = CrashNow(rt.process, rt.last_exit, settings_.quiet_deadline); !s) {
-    return Fail(std::string("logger ") + m::SideName(c.side) + ": " + s.error().message);
-  }
-  record_->AddFault("crash", std::string("logger-") + m::SideName(c.side),
-                    faults::CrashMechanism(), m::SideName(c.side));
+  auto& logger = at(c.side).logger;
+  if (auto s = logger.CrashNow(settings_.quiet_deadline); !s) return s;
+  record_->AddFault("crash", logger.name(), faults::CrashMechanism(), m::SideName(c.side));
   return {};
 }
 
 Status StSystem::Run(const m::InjectFault& c) {
-  auto& rt = at(c.side);
-  const fs::path target = c.dir == m::Dir::kTemp ? rt.temp : rt.data;
-  std::unique_ptr<faults::DirectoryFault> fault;
-  if (c.kind == m::FaultKind::kDiskFull) {
-    fault = std::make_unique<faults::DiskFull>(target);
-  } else {
-    fault = std::make_unique<faults::AccessDenied>(target);
-  }
-  auto active = InjectProven(std::move(fault), sandbox_, fs::relative(target, dir_).string(),
-                             *record_);
-  if (!active) return std::unexpected(active.error());
-  rt.faults[static_cast<int>(c.dir)] = std::move(*active);
-  return {};
+  const fs::path& target = at(c.side).FaultDir(c.dir);
+  const auto kind = c.kind == m::FaultKind::kDiskFull ? DirectoryFaultKind::kDiskFull
+                                                      : DirectoryFaultKind::kAccessDenied;
+  return faults_.Inject(kind, target, fs::relative(target, dir_).string());
 }
 
-Status StSystem::Run(const m::RemoveFault& c) {
-  auto& fault = at(c.side).faults[static_cast<int>(c.dir)];
-  if (!fault) return Fail(std::string("RemoveFault: no fault on ") + m::SideName(c.side));
-  if (auto s = fault->Remove(); !s) return s;
-  fault.reset();
-  return {};
-}
+Status StSystem::Run(const m::RemoveFault& c) { return faults_.Remove(at(c.side).FaultDir(c.dir)); }
 
 Status StSystem::Run(const m::OfflineSync& c) {
   return RunOperatorTool("offline-synchronize",
@@ -247,7 +205,7 @@ Status StSystem::RunOperatorTool(const std::string& name, const std::vector<std:
 }
 
 void StSystem::ReapSides() {
-  for (auto& rt : sides_) ReapIfExited(rt.process, rt.last_exit);
+  for (auto& rt : sides_) rt.logger.ReapIfExited();
 }
 
 // Quiet: the mds is not busy, and for each side the mds, the process and the logger's own
@@ -261,7 +219,7 @@ bool StSystem::Quiet() {
     if (s.value("busy", true)) return false;
     const std::string state = s.value("state", "");
     auto& rt = at(side);
-    if (!rt.process) {
+    if (!rt.logger.Running()) {
       if (state != "down") return false;
       continue;
     }
@@ -291,7 +249,7 @@ Result<m::SideObservation> StSystem::ObserveSide(m::Side side, const json& mds) 
   auto& rt = at(side);
   const std::string who = std::string("logger ") + m::SideName(side);
   m::SideObservation o;
-  o.last_exit = ToExitKind(rt.process ? std::nullopt : rt.last_exit);
+  o.last_exit = ToExitKind(rt.logger.last_exit());
   o.temp_files = CountTempFiles(rt.temp);
   o.logged_send_errors = LoggedSendErrors(rt.log);
   o.transfer_attempts = mds.value("transfer_attempts", 0u);
@@ -304,7 +262,7 @@ Result<m::SideObservation> StSystem::ObserveSide(m::Side side, const json& mds) 
         t.value("mode", "") == "incremental" ? m::TransferMode::kIncremental : m::TransferMode::kFull,
         t.value("entries_sent", std::uint64_t{0}), t.value("upto", std::uint64_t{0})};
   }
-  if (rt.process) {
+  if (rt.logger.Running()) {
     auto own = Request(rt.socket, {{"op", "status"}}, RequestTimeout());
     if (!own) return std::unexpected(own.error());
     auto status = ParseSideStatus(own->value("state", ""));

@@ -15,10 +15,10 @@
 #include <memory>
 #include <optional>
 
-#include "faults/directory_fault.h"
-#include "harness/os/process.h"
 #include "harness/os/sandbox.h"
+#include "harness/property/active_faults.h"
 #include "harness/property/case_record.h"
+#include "harness/property/role_process.h"
 #include "harness/state_transfer/st_settings.h"
 #include "model/state_transfer/commands.h"
 #include "model/state_transfer/observation.h"
@@ -36,7 +36,8 @@ class StSystem {
                                                   const StSettings& settings, CaseRecord* record);
   StSystem(const StSystem&) = delete;
   StSystem& operator=(const StSystem&) = delete;
-  // Kills every child, records how each ended with a log excerpt, removes active faults.
+  // Kills every child and records how each ended with a log excerpt (RoleProcess::TearDown;
+  // logger A, logger B, then the mds), then removes the faults still active.
   ~StSystem();
 
   // Runs one command to a quiet point and observes. Fails only for harness problems (a child
@@ -52,9 +53,10 @@ class StSystem {
  private:
   struct SideRuntime {
     std::filesystem::path dir, data, temp, socket, log;
-    std::optional<Process> process;
-    std::optional<ExitStatus> last_exit;
-    std::array<std::unique_ptr<faults::DirectoryFault>, 2> faults;  // by model::st::Dir
+    RoleProcess logger;  // "logger-A" / "logger-B"
+    const std::filesystem::path& FaultDir(model::st::Dir d) const {
+      return d == model::st::Dir::kTemp ? temp : data;
+    }
   };
 
   StSystem(Sandbox& sandbox, const StSettings& settings, CaseRecord* record);
@@ -79,8 +81,9 @@ class StSystem {
   CaseRecord* record_;
   std::string case_dir_;
   std::filesystem::path dir_, mds_socket_, mds_data_, mds_log_;
-  std::optional<Process> mds_;
+  RoleProcess mds_;
   std::array<SideRuntime, 2> sides_;
+  ActiveFaults faults_;  // after sandbox_ and record_, which it uses
   std::optional<model::st::InputOutcome> last_outcome_;
 };
 

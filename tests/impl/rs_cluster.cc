@@ -7,8 +7,6 @@
 #include <sstream>
 #include <stdexcept>
 
-#include "faults/access_denied.h"
-#include "faults/disk_full.h"
 #include "harness/control/control_client.h"
 #include "harness/os/deadline.h"
 
@@ -199,18 +197,18 @@ int RsCluster::CountLogLines(const std::string& name, const std::string& needle)
 
 bool RsCluster::FillJournal(const std::string& name, int set) {
   if (!sandbox_.isolated()) return false;
-  faults_.Inject(sandbox_, std::make_unique<faults::DiskFull>(JournalDir(name, set)));
+  InjectDirectoryFault(faults_, harness::DirectoryFaultKind::kDiskFull, JournalDir(name, set));
   return !::testing::Test::HasFatalFailure();
 }
 
 void RsCluster::UnfillJournal(const std::string& name, int set) {
-  faults_.Remove("disk-full", JournalDir(name, set));
+  RemoveDirectoryFault(faults_, JournalDir(name, set));
 }
 
 void RsCluster::DenyAccess(const std::string& dir) {
-  faults_.Inject(sandbox_, std::make_unique<faults::AccessDenied>(dir));
+  InjectDirectoryFault(faults_, harness::DirectoryFaultKind::kAccessDenied, dir);
 }
 
-void RsCluster::RestoreAccess(const std::string& dir) { faults_.Remove("access-denied", dir); }
+void RsCluster::RestoreAccess(const std::string& dir) { RemoveDirectoryFault(faults_, dir); }
 
 }  // namespace lockstep::testing

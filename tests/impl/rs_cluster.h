@@ -10,8 +10,8 @@
 // capabilities), requests go through harness::Request, every wait polls a condition against a
 // deadline (harness::PollUntil, Process::WaitExit), the directory tree is a harness::Sandbox
 // (a tmpfs in the test's private mount namespace, so nothing survives even a SIGKILLed test),
-// and directory faults are the real injectors faults::DiskFull and faults::AccessDenied (inject,
-// then probe). Signal() is SignalChild, the one exception StCluster also has.
+// and directory faults are the real injectors faults::DiskFull and faults::AccessDenied held by a
+// harness::ActiveFaults (InjectDirectoryFault: inside the sandbox, injected, then probed). Signal() is SignalChild, the one exception StCluster also has.
 //
 // Layout under dir(): per system X: X.sock, X/data, X/journal-1, X/journal-2 (each journal set
 // its own small tmpfs when the sandbox is isolated, so it can be filled), X/txsys.log,
@@ -34,7 +34,8 @@
 
 #include "harness/os/process.h"
 #include "harness/os/sandbox.h"
-#include "tests/impl/active_faults.h"
+#include "harness/property/active_faults.h"
+#include "harness/property/case_record.h"
 #include "tests/impl/st_cluster.h"
 
 namespace lockstep::testing {
@@ -115,7 +116,8 @@ class RsCluster {
   // Declaration order is destruction order reversed: children go first, then faults, and the
   // sandbox last.
   harness::Sandbox sandbox_;
-  ActiveFaults faults_;
+  harness::CaseRecord fault_record_;  // what faults_ records; no test reads it
+  harness::ActiveFaults faults_{sandbox_, fault_record_};
   std::vector<std::string> names_;
   std::map<std::string, harness::Process> processes_;  // the latest run of each system
 };

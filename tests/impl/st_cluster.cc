@@ -15,7 +15,6 @@
 #include <sstream>
 #include <stdexcept>
 
-#include "faults/access_denied.h"
 #include "faults/disk_full.h"
 #include "harness/control/control_client.h"
 #include "harness/os/deadline.h"
@@ -129,6 +128,17 @@ void SignalChild(Process& child, int signal) {
   ASSERT_TRUE(child.Running()) << child.name() << " is not running";
   // The pid cannot have been reused: the child is not reaped yet (Running() just said so).
   ASSERT_EQ(kill(child.pid(), signal), 0) << child.name() << ": " << std::strerror(errno);
+}
+
+void InjectDirectoryFault(harness::ActiveFaults& faults, harness::DirectoryFaultKind kind,
+                          const fs::path& dir) {
+  const Status injected = faults.Inject(kind, dir, dir.string());
+  ASSERT_TRUE(injected) << injected.error().message;
+}
+
+void RemoveDirectoryFault(harness::ActiveFaults& faults, const fs::path& dir) {
+  const Status removed = faults.Remove(dir);
+  ASSERT_TRUE(removed) << removed.error().message;
 }
 
 // ---- StCluster ----
@@ -305,14 +315,14 @@ json StCluster::Dump(char side) const {
 
 bool StCluster::FillTempDir(char side) {
   if (!sandbox_.isolated()) return false;
-  faults_.Inject(sandbox_, std::make_unique<faults::DiskFull>(TempDir(side)));
+  InjectDirectoryFault(faults_, harness::DirectoryFaultKind::kDiskFull, TempDir(side));
   return !::testing::Test::HasFatalFailure();
 }
 
 void StCluster::DenyAccess(const std::string& dir) {
-  faults_.Inject(sandbox_, std::make_unique<faults::AccessDenied>(dir));
+  InjectDirectoryFault(faults_, harness::DirectoryFaultKind::kAccessDenied, dir);
 }
 
-void StCluster::RestoreAccess(const std::string& dir) { faults_.Remove("access-denied", dir); }
+void StCluster::RestoreAccess(const std::string& dir) { RemoveDirectoryFault(faults_, dir); }
 
 }  // namespace lockstep::testing

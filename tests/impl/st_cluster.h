@@ -5,7 +5,8 @@
 // It owns no OS code of its own: children are harness::Process (PDEATHSIG, capability drop,
 // exit status), requests go through harness::Request, waits through harness::PollUntil, the
 // directory tree is a harness::Sandbox, and directory faults are the real injectors
-// faults::AccessDenied and faults::DiskFull (inject, then probe). The two exceptions are
+// faults::AccessDenied and faults::DiskFull held by a harness::ActiveFaults (inside the sandbox,
+// injected, proven by their probe), the same holder the System drivers use. The two exceptions are
 // marked where they are: SignalChild (no seam sends SIGSTOP/SIGCONT) and SendRequest/ReadAnswer
 // (a request held in flight, optionally half-closed, which harness::Request cannot express).
 //
@@ -37,7 +38,8 @@
 #include "base/result.h"
 #include "harness/os/process.h"
 #include "harness/os/sandbox.h"
-#include "tests/impl/active_faults.h"
+#include "harness/property/active_faults.h"
+#include "harness/property/case_record.h"
 
 namespace lockstep::testing {
 
@@ -92,6 +94,13 @@ void CrashChild(harness::Process& child);
 // offers SIGKILL only; this is the one place a fixture calls kill(2) itself. A test failure
 // naming the child when it is not running or the signal cannot be sent.
 void SignalChild(harness::Process& child, int signal);
+
+// The one route both fixtures take to inject and remove a directory fault: `faults` (target
+// inside the sandbox, injected, proven by its probe, nothing left injected when that fails;
+// removed by target). Each failure is a fatal test failure naming the fault and the directory.
+void InjectDirectoryFault(harness::ActiveFaults& faults, harness::DirectoryFaultKind kind,
+                          const std::filesystem::path& dir);
+void RemoveDirectoryFault(harness::ActiveFaults& faults, const std::filesystem::path& dir);
 
 class StCluster {
  public:
@@ -159,7 +168,8 @@ class StCluster {
   // Declaration order is destruction order reversed: children go first, then faults, and the
   // sandbox last.
   harness::Sandbox sandbox_;
-  ActiveFaults faults_;
+  harness::CaseRecord fault_record_;  // what faults_ records; no test reads it
+  harness::ActiveFaults faults_{sandbox_, fault_record_};
   std::optional<harness::Process> mds_;
   std::map<char, harness::Process> loggers_;  // the latest run of each side, ended or not
 };
