@@ -27,11 +27,19 @@ struct Error {
   }
 };
 
+// A std::expected that must not be dropped: a call whose Result is ignored does not compile
+// (-Werror=unused-result). Where dropping it is right, say so with `(void)Call();`.
 template <class T>
-using Result = std::expected<T, Error>;
+class [[nodiscard]] Result : public std::expected<T, Error> {
+ public:
+  using std::expected<T, Error>::expected;
+  // A plain std::expected<T, Error> (named as such, or from its monadic operations in newer
+  // libstdc++) becomes a Result.
+  Result(std::expected<T, Error> other) : std::expected<T, Error>(std::move(other)) {}
+};
 
 // Status: a Result that carries nothing on success.
-using Status = std::expected<void, Error>;
+using Status = Result<void>;
 
 inline std::unexpected<Error> Fail(std::string message, int errnum = 0) {
   return std::unexpected(Error{std::move(message), errnum});

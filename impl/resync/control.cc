@@ -78,7 +78,8 @@ json TxSystem::StatusJson() const {
                           {"resynced", link.resynced},
                           {"resync_running", link.resync_running},
                           {"fenced", Fenced(name)},
-                          {"last_resync_error", link.last_resync_error}};
+                          {"last_resync_error",
+                           link.last_resync ? std::string() : link.last_resync.error().message}};
   }
   json branches = json::array();
   for (const auto& [dtrid, b] : state_.branches) branches.push_back(BranchJson(b));
@@ -154,9 +155,9 @@ void TxSystem::OnVaryRm(ClientId id, const json& request) {
                           {"error", "a reply for " + partner + " is pending: reply first"}});
   }
   links_.at(partner).resynced = false;
-  Resync(partner, [this, id](const std::string& error) {
-    Reply(id, error.empty() ? json{{"result", "ok"}}
-                            : json{{"result", "failed"}, {"error", error}});
+  Resync(partner, [this, id](const Status& outcome) {
+    Reply(id, outcome ? json{{"result", "ok"}}
+                      : json{{"result", "failed"}, {"error", outcome.error().message}});
   }, ResyncMode::kVaryRm);
 }
 

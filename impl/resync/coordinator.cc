@@ -69,15 +69,15 @@ std::optional<std::string> TxSystem::TryStartTxn(const std::string& dtrid) {
       return std::nullopt;
     }
     if (Fenced(p)) return FenceError(p);
-    if (!t.resync_error.empty()) {
-      FinishTxn(dtrid, "aborted", t.resync_error);
+    if (!t.resync) {
+      FinishTxn(dtrid, "aborted", t.resync.error().message);
       return std::nullopt;
     }
     if (links_.at(p).resync_running) return "waiting for resynchronization with " + p;
     if (!links_.at(p).resynced) {
-      Resync(p, [this, dtrid](const std::string& error) {
+      Resync(p, [this, dtrid](const Status& outcome) {
         const auto it = txns_.find(dtrid);
-        if (it != txns_.end() && !error.empty()) it->second.resync_error = error;
+        if (it != txns_.end() && !outcome) it->second.resync = outcome;
       });
       return "waiting for resynchronization with " + p;
     }

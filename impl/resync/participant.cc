@@ -148,22 +148,22 @@ void TxSystem::LocalRead(ClientId id, const std::string& key) {
 }
 
 void TxSystem::RemoteRead(ClientId id, const std::string& key, const std::string& at) {
-  auto error = std::make_shared<std::string>();
+  auto resync = std::make_shared<Status>();  // the outcome of the resync it waited for
   Wait("remote read",
-       [this, id, key, at, error]() -> std::optional<std::string> {
+       [this, id, key, at, resync]() -> std::optional<std::string> {
          if (BugEnabled("defer-lets-reads-through") && Fenced(at) && prompts_.at(at).deferred) {
            CallPartner(at, json{{"op", "remote_read"}, {"key", key}, {"deferred_bug", true}},
                        [this, id](auto answer) { Reply(id, answer.value_or(json::object())); });
            return std::nullopt;  // seeded bug: through the fence, without a resync
          }
          if (Fenced(at)) return FenceError(at);
-         if (!error->empty()) {
-           Reply(id, ReadFailure(*error));
+         if (!*resync) {
+           Reply(id, ReadFailure(resync->error().message));
            return std::nullopt;
          }
          if (links_.at(at).resync_running) return "waiting for resynchronization with " + at;
          if (!links_.at(at).resynced) {
-           Resync(at, [error](const std::string& e) { *error = e; });
+           Resync(at, [resync](const Status& outcome) { *resync = outcome; });
            return "waiting for resynchronization with " + at;
          }
          CallPeer(at, json{{"op", "remote_read"}, {"key", key}}, [this, id, key, at](auto answer) {

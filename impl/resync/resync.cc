@@ -62,7 +62,7 @@ bool TxSystem::NeedsResync(const std::string& from, const std::string& stamp,
 void TxSystem::ResyncAtStart(std::size_t index) {
   if (index >= links_.size()) return;
   const std::string partner = std::next(links_.begin(), static_cast<long>(index))->first;
-  Resync(partner, [this, index](const std::string&) { ResyncAtStart(index + 1); },
+  Resync(partner, [this, index](const Status&) { ResyncAtStart(index + 1); },
          ResyncMode::kStart);
 }
 
@@ -72,11 +72,10 @@ void TxSystem::Resync(const std::string& partner, ResyncDone done, ResyncMode mo
   if (link.resync_running) return;
   link.resync_running = true;
   const auto saved = state_.partners.find(partner);
-  const Status writable = journal_->CheckWritable();
-  link.resync_fault = writable ? "" : writable.error().message;
+  link.journal_at_start = journal_->CheckWritable();
   static const char* const kModes[] = {"access", "start", "vary_rm"};
   json request{{"op", "resync"}, {"mode", kModes[static_cast<int>(mode)]},
-               {"journal_fault", !writable},
+               {"journal_fault", !link.journal_at_start},
                {"saved_stamp", saved == state_.partners.end() ? json(nullptr)
                                                               : json(saved->second.stamp)},
                {"in_doubt", state_.InDoubtWith(partner)},
@@ -88,40 +87,44 @@ void TxSystem::Resync(const std::string& partner, ResyncDone done, ResyncMode mo
 }
 
 void TxSystem::OnResyncAnswer(const std::string& partner, const std::optional<json>& answer) {
-  if (!answer) return FinishResync(partner, partner + " is unreachable", false);
+  if (!answer) return FinishResync(partner, Fail(partner + " is unreachable"), false);
   const std::string result = StringField(*answer, "result");
-  if (result == "skipped") return FinishResync(partner, "", false);
-  if (result == "fenced") return FinishResync(partner, FenceError(partner) + " (at " + partner + ")", false);
+  if (result == "skipped") return FinishResync(partner, {}, false);
+  if (result == "fenced") {
+    return FinishResync(partner, Fail(FenceError(partner) + " (at " + partner + ")"), false);
+  }
   if (result != "ok" && result != "mismatch") {
-    return FinishResync(partner, partner + " refused: " + answer->dump(), false);
+    return FinishResync(partner, Fail(partner + " refused: " + answer->dump()), false);
   }
   CrashPoint("resync.after_exchange");
-  if (const std::string fault = links_.at(partner).resync_fault; !fault.empty()) {
-    return FinishResync(partner, "journal fault: " + fault, false);  // decision 12
+  if (const Status& journal = links_.at(partner).journal_at_start; !journal) {  // decision 12
+    const Error& fault = journal.error();
+    return FinishResync(partner, Fail("journal fault: " + fault.message, fault.errnum), false);
   }
   const std::string stamp = StringField(*answer, "stamp");
   const std::string startup = StringField(*answer, "startup");
   const bool mine = MineMismatch(partner, stamp);
   if (mine || (result == "mismatch" && !BugEnabled("resync-ignores-stamp"))) {
     if (mine) RaisePrompt(partner, stamp, startup);
-    return FinishResync(partner, FenceError(partner) + (mine ? "" : " (at " + partner + ")"),
-                        false);
+    return FinishResync(partner,
+                        Fail(FenceError(partner) + (mine ? "" : " (at " + partner + ")")), false);
   }
-  std::string error = Resolve(partner, *answer, /*initiator=*/true);
-  if (error.empty()) error = SavePartner(partner, stamp, startup);
-  if (error.empty()) ClearPrompt(partner);
-  FinishResync(partner, error, error.empty());
+  Status outcome = Resolve(partner, *answer, /*initiator=*/true);
+  if (outcome) outcome = SavePartner(partner, stamp, startup);
+  if (outcome) ClearPrompt(partner);
+  FinishResync(partner, outcome, outcome.has_value());
 }
 
-void TxSystem::FinishResync(const std::string& partner, const std::string& error, bool synced) {
+void TxSystem::FinishResync(const std::string& partner, const Status& outcome, bool synced) {
   Link& link = links_.at(partner);
   link.resync_running = false;
   link.resynced = synced;
-  link.last_resync_error = error;
-  log_.Line(synced           ? "Resynchronization with " + partner + " complete"
-            : error.empty() ? "Resynchronization with " + partner + " not needed"
-                            : "Resynchronization with " + partner + " failed: " + error);
-  for (auto waiters = std::move(link.resync_waiters); auto& w : waiters) w(error);
+  link.last_resync = outcome;
+  const std::string what = "Resynchronization with " + partner;
+  log_.Line(synced    ? what + " complete"
+            : outcome ? what + " not needed"
+                      : what + " failed: " + outcome.error().message);
+  for (auto waiters = std::move(link.resync_waiters); auto& w : waiters) w(outcome);
 }
 
 void TxSystem::OnResyncRequest(ClientId id, const json& request) {
@@ -160,11 +163,11 @@ void TxSystem::OnResyncRequest(ClientId id, const json& request) {
     answer["result"] = "mismatch";
     return Reply(id, answer);
   }
-  std::string error = Resolve(from, request, /*initiator=*/false);
-  if (error.empty()) error = SavePartner(from, stamp, startup);
-  link.resynced = error.empty();
-  link.last_resync_error = error;
-  if (!error.empty()) return Reply(id, json{{"result", "error"}, {"error", error}});
+  Status outcome = Resolve(from, request, /*initiator=*/false);
+  if (outcome) outcome = SavePartner(from, stamp, startup);
+  link.resynced = outcome.has_value();
+  link.last_resync = outcome;
+  if (!outcome) return Reply(id, json{{"result", "error"}, {"error", outcome.error().message}});
   ClearPrompt(from);
   log_.Line("Resynchronization requested by " + from + " complete");
   answer["result"] = "ok";
@@ -188,15 +191,15 @@ std::optional<json> TxSystem::RefuseResync(const std::string& from, const json& 
 }
 
 // Completes this system's outstanding transactions with `partner` from the partner's half of
-// the exchange (its `commit_records` and `in_doubt` lists). Returns "" or the error of a
-// forced write that failed (the rest is left outstanding).
-std::string TxSystem::Resolve(const std::string& partner, const json& theirs, bool initiator) {
+// the exchange (its `commit_records` and `in_doubt` lists). A forced write that fails stops it
+// with that write's error, leaving the rest outstanding.
+Status TxSystem::Resolve(const std::string& partner, const json& theirs, bool initiator) {
   const json their_commit_records = theirs.value("commit_records", json::array());
   const json their_in_doubt = theirs.value("in_doubt", json::array());
   for (const std::string& dtrid : state_.InDoubtWith(partner)) {
     const bool commit =
         Lists(their_commit_records, dtrid) && !BugEnabled("resync-presumes-abort");
-    if (auto s = ForceOutcome(dtrid, commit); !s) return s.error().message;
+    if (auto s = ForceOutcome(dtrid, commit); !s) return s;
     log_.Line("Resolved " + dtrid + " by resynchronization with " + partner + ": " +
               (commit ? "commit" : "abort"));
     if (initiator && commit) {
@@ -210,20 +213,20 @@ std::string TxSystem::Resolve(const std::string& partner, const json& theirs, bo
     state_.branches.at(dtrid).pending.erase(partner);
     MaybeEnd(dtrid);
   }
-  return "";
+  return {};
 }
 
-std::string TxSystem::SavePartner(const std::string& partner, const std::string& stamp,
-                                  const std::string& startup) {
+// Forces a partner record with the partner's stamp and startup time unless the table holds
+// them already.
+Status TxSystem::SavePartner(const std::string& partner, const std::string& stamp,
+                             const std::string& startup) {
   const auto it = state_.partners.find(partner);
   if (it != state_.partners.end() && it->second.stamp == stamp && it->second.startup == startup &&
       it->second.open_rm) {
-    return "";
+    return {};
   }
-  const json record{{"type", "partner"}, {"partner", partner}, {"stamp", stamp},
-                    {"startup", startup}};
-  if (auto s = Force(record); !s) return s.error().message;
-  return "";
+  return Force(json{{"type", "partner"}, {"partner", partner}, {"stamp", stamp},
+                    {"startup", startup}});
 }
 
 void TxSystem::RaisePrompt(const std::string& partner, const std::string& stamp,

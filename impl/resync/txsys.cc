@@ -304,8 +304,8 @@ void TxSystem::CallPeer(const std::string& partner, const json& request, Answer 
   CallPartner(partner, request, [this, partner, request, done](std::optional<json> answer) {
     if (!answer || StringField(*answer, "result") != "resync_needed") return done(answer);
     links_.at(partner).resynced = false;
-    Resync(partner, [this, partner, request, done](const std::string& error) {
-      if (!error.empty()) return done(json{{"result", "error"}, {"error", error}});
+    Resync(partner, [this, partner, request, done](const Status& outcome) {
+      if (!outcome) return done(json{{"result", "error"}, {"error", outcome.error().message}});
       CallPartner(partner, request, done);
     });
   });

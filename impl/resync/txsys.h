@@ -40,6 +40,7 @@
 #include <string>
 #include <vector>
 
+#include "base/result.h"
 #include "impl/common/json_lines.h"
 #include "impl/common/log.h"
 #include "impl/resync/database.h"
@@ -74,7 +75,9 @@ class TxSystem {
   using json = nlohmann::json;
   using ClientId = std::uint64_t;
   using Answer = std::function<void(std::optional<json>)>;
-  using ResyncDone = std::function<void(const std::string& error)>;  // "" = success
+  // A resynchronization's outcome: success (also when the partner found it not needed), or
+  // why it failed (the message answered to operators and partners).
+  using ResyncDone = std::function<void(const Status& outcome)>;
   // nullopt: the task ran; a string: why it still waits (the error if it expires).
   using Attempt = std::function<std::optional<std::string>()>;
   using Expire = std::function<void(const std::string& why)>;
@@ -102,8 +105,8 @@ class TxSystem {
     bool resynced = false;
     bool resync_running = false;
     std::vector<ResyncDone> resync_waiters;
-    std::string last_resync_error;
-    std::string resync_fault;  // this side's journal fault when the running resync began
+    Status last_resync;       // the outcome of the last resync that ran to its end here
+    Status journal_at_start;  // whether this side's journal was writable when it began
   };
   struct Prompt {
     std::string old_stamp, new_stamp, new_startup;
@@ -116,7 +119,8 @@ class TxSystem {
     std::map<std::string, Writes> writes;  // by system
     std::vector<std::string> participants;
     std::set<std::string> yes;
-    std::string no_reason, resync_error;
+    std::string no_reason;
+    Status resync;  // a failed resync with a participant: the transaction aborts with it
     int calls = 0;
     std::size_t next_prepare = 0;  // PREPARE goes to participants one at a time, in order
     bool started = false;
@@ -182,11 +186,14 @@ class TxSystem {
   void ResyncAtStart(std::size_t index);
   std::optional<nlohmann::json> RefuseResync(const std::string& from, const nlohmann::json& r);
   void OnResyncAnswer(const std::string& partner, const std::optional<json>& answer);
-  void FinishResync(const std::string& partner, const std::string& error, bool synced);
+  // synced: the pair is resynchronized now. A successful `outcome` that is not synced: the
+  // partner skipped the resync (not needed).
+  void FinishResync(const std::string& partner, const Status& outcome, bool synced);
   void OnResyncRequest(ClientId id, const json& request);
-  std::string Resolve(const std::string& partner, const json& theirs, bool initiator);
-  std::string SavePartner(const std::string& partner, const std::string& stamp,
-                          const std::string& startup);
+  // Fails with the error of a forced write (the journal's, naming its path and errno).
+  [[nodiscard]] Status Resolve(const std::string& partner, const json& theirs, bool initiator);
+  [[nodiscard]] Status SavePartner(const std::string& partner, const std::string& stamp,
+                                   const std::string& startup);
   bool HasOutstanding(const std::string& partner) const;
   bool MineMismatch(const std::string& partner, const std::string& stamp) const;
   void RaisePrompt(const std::string& partner, const std::string& stamp,
