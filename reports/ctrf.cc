@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <ctime>
 
+#include "reports/protocol_totals.h"
 #include "reports/text.h"
 
 namespace lockstep::reports {
@@ -71,6 +72,7 @@ json TestExtra(const PropertyResult& p) {
           {"protocol", p.protocol},
           {"verdict", VerdictName(p.verdict)},
           {"reason", p.reason},
+          {"truncated", p.truncated},
           {"cases", p.cases},
           {"steps", p.steps},
           {"seed", p.seed},
@@ -126,12 +128,8 @@ json Environment(const RunInfo& run) {
 json RunExtra(const RunInfo& run, const std::vector<PropertyResult>& properties) {
   json binaries = json::array();
   for (const auto& [name, path] : run.binaries) binaries.push_back({{"name", name}, {"path", path}});
-  std::map<std::string, std::uint64_t> faults;
   std::vector<Verdict> verdicts;
-  for (const PropertyResult& p : properties) {
-    for (const auto& [kind, n] : p.faults_by_kind) faults[kind] += n;
-    verdicts.push_back(p.verdict);
-  }
+  for (const PropertyResult& p : properties) verdicts.push_back(p.verdict);
   return {{"lockstep_report_version", kLockstepReportVersion},
           {"kind", run.kind},
           {"verdict", VerdictName(CombineVerdicts(verdicts))},
@@ -144,7 +142,8 @@ json RunExtra(const RunInfo& run, const std::vector<PropertyResult>& properties)
           {"binaries", binaries},
           {"impl_version", run.impl_version},
           {"fault_mechanisms", run.fault_mechanisms},
-          {"faults_by_kind", faults},
+          {"faults_by_kind", RunFaults(properties)},
+          {"protocols", ProtocolTotalsJson(properties)},
           {"details", run.extra.is_object() ? run.extra : json::object()}};
 }
 
@@ -161,6 +160,15 @@ std::string Rfc3339(std::int64_t epoch_ms) {
 }
 
 }  // namespace
+
+json ProtocolTotalsJson(const std::vector<PropertyResult>& properties) {
+  json out = json::object();
+  for (const auto& [protocol, t] : TotalsByProtocol(properties)) {
+    out[protocol] = {{"cases", t.cases}, {"steps", t.steps}, {"duration_ms", t.duration_ms},
+                     {"faults_by_kind", t.faults_by_kind}};
+  }
+  return out;
+}
 
 std::string TestName(const PropertyResult& property) {
   return property.id + " " + property.name;

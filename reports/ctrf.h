@@ -23,15 +23,22 @@ namespace lockstep::reports {
 inline constexpr const char* kCtrfSpecVersion = "0.0.0";
 // results.extra.lockstep_report_version: the version of lockstep's `extra` layout. Readers
 // (merge, diff) refuse documents without it: they are not lockstep reports.
-inline constexpr int kLockstepReportVersion = 1;
+// 2: per-protocol figures (results.extra.protocols), run-level faults counted once per
+// protocol, per-property durations as shares of the protocol's time, extra.truncated.
+inline constexpr int kLockstepReportVersion = 2;
 
 // "<id> <name>", e.g. "ST-4 clean failure": the CTRF test name of a property.
 std::string TestName(const PropertyResult& property);
 
-// The CTRF report of a run. The overall verdict, the summary counts and the run-level fault
-// totals are computed from `properties`. A kFailed property without a counterexample yields a
-// report that ValidateReport rejects (the harness must always record one).
+// The CTRF report of a run. The overall verdict, the summary counts, the per-protocol figures
+// and the run-level fault totals (reports/protocol_totals.h) are computed from `properties`.
+// A kFailed property without a counterexample yields a report that ValidateReport rejects
+// (the harness must always record one).
 nlohmann::json ToCtrf(const RunInfo& run, const std::vector<PropertyResult>& properties);
+
+// results.extra.protocols: protocol -> {cases, steps, duration_ms, faults_by_kind}, from
+// TotalsByProtocol (reports/protocol_totals.h).
+nlohmann::json ProtocolTotalsJson(const std::vector<PropertyResult>& properties);
 
 // The overall verdict of a report, from its tests: any failed -> kFailed, else any
 // other/skipped/pending/unreadable -> kOther, else kPassed; no tests at all -> kOther.

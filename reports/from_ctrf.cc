@@ -106,6 +106,7 @@ PropertyResult ReadProperty(const json& test) {
   if (verdict.empty()) verdict = Str(test, "status");
   p.verdict = ParseVerdict(verdict).value_or(Verdict::kOther);
   p.reason = Str(x, "reason");
+  p.truncated = At(x, "truncated").is_boolean() && At(x, "truncated").get<bool>();
   p.cases = U64(x, "cases");
   p.steps = U64(x, "steps");
   p.seed = U64(x, "seed");

@@ -11,6 +11,7 @@
 
 #include "reports/ctrf.h"
 #include "reports/from_ctrf.h"
+#include "reports/protocol_totals.h"
 #include "reports/text.h"
 
 namespace lockstep::reports {
@@ -67,7 +68,8 @@ std::string VerdictTable(const std::vector<PropertyResult>& properties) {
       "<th>steps</th><th>faults</th><th>time (ms)</th><th>seeded bug</th></tr>\n";
   for (const PropertyResult& p : properties) {
     const std::string verdict(VerdictName(p.verdict));
-    html += "<tr>" + Cell(TestName(p)) + Cell(p.protocol) + Cell(verdict, verdict.c_str()) +
+    const std::string shown = p.truncated ? verdict + " (truncated: " + p.reason + ")" : verdict;
+    html += "<tr>" + Cell(TestName(p)) + Cell(p.protocol) + Cell(shown, verdict.c_str()) +
             Cell(std::to_string(p.cases), "n") + Cell(std::to_string(p.steps), "n") +
             Cell(std::to_string(Total(p.faults_by_kind)), "n") +
             Cell(std::to_string(static_cast<long long>(p.duration_ms)), "n") + Cell(p.bug) +
@@ -104,12 +106,9 @@ std::string BarChart(const std::string& title,
 }
 
 std::string Charts(const Report& report) {
-  std::map<std::string, std::uint64_t> faults;
+  const std::map<std::string, std::uint64_t> faults = RunFaults(report.properties);
   std::vector<std::pair<std::string, std::uint64_t>> cases;
-  for (const PropertyResult& p : report.properties) {
-    for (const auto& [kind, n] : p.faults_by_kind) faults[kind] += n;
-    cases.emplace_back(TestName(p), p.cases);
-  }
+  for (const PropertyResult& p : report.properties) cases.emplace_back(TestName(p), p.cases);
   return "<div class=\"charts\">\n" +
          BarChart("faults injected by kind", {faults.begin(), faults.end()}) +
          BarChart("cases per property", cases) + "</div>\n";

@@ -46,10 +46,10 @@ void AppendTestcase(std::ostringstream& xml, const PropertyResult& p) {
     xml << "      <" << element << Attr("message", p.reason) << Attr("type", type) << ">"
         << EscapeMarkup(ProblemBody(p), /*quotes=*/false) << "</" << element << ">\n";
   }
-  xml << "      <system-out>" << EscapeMarkup("cases: " + std::to_string(p.cases) +
-                                              ", steps: " + std::to_string(p.steps) +
-                                              ", seed: " + std::to_string(p.seed))
-      << "</system-out>\n";
+  std::string out = "cases: " + std::to_string(p.cases) + ", steps: " + std::to_string(p.steps) +
+                    ", seed: " + std::to_string(p.seed);
+  if (p.truncated) out += "\n" + p.reason;
+  xml << "      <system-out>" << EscapeMarkup(out) << "</system-out>\n";
   xml << "    </testcase>\n";
 }
 
@@ -81,6 +81,11 @@ std::string ToJUnitXml(const nlohmann::json& ctrf) {
     failures += p.verdict == Verdict::kFailed;
     errors += p.verdict == Verdict::kOther;
     total_ms += p.duration_ms;
+  }
+  // The suite took the run's wall time. (Its testcases add up to the searches' time: about the
+  // same for a run, up to --jobs times more for a campaign, whose workers run in parallel.)
+  if (report.run.stop_ms > report.run.start_ms) {
+    total_ms = static_cast<double>(report.run.stop_ms - report.run.start_ms);
   }
   const std::string counts = Attr("tests", std::to_string(report.properties.size())) +
                              Attr("failures", std::to_string(failures)) +

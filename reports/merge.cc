@@ -57,13 +57,16 @@ void MergeProperty(PropertyResult& into, const PropertyResult& from) {
   if (into.bug.empty()) into.bug = from.bug;
   const bool first_failure = from.verdict == Verdict::kFailed && into.verdict != Verdict::kFailed;
   const bool first_other = from.verdict == Verdict::kOther && into.verdict == Verdict::kPassed;
+  const bool first_truncated = from.truncated && !into.truncated && into.verdict == Verdict::kPassed;
   if (first_failure) {
     into.seed = from.seed;
     into.reproduce = from.reproduce;
     into.counterexample = from.counterexample;
   }
-  if (first_failure || first_other) into.reason = from.reason;
+  if (first_failure || first_other || first_truncated) into.reason = from.reason;
   into.verdict = CombineVerdicts(into.verdict, from.verdict);
+  // Truncated only as a pass: a failed or undecided merge says so by its verdict.
+  into.truncated = into.verdict == Verdict::kPassed && (into.truncated || from.truncated);
 }
 
 json ShardEntry(const Report& shard) {

@@ -8,13 +8,15 @@
 //     faults and crash points are summed; states and transitions hit are the union of the
 //     shards' hit keys (the maximum when a shard lacks them: an underestimate, as shards
 //     explore overlapping sets), totals the maximum.
-//   * The verdict combines as everywhere: failed wins, then other, then passed.
+//   * The verdict combines as everywhere: failed wins, then other, then passed. A passed
+//     property is truncated when any shard's was (with the first such shard's reason).
 //   * extra.failures lists every shard's failures (seed, reproduce, message). The property's
 //     seed, reproduce, reason and counterexample are the first failing shard's (in input
 //     order); without a failure, the reason of the first `other` shard and the first shard's
 //     seed and reproduce string.
-//   * Run level: first shard's run info; start = min, stop = max; summary, verdict and fault
-//     totals recomputed; fault mechanisms united (differing strings joined with " | ");
+//   * Run level: first shard's run info; start = min, stop = max; summary, verdict,
+//     per-protocol figures and fault totals recomputed (reports/protocol_totals.h); fault
+//     mechanisms united (differing strings joined with " | ");
 //     results.extra.details = {"merged_from": N, "shards": [{seed, host, verdict, start,
 //     stop, details}, ...]}. Merging is flat: a shard that is itself a plain merge adds its
 //     shard entries, not one nested entry (N counts the original shards), so a campaign that

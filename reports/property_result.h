@@ -8,7 +8,11 @@
 //   * FaultRecord::step is the 1-based position in Counterexample::shrunk of the command during
 //     which the fault was injected; 0 means before the first command (at setup).
 //   * Counts are totals over every case the property ran in this run (or, in a merged report,
-//     over every shard).
+//     over every shard). All properties of a protocol are checked on every step of one search,
+//     so each shows the same cases, steps and faults: the search's, counted once per protocol
+//     at run level (reports/protocol_totals.h), never summed over properties.
+//   * A property's duration is its equal share of the time its protocol took in the run, so
+//     the durations of a run's properties add up to the run's (less its setup).
 #pragma once
 
 #include <cstdint>
@@ -71,13 +75,18 @@ struct PropertyResult {
   std::string name;      // "clean failure" -> CTRF test name "ST-4 clean failure"
   std::string protocol;  // "state-transfer" | "resync"
   Verdict verdict = Verdict::kOther;
-  std::string reason;    // kOther: gave up / timeout / harness error; kFailed: one-line summary
+  std::string reason;    // kOther: gave up / timeout / harness error; kFailed: one-line summary;
+                         // kPassed: why truncated, else empty
+  // kPassed only: it held on every step checked, but the search stopped early, at another
+  // property's failure, so it was checked over fewer cases than asked for (`cases` says how
+  // many). A merged report sets it when any shard did.
+  bool truncated = false;
   std::uint64_t cases = 0, steps = 0;
   std::uint64_t seed = 0;
   std::string reproduce;  // string accepted by `lockstep replay --reproduce`
   std::optional<Counterexample> counterexample;  // REQUIRED when verdict == kFailed
   std::map<std::string, std::uint64_t> faults_by_kind;  // injected during this property's cases
-  double duration_ms = 0;
+  double duration_ms = 0;  // this property's share of its protocol's time (ShareDuration)
   Coverage coverage;
   std::string bug;  // seeded bug name the run targeted, empty otherwise
   // Every failing case. The harness may leave it empty: ToCtrf then lists this property's own

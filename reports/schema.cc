@@ -1,6 +1,7 @@
 #include "reports/schema.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdlib>
 #include <map>
 #include <memory>
@@ -15,6 +16,8 @@
 #include <valijson/validator.hpp>
 
 #include "reports/ctrf.h"
+#include "reports/from_ctrf.h"
+#include "reports/protocol_totals.h"
 #include "reports/verdict.h"
 
 namespace lockstep::reports {
@@ -139,7 +142,6 @@ void CheckSummary(const json& results, std::vector<std::string>* out) {
 }
 
 void CheckTests(const json& results, std::vector<std::string>* out) {
-  std::map<std::string, std::uint64_t> faults;
   std::set<std::pair<std::string, std::string>> seen;
   const json& tests = results["tests"];
   for (std::size_t i = 0; i < tests.size(); ++i) {
@@ -153,16 +155,44 @@ void CheckTests(const json& results, std::vector<std::string>* out) {
       out->push_back(where + ": \"" + name + "\" appears twice for protocol " +
                      x["protocol"].get<std::string>());
     }
-    for (const auto& [kind, n] : x["faults_by_kind"].items()) faults[kind] += n.get<std::uint64_t>();
-  }
-  if (json(faults) != results["extra"]["faults_by_kind"]) {
-    out->push_back("/results/extra/faults_by_kind: " + results["extra"]["faults_by_kind"].dump() +
-                   " is not the sum over the tests, " + json(faults).dump());
   }
   const std::string overall(VerdictName(OverallVerdict(json{{"results", results}})));
   if (results["extra"]["verdict"] != overall) {
     out->push_back("/results/extra/verdict: " + results["extra"]["verdict"].dump() +
                    " but the tests' overall verdict is \"" + overall + "\"");
+  }
+}
+
+// Equal up to rounding in the durations (which are sums of doubles).
+bool SameTotals(const json& a, const json& b) {
+  if (!a.is_object() || !b.is_object() || a.size() != b.size()) return false;
+  for (const auto& [protocol, t] : b.items()) {
+    if (!a.contains(protocol)) return false;
+    const json& u = a[protocol];
+    const double da = u["duration_ms"].get<double>(), db = t["duration_ms"].get<double>();
+    if (u["cases"] != t["cases"] || u["steps"] != t["steps"] ||
+        u["faults_by_kind"] != t["faults_by_kind"] ||
+        std::abs(da - db) > 1e-9 * std::max(1.0, std::abs(db))) {
+      return false;
+    }
+  }
+  return true;
+}
+
+// The per-protocol figures are those its tests show, and the run's faults their sum
+// (reports/protocol_totals.h): each protocol's faults counted once, not once per property.
+void CheckProtocols(const json& results, std::vector<std::string>* out) {
+  const Report report = ReportFromCtrf(json{{"results", results}});
+  const json& extra = results["extra"];
+  const json expected = ProtocolTotalsJson(report.properties);
+  if (!SameTotals(extra["protocols"], expected)) {
+    out->push_back("/results/extra/protocols: " + extra["protocols"].dump() +
+                   " is not what the tests show, " + expected.dump());
+  }
+  const json faults = RunFaults(report.properties);
+  if (faults != extra["faults_by_kind"]) {
+    out->push_back("/results/extra/faults_by_kind: " + extra["faults_by_kind"].dump() +
+                   " is not the sum over the protocols, " + faults.dump());
   }
 }
 
@@ -174,6 +204,7 @@ Status ValidateReport(const json& report) {
   if (violations.empty()) {  // the consistency rules may rely on the schema's shape
     CheckSummary(report["results"], &violations);
     CheckTests(report["results"], &violations);
+    CheckProtocols(report["results"], &violations);
   }
   if (violations.empty()) return {};
   std::ostringstream message;

@@ -6,7 +6,8 @@
 // Rules checked beyond the schema (all listed in reports/README.md):
 //   * summary counts equal the counts of the tests' statuses;
 //   * results.extra.verdict equals OverallVerdict of the tests;
-//   * results.extra.faults_by_kind equals the sum of the tests' faults_by_kind;
+//   * results.extra.protocols holds the figures each protocol's tests show, and
+//     results.extra.faults_by_kind their sum over protocols (reports/protocol_totals.h);
 //   * each test's name is "<property> <property_name>", unique within its protocol.
 //
 // Thread safety: safe from any thread; the schema is parsed once, on first use.

@@ -10,6 +10,7 @@
 
 #include "reports/ctrf.h"
 #include "reports/from_ctrf.h"
+#include "reports/protocol_totals.h"
 #include "reports/text.h"
 
 namespace lockstep::reports {
@@ -89,17 +90,36 @@ std::string Problems(const Report& report) {
   return out.str();
 }
 
+// What each protocol's search ran, counted once (the rows above repeat it per property), and
+// why any passed property was truncated.
+std::string Totals(const Report& report) {
+  std::ostringstream out;
+  for (const auto& [protocol, t] : TotalsByProtocol(report.properties)) {
+    out << "  " << protocol << ": " << t.cases << " cases, " << t.steps << " steps, "
+        << Total(t.faults_by_kind) << " faults, " << Milliseconds(t.duration_ms) << '\n';
+  }
+  std::vector<std::string> reasons;
+  for (const PropertyResult& p : report.properties) {
+    if (!p.truncated) continue;
+    const std::string line = "  * " + p.protocol + ": " + p.reason + '\n';
+    if (std::find(reasons.begin(), reasons.end(), line) == reasons.end()) reasons.push_back(line);
+  }
+  for (const std::string& line : reasons) out << line;
+  return out.str();
+}
+
 }  // namespace
 
 std::string ShowReport(const nlohmann::json& ctrf) {
   const Report report = ReportFromCtrf(ctrf);
   std::vector<Row> rows = {{"PROPERTY", "PROTOCOL", "VERDICT", "CASES", "STEPS", "FAULTS", "TIME"}};
   for (const PropertyResult& p : report.properties) {
-    rows.push_back({TestName(p), p.protocol, std::string(VerdictName(p.verdict)),
+    rows.push_back({TestName(p), p.protocol,
+                    std::string(VerdictName(p.verdict)) + (p.truncated ? "*" : ""),
                     std::to_string(p.cases), std::to_string(p.steps),
                     std::to_string(Total(p.faults_by_kind)), Milliseconds(p.duration_ms)});
   }
-  return Headline(report) + "\n" + Table(rows) + Problems(report);
+  return Headline(report) + "\n" + Table(rows) + Totals(report) + Problems(report);
 }
 
 namespace {

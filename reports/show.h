@@ -11,8 +11,10 @@
 namespace lockstep::reports {
 
 // A headline (kind, overall verdict, counts, seed, model revision, host), a table with one row
-// per property (property, protocol, verdict, cases, steps, faults injected, time), and then,
-// for each failed or undecided property, its reason, replay command and shrunk
+// per property (property, protocol, verdict, cases, steps, faults injected, time; a truncated
+// pass reads "passed*"), one line per protocol with what its search ran, counted once (cases,
+// steps, faults, time), the reason of each truncation, and then, for each failed or undecided
+// property, its reason, replay command and shrunk
 // counterexample (steps with their faults, processes' exits and log excerpts).
 std::string ShowReport(const nlohmann::json& ctrf);
 

@@ -13,6 +13,7 @@
 #include "harness/cli/subcommands.h"
 #include "harness/os/deadline.h"
 #include "harness/os/process.h"
+#include "harness/os/sandbox.h"
 #include "reports/ctrf.h"
 #include "reports/merge.h"
 #include "reports/report_file.h"
@@ -159,6 +160,10 @@ int CampaignMain(int argc, char** argv) {
   if (a.impl_dir.empty()) a.impl_dir = DefaultImplDir().string();
   (void)ParseFaultList(a.faults);
   if (auto s = CheckBinaries(a.impl_dir, ParseProtocols(a.protocol)); !s) throw UsageError(s.error().message);
+  // Each worker makes its own run directory under the sandbox root, and refuses to run
+  // without one (never falling back to outside it). A root that cannot hold one is one
+  // environment error now, not a failed seed per worker.
+  if (auto probe = Sandbox::Create({a.sandbox_root}); !probe) throw UsageError(probe.error().message);
   const fs::path report_path = a.report.empty() ? fs::path(a.report_dir) / "campaign.json" : fs::path(a.report);
   const fs::path seeds_dir = fs::path(a.report_dir) / "seeds";
   std::error_code ec;

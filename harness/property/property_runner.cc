@@ -1,5 +1,7 @@
 #include "harness/property/property_runner.h"
 
+#include "reports/protocol_totals.h"
+
 namespace lockstep::harness {
 
 namespace detail {
@@ -58,7 +60,11 @@ void DescribeFailure(const SearchListener& listener, const CaseRecord& shrunk,
 
 namespace {
 
-reports::Verdict VerdictFor(const model::PropertyInfo& p, const SearchOutcome& o, std::string& reason) {
+// A property's verdict and reason. *truncated when it held, but only over the cases run before
+// another property of the same search failed: it was not shown to hold over the run asked for,
+// so it says so rather than read as a full pass (docs/design.md, "True figures").
+reports::Verdict VerdictFor(const model::PropertyInfo& p, const SearchOutcome& o,
+                            const RunSettings& settings, std::string& reason, bool& truncated) {
   using K = SearchOutcome::Kind;
   switch (o.kind) {
     case K::kPassed:
@@ -68,9 +74,10 @@ reports::Verdict VerdictFor(const model::PropertyInfo& p, const SearchOutcome& o
         reason = o.violation->message;
         return reports::Verdict::kFailed;
       }
-      // Held on every step run before the search stopped at another property's failure.
-      reason = "held on every step run; the search stopped at " +
-               (o.violation ? o.violation->property_id : std::string("a failure"));
+      truncated = true;
+      reason = "truncated: held on every step of the " + std::to_string(o.cases) +
+               " cases run (of " + std::to_string(settings.tests) + " asked for); the search stopped when " +
+               (o.violation ? o.violation->property_id : std::string("another property")) + " failed";
       return reports::Verdict::kPassed;
     case K::kGaveUp:
     case K::kHarnessError:
@@ -82,6 +89,9 @@ reports::Verdict VerdictFor(const model::PropertyInfo& p, const SearchOutcome& o
 
 }  // namespace
 
+// Every property is checked on every step of the one search, so each shows all its cases,
+// steps and faults (counted once per protocol at run level: reports/protocol_totals.h), and
+// gets an equal share of its time.
 std::vector<reports::PropertyResult> ToPropertyResults(
     const std::vector<model::PropertyInfo>& properties, const std::string& protocol,
     const RunSettings& settings, const SearchOutcome& o) {
@@ -91,12 +101,11 @@ std::vector<reports::PropertyResult> ToPropertyResults(
     r.id = p.id;
     r.name = p.name;
     r.protocol = protocol;
-    r.verdict = VerdictFor(p, o, r.reason);
+    r.verdict = VerdictFor(p, o, settings, r.reason, r.truncated);
     r.cases = static_cast<std::uint64_t>(o.cases);
     r.steps = o.steps;
     r.seed = settings.seed;
     r.bug = settings.bug;
-    r.duration_ms = o.duration_ms;
     r.faults_by_kind = o.totals.fault_counts;
     r.coverage.commands = o.totals.command_counts;
     r.coverage.faults = o.totals.fault_counts;
@@ -113,6 +122,7 @@ std::vector<reports::PropertyResult> ToPropertyResults(
     }
     results.push_back(std::move(r));
   }
+  reports::ShareDuration(results, o.duration_ms);
   return results;
 }
 

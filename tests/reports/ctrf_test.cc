@@ -70,15 +70,65 @@ TEST(CtrfTest, OneTestPerPropertyWithLockstepFieldsUnderExtra) {
 
 TEST(CtrfTest, RunLevelExtra) {
   const json x = ToCtrf(SampleRun(), AllThree())["results"]["extra"];
-  EXPECT_EQ(x["lockstep_report_version"], 1);
+  EXPECT_EQ(x["lockstep_report_version"], 2);
   EXPECT_EQ(x["verdict"], "failed");
   EXPECT_EQ(x["kind"], "run");
   EXPECT_EQ(x["seed"], 42);
   EXPECT_EQ(x["host"], "ci-7");
   EXPECT_EQ(x["binaries"][0], json({{"name", "mds"}, {"path", "/opt/lockstep/bin/mds"}}));
   EXPECT_EQ(x["fault_mechanisms"]["reformat"], "unavailable: no journal tool");
-  EXPECT_EQ(x["faults_by_kind"], json({{"crash", 17}, {"disk-full", 4}, {"reformat", 2}}));
+  // Once per protocol: the most any state-transfer test saw (ST-1: 12 crashes, 3 disk-full),
+  // plus resync's 2 reformats; never the sum over the tests of one search.
+  EXPECT_EQ(x["faults_by_kind"], json({{"crash", 12}, {"disk-full", 3}, {"reformat", 2}}));
+  EXPECT_EQ(x["protocols"]["state-transfer"],
+            json({{"cases", 100}, {"steps", 2345}, {"duration_ms", 1234.6 + 800},
+                  {"faults_by_kind", {{"crash", 12}, {"disk-full", 3}}}}));
+  EXPECT_EQ(x["protocols"]["resync"]["faults_by_kind"], json({{"reformat", 2}}));
   EXPECT_EQ(x["details"]["jobs"], 1);
+}
+
+// A two-protocol run as the harness reports it: every property of a protocol shows that
+// protocol's search (3 properties saw the same 5 faults, 2 the same 3) and a share of its
+// time. The run counts 8 faults, not 21, and its tests' durations add up to the searches'.
+TEST(CtrfTest, RunFiguresCountEachProtocolsSearchOnce) {
+  std::vector<PropertyResult> properties;
+  for (const char* id : {"ST-1", "ST-2", "ST-3"}) {
+    PropertyResult p = PassedProperty();
+    p.id = id;
+    p.faults_by_kind = {{"crash", 4}, {"disk-full", 1}};
+    p.duration_ms = 100;
+    properties.push_back(p);
+  }
+  for (const char* id : {"RS-1", "RS-2"}) {
+    PropertyResult p = UndecidedProperty();
+    p.id = id;
+    p.verdict = Verdict::kPassed;
+    p.reason.clear();
+    p.faults_by_kind = {{"crash", 1}, {"reformat", 2}};
+    p.duration_ms = 250;
+    properties.push_back(p);
+  }
+  const json report = ToCtrf(SampleRun(), properties);
+  const json& x = report["results"]["extra"];
+  EXPECT_EQ(x["faults_by_kind"], json({{"crash", 5}, {"disk-full", 1}, {"reformat", 2}}));
+  EXPECT_EQ(x["protocols"]["state-transfer"]["duration_ms"], 300.0);
+  EXPECT_EQ(x["protocols"]["resync"]["duration_ms"], 500.0);
+  EXPECT_EQ(x["protocols"]["resync"]["cases"], 3);
+  std::int64_t tests_ms = 0;
+  for (const json& t : report["results"]["tests"]) tests_ms += t["duration"].get<std::int64_t>();
+  EXPECT_EQ(tests_ms, 800);
+}
+
+TEST(CtrfTest, TruncatedPassIsFlaggedWithItsReason) {
+  PropertyResult p = PassedProperty();
+  p.truncated = true;
+  p.reason = "truncated: held on every step of the 3 cases run (of 100 asked for); the search "
+             "stopped when ST-4 failed";
+  const json test = ToCtrf(SampleRun(), {p, FailedProperty()})["results"]["tests"][0];
+  EXPECT_EQ(test["status"], "passed");
+  EXPECT_EQ(test["extra"]["truncated"], true);
+  EXPECT_EQ(test["message"], p.reason);
+  EXPECT_EQ(ToCtrf(SampleRun(), {PassedProperty()})["results"]["tests"][0]["extra"]["truncated"], false);
 }
 
 TEST(CtrfTest, OverallVerdictRules) {

@@ -12,6 +12,7 @@ namespace {
 
 using testing::AllThree;
 using testing::FailedProperty;
+using testing::PassedProperty;
 using testing::SampleRun;
 
 // Reverses the five predefined XML entities, as an XML parser does for text.
@@ -38,6 +39,28 @@ TEST(JUnitTest, SuiteCounts) {
   EXPECT_TRUE(Contains(xml, "classname=\"lockstep.state-transfer\" name=\"ST-1 single service\" time=\"1.235\""))
       << xml;
   EXPECT_TRUE(Contains(xml, "classname=\"lockstep.resync\""));
+}
+
+// The suite's time is the run's wall time (SampleRun: 60 s), not the sum of the properties'
+// durations (which, before they were shares of their protocol's time, multiplied it).
+TEST(JUnitTest, SuiteTimeIsTheRunsWallTime) {
+  const std::string xml = ToJUnitXml(ToCtrf(SampleRun(), AllThree()));
+  EXPECT_TRUE(Contains(xml, "<testsuite name=\"lockstep\" tests=\"3\" failures=\"1\" errors=\"1\" "
+                            "skipped=\"0\" time=\"60.000\"")) << xml;
+  EXPECT_TRUE(Contains(xml, "<testsuites name=\"lockstep\" tests=\"3\" failures=\"1\" errors=\"1\" "
+                            "skipped=\"0\" time=\"60.000\"")) << xml;
+  RunInfo unknown = SampleRun();
+  unknown.start_ms = unknown.stop_ms = 0;  // no wall time: the testcases' sum
+  EXPECT_TRUE(Contains(ToJUnitXml(ToCtrf(unknown, AllThree())), "time=\"2.085\"")) << xml;
+}
+
+TEST(JUnitTest, TruncatedPassSaysWhy) {
+  PropertyResult p = PassedProperty();
+  p.truncated = true;
+  p.reason = "truncated: held on every step of the 3 cases run (of 100 asked for)";
+  const std::string xml = ToJUnitXml(ToCtrf(SampleRun(), {p}));
+  EXPECT_TRUE(Contains(xml, "failures=\"0\" errors=\"0\"")) << xml;
+  EXPECT_TRUE(Contains(xml, "seed: 42\ntruncated: held on every step of the 3 cases run")) << xml;
 }
 
 TEST(JUnitTest, FailureBodyHoldsTheReproduceCommand) {

@@ -77,6 +77,49 @@ TEST(MergeTest, SumsCasesAndFailedWins) {
   EXPECT_NE(Find(*merged, "ST-9 only here"), nullptr);
 }
 
+// Two seeds of a campaign, each a search whose two state-transfer properties both saw its 3
+// crashes: the campaign injected 6 crashes (and 2 reformats), not 12.
+TEST(MergeTest, RunFaultsCountEachProtocolsSearchOnce) {
+  auto seed = [](std::uint64_t n) {
+    RunInfo run = SampleRun();
+    run.seed = n;
+    PropertyResult st1 = PassedProperty(), st2 = PassedProperty();
+    st2.id = "ST-2";
+    st1.faults_by_kind = st2.faults_by_kind = {{"crash", 3}};
+    st1.duration_ms = st2.duration_ms = 500;
+    PropertyResult rs1 = UndecidedProperty();
+    rs1.verdict = Verdict::kPassed;
+    rs1.reason.clear();
+    rs1.faults_by_kind = {{"reformat", 1}};
+    return ToCtrf(run, {st1, st2, rs1});
+  };
+  Result<json> merged = MergeReports({seed(1), seed(2)});
+  ASSERT_TRUE(merged) << merged.error().message;
+  const json& x = (*merged)["results"]["extra"];
+  EXPECT_EQ(x["faults_by_kind"], json({{"crash", 6}, {"reformat", 2}}));
+  EXPECT_EQ(x["protocols"]["state-transfer"]["cases"], 200);
+  EXPECT_EQ(x["protocols"]["state-transfer"]["duration_ms"], 2000.0);
+  EXPECT_EQ((*Find(*merged, "ST-2 single service"))["extra"]["faults_by_kind"]["crash"], 6);
+}
+
+TEST(MergeTest, APassTruncatedInAnyShardStaysTruncatedUnlessItFailed) {
+  PropertyResult full = PassedProperty(), cut = PassedProperty();
+  cut.truncated = true;
+  cut.reason = "truncated: held on every step of the 3 cases run (of 100 asked for)";
+  const json merged = *MergeReports({ToCtrf(SampleRun(), {full}), ToCtrf(SampleRun(), {cut})});
+  const json& extra = merged["results"]["tests"][0]["extra"];
+  EXPECT_EQ(extra["verdict"], "passed");
+  EXPECT_EQ(extra["truncated"], true);
+  EXPECT_EQ(extra["reason"], cut.reason);
+  EXPECT_EQ(extra["cases"], 200);
+  PropertyResult failed = FailedProperty();
+  failed.id = full.id;
+  failed.name = full.name;
+  const json worse = *MergeReports({merged, ToCtrf(SampleRun(), {failed})});
+  EXPECT_EQ(worse["results"]["tests"][0]["extra"]["verdict"], "failed");
+  EXPECT_EQ(worse["results"]["tests"][0]["extra"]["truncated"], false);
+}
+
 TEST(MergeTest, RecomputesRunLevel) {
   const json first = ToCtrf(SampleRun(), AllThree());
   const json second = SecondShard();

@@ -132,6 +132,38 @@ TEST(SchemaTest, InconsistentCountsAndVerdictFail) {
   ExpectInvalid(r, "/results/tests/0/name", "ST-1 single service");
 }
 
+TEST(SchemaTest, RunFiguresMustBeEachProtocolsOnce) {
+  json r = Valid();
+  r["results"]["extra"]["protocols"]["state-transfer"]["cases"] = 117;  // summed over tests
+  ExpectInvalid(r, "/results/extra/protocols", "what the tests show");
+  r = Valid();
+  r["results"]["extra"]["protocols"].erase("resync");
+  ExpectInvalid(r, "/results/extra/protocols", "");
+  r = Valid();
+  r["results"]["extra"]["faults_by_kind"] = json({{"crash", 17}, {"disk-full", 4}, {"reformat", 2}});
+  ExpectInvalid(r, "/results/extra/faults_by_kind", "sum over the protocols");
+  r = Valid();
+  r["results"]["extra"].erase("protocols");
+  ExpectInvalid(r, "/results/extra", "protocols");
+}
+
+TEST(SchemaTest, OnlyAPassCanBeTruncated) {
+  json r = Valid();
+  r["results"]["tests"][0]["extra"]["truncated"] = true;  // passed: fine
+  EXPECT_EQ(Violations(r), "");
+  r["results"]["tests"][1]["extra"]["truncated"] = true;  // failed
+  ExpectInvalid(r, "/results/tests/1/extra", "");
+  r = Valid();
+  r["results"]["tests"][0]["extra"].erase("truncated");
+  ExpectInvalid(r, "/results/tests/0/extra", "truncated");
+}
+
+TEST(SchemaTest, ReportsOfTheFirstLayoutAreRefused) {
+  json r = Valid();
+  r["results"]["extra"]["lockstep_report_version"] = 1;  // figures multiplied per property
+  ExpectInvalid(r, "/results/extra/lockstep_report_version", "");
+}
+
 TEST(SchemaTest, DuplicatePropertyFails) {
   ExpectInvalid(ToCtrf(SampleRun(), {PassedProperty(), PassedProperty()}),
                 "/results/tests/1/name", "twice");

@@ -31,6 +31,18 @@ TEST(ShowTest, SummaryTableAndFailureDetails) {
   EXPECT_TRUE(Contains(text, "RS-2 in-doubt kept [resync]: OTHER: gave up")) << text;
 }
 
+TEST(ShowTest, EachProtocolsFiguresOnceAndTruncationMarked) {
+  PropertyResult cut = PassedProperty();
+  cut.id = "ST-2";
+  cut.truncated = true;
+  cut.reason = "truncated: held on every step of the 17 cases run (of 100 asked for)";
+  const std::string text = ShowReport(ToCtrf(SampleRun(), {PassedProperty(), cut, UndecidedProperty()}));
+  EXPECT_TRUE(Contains(text, "  state-transfer: 100 cases, 2345 steps, 15 faults, 2.5s\n")) << text;
+  EXPECT_TRUE(Contains(text, "  resync: 3 cases, 30 steps, 2 faults, 50ms\n")) << text;
+  EXPECT_TRUE(Contains(text, "passed*")) << text;
+  EXPECT_TRUE(Contains(text, "  * state-transfer: truncated: held on every step of the 17 cases")) << text;
+}
+
 TEST(ShowTest, PassingRunHasNoProblemSection) {
   const std::string text = ShowReport(ToCtrf(SampleRun(), {PassedProperty()}));
   EXPECT_TRUE(text.starts_with("lockstep run: PASSED")) << text;
