@@ -8,17 +8,11 @@ namespace lockstep::model::rs {
 namespace {
 
 Result<int> ParseSystem(const std::string& s) {
-  for (int i = 0; i < kMaxSystems; ++i) {
-    if (s == SystemName(i)) return i;
-  }
-  return Fail("unknown system '" + s + "' (expected SYSTEM73, SYSTEM74 or SYSTEM75)");
+  return ParseNamed<int>(s, "system", kMaxSystems, SystemName);
 }
 
 Result<CrashPoint> ParseCrashPoint(const std::string& s) {
-  for (int i = 0; i < kCrashPointCount; ++i) {
-    auto p = static_cast<CrashPoint>(i);
-    if (s == CrashPointName(p)) return p;
-  }
+  if (auto p = kCrashPointNames.Find(s)) return *p;
   return Fail("unknown crash point '" + s + "'");
 }
 

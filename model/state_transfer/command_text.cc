@@ -5,29 +5,14 @@
 namespace lockstep::model::st {
 namespace {
 
-Result<Side> ParseSide(const std::string& s) {
-  if (s == "A") return Side::kA;
-  if (s == "B") return Side::kB;
-  return Fail("unknown side '" + s + "' (expected A or B)");
-}
-
-Result<Dir> ParseDir(const std::string& s) {
-  if (s == "temp") return Dir::kTemp;
-  if (s == "data") return Dir::kData;
-  return Fail("unknown directory '" + s + "' (expected temp or data)");
-}
-
+Result<Side> ParseSide(const std::string& s) { return kSideNames.Parse(s, "side"); }
+Result<Dir> ParseDir(const std::string& s) { return kDirNames.Parse(s, "directory"); }
 Result<FaultKind> ParseFaultKind(const std::string& s) {
-  if (s == "disk-full") return FaultKind::kDiskFull;
-  if (s == "access-denied") return FaultKind::kAccessDenied;
-  return Fail("unknown fault kind '" + s + "' (expected disk-full or access-denied)");
+  return kFaultKindNames.Parse(s, "fault kind");
 }
 
 Result<CrashPoint> ParseCrashPoint(const std::string& s) {
-  for (int i = 0; i < kCrashPointCount; ++i) {
-    auto p = static_cast<CrashPoint>(i);
-    if (s == CrashPointName(p)) return p;
-  }
+  if (auto p = kCrashPointNames.Find(s)) return *p;
   return Fail("unknown crash point '" + s + "'");
 }
 
