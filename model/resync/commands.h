@@ -13,6 +13,7 @@
 #include <variant>
 
 #include "model/common/enum_names.h"
+#include "model/common/fault_kind.h"
 #include "model/resync/observation.h"
 
 namespace lockstep::model::rs {
@@ -36,9 +37,10 @@ inline constexpr auto kCrashPointNames = MakeEnumNames<CrashPoint>(
 inline constexpr int kCrashPointCount = kCrashPointNames.size();
 inline const char* CrashPointName(CrashPoint p) { return kCrashPointNames.Name(p); }
 
-enum class JournalFault : std::uint8_t { kDiskFull, kAccessDenied };
-inline constexpr auto kJournalFaultNames = MakeEnumNames<JournalFault>("disk-full", "access-denied");
-inline const char* ToString(JournalFault f) { return kJournalFaultNames.Name(f); }
+// A fault on a journal directory, as the state-transfer model's on its directories
+// (model/common/fault_kind.h).
+using JournalFault = model::FaultKind;
+using model::ToString;
 
 enum class ReplyAction : std::uint8_t { kIgnore, kDefer };
 inline constexpr auto kReplyActionNames = MakeEnumNames<ReplyAction>("ignore", "defer");

@@ -9,6 +9,7 @@
 #include <variant>
 
 #include "model/common/enum_names.h"
+#include "model/common/fault_kind.h"
 #include "model/state_transfer/observation.h"
 
 namespace lockstep::model::st {
@@ -33,9 +34,9 @@ inline const char* CrashPointName(CrashPoint p) { return kCrashPointNames.Name(p
 enum class Dir : std::uint8_t { kTemp, kData };
 inline constexpr auto kDirNames = MakeEnumNames<Dir>("temp", "data");
 inline const char* ToString(Dir d) { return kDirNames.Name(d); }
-enum class FaultKind : std::uint8_t { kDiskFull, kAccessDenied };
-inline constexpr auto kFaultKindNames = MakeEnumNames<FaultKind>("disk-full", "access-denied");
-inline const char* ToString(FaultKind k) { return kFaultKindNames.Name(k); }
+using model::FaultKind;  // shared with the resync model (model/common/fault_kind.h)
+using model::kFaultKindNames;
+using model::ToString;
 
 // A client input through the mds.
 struct Submit {

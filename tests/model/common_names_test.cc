@@ -1,4 +1,5 @@
-// Names kept once and read both ways (model/common/enum_names.h).
+// Names kept once and read both ways (model/common/enum_names.h) and the fault kinds every
+// protocol shares (model/common/fault_kind.h).
 #include <gtest/gtest.h>
 
 #include <array>
@@ -7,6 +8,7 @@
 #include <string_view>
 
 #include "model/common/enum_names.h"
+#include "model/common/fault_kind.h"
 
 namespace lockstep::model {
 namespace {
@@ -56,6 +58,12 @@ TEST(ParseNamed, ReadsValuesSpelledByAFunction) {
   EXPECT_EQ(ParseNamed<int>("N12", "node", 3, name).value(), 2);
   EXPECT_EQ(ParseNamed<int>("N9", "node", 3, name).error().message,
             "unknown node 'N9' (expected N10, N11 or N12)");
+}
+
+TEST(FaultKind, SpellsTheInjectedFaults) {
+  EXPECT_STREQ(ToString(FaultKind::kDiskFull), "disk-full");
+  EXPECT_STREQ(ToString(FaultKind::kAccessDenied), "access-denied");
+  EXPECT_EQ(kFaultKindNames.Find("access-denied"), FaultKind::kAccessDenied);
 }
 
 }  // namespace
