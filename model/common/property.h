@@ -1,10 +1,13 @@
 // PropertyInfo and Violation: the vocabulary every protocol model uses to name its properties
 // and to report the first one that broke (state transfer ST-*, resync RS-*).
 //
-// Plain values; safe to copy across threads. No invariants beyond the field comments.
+// Plain values and pure functions; safe to copy across threads. No invariants beyond the field
+// comments.
 #pragma once
 
+#include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace lockstep::model {
@@ -13,6 +16,15 @@ struct PropertyInfo {
   const char* id;    // "ST-1", "RS-2"
   const char* name;  // "agreement", "no silent completion"
 };
+
+// The name of property `id` among `properties` ("ST-3" -> "no stale service"); "" if `id` is
+// not one of them.
+inline const char* PropertyName(std::span<const PropertyInfo> properties, std::string_view id) {
+  for (const PropertyInfo& p : properties) {
+    if (id == p.id) return p.name;
+  }
+  return "";
+}
 
 // A property that failed, and why: the one violation type from the model's checks through the
 // explorer and the property runner to the report. `message` names the process (side or

@@ -5,6 +5,7 @@
 #include <string>
 #include <variant>
 
+#include "model/common/step_check.h"
 #include "model/resync/show.h"
 #include "model/resync/model.h"
 #include "model/resync/properties.h"
@@ -15,12 +16,8 @@ namespace {
 // The per-system fields a check can own.
 enum class Field { kUp, kLastExit, kStamp, kStartup, kPartners, kBranches, kRows, kFenced };
 
-struct Step {
-  const State& before;
-  const Command& cmd;
+struct Step : StepOf<State, Command, Observation> {
   const StepEvents& ev;
-  const Observation& predicted;
-  const Observation& observed;
 
   int size() const { return static_cast<int>(predicted.systems.size()); }
   const SystemObservation& pred(int x) const { return predicted.systems[x]; }
@@ -30,13 +27,13 @@ struct Step {
 using Found = std::optional<Violation>;
 
 Found Fail(const Step& st, const char* id, const std::string& what) {
-  return Violation{id, PropertyName(id), "after " + Describe(st.cmd) + ": " + what};
+  return StepViolation(id, PropertyName(id), Describe(st.cmd), what);
 }
 
 // "SYSTEM74: rows observed {k=v}, model predicts {}"
 std::string Diff(int x, const char* field, const std::string& observed,
                  const std::string& predicted) {
-  return SystemName(x) + ": " + field + " observed " + observed + ", model predicts " + predicted;
+  return Mismatch(SystemName(x), field, observed, predicted);
 }
 
 // The difference in field `f` of system x, if any.
@@ -225,7 +222,7 @@ std::optional<Violation> CheckStep(const State& before, const Command& cmd, cons
 std::optional<Violation> CheckStep(const State& before, const Command& cmd, const State& after,
                                    const StepEvents& events, const Observation& observed) {
   const Observation predicted = Predict(after);
-  const Step step{before, cmd, events, predicted, observed};
+  const Step step{{before, cmd, predicted, observed}, events};
   if (observed.systems.size() != predicted.systems.size()) {
     return Fail(step, "RS-6",
                 "observed " + std::to_string(observed.systems.size()) + " systems, model has " +

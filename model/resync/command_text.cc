@@ -1,24 +1,22 @@
+// ParseCommand (command_text.h): the resync command grammar as rules for
+// model/common/command_text.h, one per kind of command, in Describe() order.
 #include "model/resync/command_text.h"
 
 #include <regex>
+#include <span>
 
+#include "model/common/command_text.h"
 #include "model/resync/config.h"
 
 namespace lockstep::model::rs {
 namespace {
 
 Result<int> ParseSystem(const std::string& s) {
-  for (int i = 0; i < kMaxSystems; ++i) {
-    if (s == SystemName(i)) return i;
-  }
-  return Fail("unknown system '" + s + "' (expected SYSTEM73, SYSTEM74 or SYSTEM75)");
+  return ParseNamed<int>(s, "system", kMaxSystems, SystemName);
 }
 
 Result<CrashPoint> ParseCrashPoint(const std::string& s) {
-  for (int i = 0; i < kCrashPointCount; ++i) {
-    auto p = static_cast<CrashPoint>(i);
-    if (s == CrashPointName(p)) return p;
-  }
+  if (auto p = kCrashPointNames.Find(s)) return *p;
   return Fail("unknown crash point '" + s + "'");
 }
 
@@ -59,94 +57,62 @@ Result<Command> ParseTransaction(const std::smatch& m) {
   return t;
 }
 
-// Parses the captures named by `indices` as systems, in order.
-Result<std::vector<int>> Systems(const std::smatch& m, std::initializer_list<int> indices) {
-  std::vector<int> out;
-  for (int i : indices) {
-    auto s = ParseSystem(m[i].str());
-    if (!s) return std::unexpected(s.error());
-    out.push_back(*s);
-  }
-  return out;
-}
+using Rule = CommandRule<Command>;
+using Captures = std::smatch;
 
-Result<Command> ParseStart(const std::smatch& m) {
-  auto system = ParseSystem(m[1].str());
-  if (!system) return std::unexpected(system.error());
-  Start start{*system, std::stoi(m[2].str()), std::nullopt};
-  if (m[3].matched) {
-    auto point = ParseCrashPoint(m[3].str());
-    if (!point) return std::unexpected(point.error());
-    start.crash_point = *point;
-  }
-  return start;
-}
-
-Result<Command> ParseOperator(const std::string& text) {
-  static const std::regex kReply(R"(Reply\((\w+), (\w+), (ignore|defer)\))");
-  static const std::regex kVary(R"(VaryRm\((\w+), (\w+)\))");
-  static const std::regex kComplete(R"(Complete\((\w+), txn=(\d{1,9}), (commit|backout)\))");
-  std::smatch m;
-  if (std::regex_match(text, m, kReply)) {
-    auto s = Systems(m, {1, 2});
-    if (!s) return std::unexpected(s.error());
-    return Reply{(*s)[0], (*s)[1],
-                 m[3].str() == "ignore" ? ReplyAction::kIgnore : ReplyAction::kDefer};
-  }
-  if (std::regex_match(text, m, kVary)) {
-    auto s = Systems(m, {1, 2});
-    if (!s) return std::unexpected(s.error());
-    return VaryRm{(*s)[0], (*s)[1]};
-  }
-  if (std::regex_match(text, m, kComplete)) {
-    auto s = Systems(m, {1});
-    if (!s) return std::unexpected(s.error());
-    return Complete{(*s)[0], std::stoi(m[2].str()),
-                    m[3].str() == "commit" ? CompleteAction::kCommit : CompleteAction::kBackout};
-  }
-  return Fail("not a resync command: '" + text +
-              "' (expected Transaction(S: S{k=v,..} ..), Read(S, k, via=S), "
-              "Start(S, journal-1|2[, crash=P]), Crash(S), Format(S, journal-1|2), "
-              "Reply(S, S, ignore|defer), VaryRm(S, S), Complete(S, txn=N, commit|backout), "
-              "InjectFault(S, disk-full|access-denied) or RemoveFault(S))");
+std::span<const Rule> Rules() {
+  static const Rule kRules[] = {
+      {"Transaction(S: S{k=v,..} ..)",
+       std::regex(R"(Transaction\((\w+):((?: \w+\{[^{}]*\})*)\))"), ParseTransaction},
+      {"Read(S, k, via=S)", std::regex(R"(Read\((\w+), (\w+), via=(\w+)\))"),
+       [](const Captures& m) -> Result<Command> {
+         return Build<Read>(ParseSystem(m[1].str()), m[2].str(), ParseSystem(m[3].str()));
+       }},
+      {"Start(S, journal-1|2[, crash=P])",
+       std::regex(R"(Start\((\w+), journal-([12])(?:, crash=([\w.]+))?\))"),
+       [](const Captures& m) -> Result<Command> {
+         return Build<Start>(ParseSystem(m[1].str()), std::stoi(m[2].str()),
+                             ParseIfMatched(m[3], ParseCrashPoint));
+       }},
+      {"Crash(S)", std::regex(R"(Crash\((\w+)\))"),
+       [](const Captures& m) -> Result<Command> { return Build<Crash>(ParseSystem(m[1].str())); }},
+      {"Format(S, journal-1|2)", std::regex(R"(Format\((\w+), journal-([12])\))"),
+       [](const Captures& m) -> Result<Command> {
+         return Build<Format>(ParseSystem(m[1].str()), std::stoi(m[2].str()));
+       }},
+      {"Reply(S, S, ignore|defer)", std::regex(R"(Reply\((\w+), (\w+), (ignore|defer)\))"),
+       [](const Captures& m) -> Result<Command> {
+         return Build<Reply>(ParseSystem(m[1].str()), ParseSystem(m[2].str()),
+                             kReplyActionNames.Parse(m[3].str(), "reply action"));
+       }},
+      {"VaryRm(S, S)", std::regex(R"(VaryRm\((\w+), (\w+)\))"),
+       [](const Captures& m) -> Result<Command> {
+         return Build<VaryRm>(ParseSystem(m[1].str()), ParseSystem(m[2].str()));
+       }},
+      {"Complete(S, txn=N, commit|backout)",
+       std::regex(R"(Complete\((\w+), txn=(\d{1,9}), (commit|backout)\))"),
+       [](const Captures& m) -> Result<Command> {
+         return Build<Complete>(ParseSystem(m[1].str()), std::stoi(m[2].str()),
+                                kCompleteActionNames.Parse(m[3].str(), "complete action"));
+       }},
+      {"InjectFault(S, disk-full|access-denied)",
+       std::regex(R"(InjectFault\((\w+), (disk-full|access-denied)\))"),
+       [](const Captures& m) -> Result<Command> {
+         return Build<InjectFault>(ParseSystem(m[1].str()),
+                                   kFaultKindNames.Parse(m[2].str(), "fault kind"));
+       }},
+      {"RemoveFault(S)", std::regex(R"(RemoveFault\((\w+)\))"),
+       [](const Captures& m) -> Result<Command> {
+         return Build<RemoveFault>(ParseSystem(m[1].str()));
+       }},
+  };
+  return kRules;
 }
 
 }  // namespace
 
 Result<Command> ParseCommand(const std::string& text) {
-  static const std::regex kTxn(R"(Transaction\((\w+):((?: \w+\{[^{}]*\})*)\))");
-  static const std::regex kRead(R"(Read\((\w+), (\w+), via=(\w+)\))");
-  static const std::regex kStart(R"(Start\((\w+), journal-([12])(?:, crash=([\w.]+))?\))");
-  static const std::regex kCrash(R"(Crash\((\w+)\))");
-  static const std::regex kFormat(R"(Format\((\w+), journal-([12])\))");
-  static const std::regex kInject(R"(InjectFault\((\w+), (disk-full|access-denied)\))");
-  static const std::regex kRemove(R"(RemoveFault\((\w+)\))");
-  std::smatch m;
-  if (std::regex_match(text, m, kTxn)) return ParseTransaction(m);
-  if (std::regex_match(text, m, kRead)) {
-    auto s = Systems(m, {1, 3});
-    if (!s) return std::unexpected(s.error());
-    return Read{(*s)[0], m[2].str(), (*s)[1]};
-  }
-  if (std::regex_match(text, m, kStart)) return ParseStart(m);
-  if (std::regex_match(text, m, kFormat)) {
-    auto s = Systems(m, {1});
-    if (!s) return std::unexpected(s.error());
-    return Format{(*s)[0], std::stoi(m[2].str())};
-  }
-  if (std::regex_match(text, m, kCrash) || std::regex_match(text, m, kRemove)) {
-    auto s = Systems(m, {1});
-    if (!s) return std::unexpected(s.error());
-    if (text.starts_with("Crash")) return Crash{(*s)[0]};
-    return RemoveFault{(*s)[0]};
-  }
-  if (std::regex_match(text, m, kInject)) {
-    auto s = Systems(m, {1});
-    if (!s) return std::unexpected(s.error());
-    return InjectFault{(*s)[0], m[2].str() == "disk-full" ? JournalFault::kDiskFull
-                                                          : JournalFault::kAccessDenied};
-  }
-  return ParseOperator(text);
+  return ParseByRules<Command>(text, Rules(), "resync");
 }
 
 }  // namespace lockstep::model::rs

@@ -1,4 +1,4 @@
-// Names and one-line descriptions of resync commands (commands.h). Describe() output appears in
+// One-line descriptions of resync commands (commands.h). Describe() output appears in
 // reports and reproduce strings, so its format is stable; ParseCommand() reads it back.
 #include "model/resync/commands.h"
 
@@ -6,29 +6,6 @@
 #include <variant>
 
 namespace lockstep::model::rs {
-
-const char* CrashPointName(CrashPoint p) {
-  switch (p) {
-    case CrashPoint::kCoordBeforeCommitRecord: return "coord.before_commit_record";
-    case CrashPoint::kCoordAfterCommitRecord: return "coord.after_commit_record";
-    case CrashPoint::kCoordBeforeEndRecord: return "coord.before_end_record";
-    case CrashPoint::kPartBeforePreparedRecord: return "part.before_prepared_record";
-    case CrashPoint::kPartAfterPreparedRecord: return "part.after_prepared_record";
-    case CrashPoint::kPartBeforeOutcomeRecord: return "part.before_outcome_record";
-    case CrashPoint::kPartAfterOutcomeRecord: return "part.after_outcome_record";
-    case CrashPoint::kResyncAfterExchange: return "resync.after_exchange";
-  }
-  return "?";
-}
-
-const char* ToString(JournalFault f) {
-  return f == JournalFault::kDiskFull ? "disk-full" : "access-denied";
-}
-const char* ToString(ReplyAction a) { return a == ReplyAction::kIgnore ? "ignore" : "defer"; }
-const char* ToString(CompleteAction a) {
-  return a == CompleteAction::kCommit ? "commit" : "backout";
-}
-
 namespace {
 
 std::string DescribeOne(const Transaction& c) {

@@ -12,33 +12,43 @@
 #include <string>
 #include <variant>
 
+#include "model/common/enum_names.h"
+#include "model/common/fault_kind.h"
 #include "model/resync/observation.h"
 
 namespace lockstep::model::rs {
 
-// Named crash points (docs/design.md, resync decision 4), armed at Start through
-// LOCKSTEP_CRASH_POINT; the process SIGKILLs itself at the first hit.
+// Named crash points (docs/design.md, resync decision 4), named in this order below, armed at
+// Start through LOCKSTEP_CRASH_POINT; the process SIGKILLs itself at the first hit.
 enum class CrashPoint : std::uint8_t {
-  kCoordBeforeCommitRecord,  // "coord.before_commit_record": all voted yes, COMMIT not forced
-  kCoordAfterCommitRecord,   // "coord.after_commit_record": COMMIT forced, not applied nor sent
-  kCoordBeforeEndRecord,     // "coord.before_end_record": every ack received, END not written
-  kPartBeforePreparedRecord, // "part.before_prepared_record": PREPARE received, nothing forced
-  kPartAfterPreparedRecord,  // "part.after_prepared_record": PREPARED forced, vote not sent
-  kPartBeforeOutcomeRecord,  // "part.before_outcome_record": outcome received, not forced
-  kPartAfterOutcomeRecord,   // "part.after_outcome_record": outcome forced, not applied/acked
-  kResyncAfterExchange,      // "resync.after_exchange": stamps and startups exchanged
+  kCoordBeforeCommitRecord,   // all voted yes, COMMIT not forced
+  kCoordAfterCommitRecord,    // COMMIT forced, not applied nor sent
+  kCoordBeforeEndRecord,      // every ack received, END not written
+  kPartBeforePreparedRecord,  // PREPARE received, nothing forced
+  kPartAfterPreparedRecord,   // PREPARED forced, vote not sent
+  kPartBeforeOutcomeRecord,   // outcome received, not forced
+  kPartAfterOutcomeRecord,    // outcome forced, not applied/acked
+  kResyncAfterExchange,       // stamps and startups exchanged
 };
-inline constexpr int kCrashPointCount = 8;
-const char* CrashPointName(CrashPoint p);
+inline constexpr auto kCrashPointNames = MakeEnumNames<CrashPoint>(
+    "coord.before_commit_record", "coord.after_commit_record", "coord.before_end_record",
+    "part.before_prepared_record", "part.after_prepared_record", "part.before_outcome_record",
+    "part.after_outcome_record", "resync.after_exchange");
+inline constexpr int kCrashPointCount = kCrashPointNames.size();
+inline const char* CrashPointName(CrashPoint p) { return kCrashPointNames.Name(p); }
 
-enum class JournalFault : std::uint8_t { kDiskFull, kAccessDenied };
-const char* ToString(JournalFault f);  // "disk-full", "access-denied"
+// A fault on a journal directory, as the state-transfer model's on its directories
+// (model/common/fault_kind.h).
+using JournalFault = model::FaultKind;
+using model::ToString;
 
 enum class ReplyAction : std::uint8_t { kIgnore, kDefer };
-const char* ToString(ReplyAction a);  // "ignore", "defer"
+inline constexpr auto kReplyActionNames = MakeEnumNames<ReplyAction>("ignore", "defer");
+inline const char* ToString(ReplyAction a) { return kReplyActionNames.Name(a); }
 
 enum class CompleteAction : std::uint8_t { kCommit, kBackout };
-const char* ToString(CompleteAction a);  // "commit", "backout"
+inline constexpr auto kCompleteActionNames = MakeEnumNames<CompleteAction>("commit", "backout");
+inline const char* ToString(CompleteAction a) { return kCompleteActionNames.Name(a); }
 
 using Writes = std::map<std::string, std::string>;  // key -> value
 

@@ -6,6 +6,7 @@
 #include <variant>
 
 #include "model/explore/bounds_text.h"
+#include "model/explore/search_model_impl.h"
 #include "model/resync/model.h"
 #include "model/resync/properties.h"
 
@@ -156,76 +157,55 @@ Bounds CoverageBounds() {
   return b;
 }
 
+// The protocol side of SearchModel (model/explore/search_model.h).
+struct RsSearch {
+  static constexpr explore::BudgetCounter<Budget, Bounds> kCounters[] = {
+      {&Budget::transactions, &Bounds::transactions},
+      {&Budget::reads, &Bounds::reads},
+      {&Budget::crashes, &Bounds::crashes},
+      {&Budget::starts, &Bounds::starts},
+      {&Budget::formats, &Bounds::formats},
+      {&Budget::replies, &Bounds::replies},
+      {&Budget::faults, &Bounds::faults},
+  };
+
+  static State Initial(const Config& config) { return InitialState(config); }
+
+  // Transaction a transaction; Read a read; Crash a crash; Format a format; Reply and Complete
+  // a reply; InjectFault a fault; Start a start, a crash when it arms a crash point and a
+  // format when it swaps the journal set. VaryRm and RemoveFault are free.
+  static Budget Cost(const State& s, const Command& c) {
+    Budget cost;
+    if (std::holds_alternative<Transaction>(c)) cost.transactions = 1;
+    if (std::holds_alternative<Read>(c)) cost.reads = 1;
+    if (std::holds_alternative<Crash>(c)) cost.crashes = 1;
+    if (std::holds_alternative<Format>(c)) cost.formats = 1;
+    if (std::holds_alternative<Reply>(c) || std::holds_alternative<Complete>(c)) cost.replies = 1;
+    if (std::holds_alternative<InjectFault>(c)) cost.faults = 1;
+    if (const auto* start = std::get_if<Start>(&c)) {
+      cost.starts = 1;
+      if (start->crash_point) cost.crashes = 1;
+      if (Swaps(s, *start)) cost.formats = 1;
+    }
+    return cost;
+  }
+
+  static bool Enabled(const State& s, const Command& c) {
+    return Precondition(s, c) && Replayable(s, c);
+  }
+
+  static std::string Encode(const State& s, const Bounds& b, bool canonical) {
+    return canonical ? CanonicalEncode(s, b.keys, b.values) : EncodeCompact(s);
+  }
+
+  static const std::vector<Invariant>& Invariants() { return rs::Invariants(); }
+};
+
 RsExploreModel::RsExploreModel(const Bounds& bounds, Variant variant)
-    : bounds_(bounds), config_{bounds.systems, variant}, alphabet_(MakeAlphabet(bounds)) {}
-
-SearchState RsExploreModel::Initial() const { return {InitialState(config_), {}}; }
-
-bool RsExploreModel::WithinBudget(const SearchState& s, const Command& c) const {
-  const Budget& used = s.used;
-  if (std::holds_alternative<Transaction>(c)) return used.transactions < bounds_.transactions;
-  if (std::holds_alternative<Read>(c)) return used.reads < bounds_.reads;
-  if (std::holds_alternative<Crash>(c)) return used.crashes < bounds_.crashes;
-  if (std::holds_alternative<Format>(c)) return used.formats < bounds_.formats;
-  if (std::holds_alternative<Reply>(c) || std::holds_alternative<Complete>(c)) {
-    return used.replies < bounds_.replies;
-  }
-  if (std::holds_alternative<InjectFault>(c)) return used.faults < bounds_.faults;
-  if (const auto* start = std::get_if<Start>(&c)) {
-    return used.starts < bounds_.starts &&
-           (!start->crash_point || used.crashes < bounds_.crashes) &&
-           (!Swaps(s.model, *start) || used.formats < bounds_.formats);
-  }
-  return true;
-}
-
-void RsExploreModel::Successors(const SearchState& s, std::vector<std::uint32_t>& out) const {
-  out.clear();
-  for (std::uint32_t i = 0; i < alphabet_.size(); ++i) {
-    const Command& c = alphabet_[i];
-    if (WithinBudget(s, c) && Precondition(s.model, c) && Replayable(s.model, c)) out.push_back(i);
-  }
-}
-
-void RsExploreModel::Apply(SearchState& s, const Command& c) const {
-  Budget& used = s.used;
-  if (std::holds_alternative<Transaction>(c)) ++used.transactions;
-  if (std::holds_alternative<Read>(c)) ++used.reads;
-  if (std::holds_alternative<Crash>(c)) ++used.crashes;
-  if (std::holds_alternative<Format>(c)) ++used.formats;
-  if (std::holds_alternative<Reply>(c) || std::holds_alternative<Complete>(c)) ++used.replies;
-  if (std::holds_alternative<InjectFault>(c)) ++used.faults;
-  if (const auto* start = std::get_if<Start>(&c)) {
-    ++used.starts;
-    if (start->crash_point) ++used.crashes;
-    if (Swaps(s.model, *start)) ++used.formats;
-  }
-  rs::Apply(s.model, c, config_);
-}
-
-std::string RsExploreModel::Encode(const SearchState& s, bool canonical) const {
-  std::string out = canonical ? CanonicalEncode(s.model, bounds_.keys, bounds_.values)
-                              : EncodeCompact(s.model);
-  out += '|';
-  const Budget& u = s.used;
-  for (std::uint8_t n : {u.transactions, u.reads, u.crashes, u.starts, u.formats, u.replies,
-                         u.faults}) {
-    out += static_cast<char>(n);
-  }
-  return out;
-}
-
-std::optional<Violation> RsExploreModel::Check(const SearchState& s) const {
-  std::optional<Violation> finding;
-  for (const Invariant& inv : Invariants()) {
-    auto reason = inv.check(s.model);
-    if (!reason) continue;
-    if (!finding) finding = Violation{inv.id, inv.name, *reason, {}};
-    finding->violated.push_back(inv.id);
-  }
-  return finding;
-}
-
-std::string RsExploreModel::Describe(const Command& c) const { return rs::Describe(c); }
+    : SearchModel(bounds, Config{bounds.systems, variant}, MakeAlphabet(bounds)) {}
 
 }  // namespace lockstep::model::rs
+
+template class lockstep::model::explore::SearchModel<
+    lockstep::model::rs::RsSearch, lockstep::model::rs::State, lockstep::model::rs::Budget,
+    lockstep::model::rs::Command, lockstep::model::rs::Bounds, lockstep::model::rs::Config>;

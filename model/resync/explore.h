@@ -52,13 +52,13 @@
 #pragma once
 
 #include <cstdint>
-#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "base/result.h"
 #include "model/explore/explorer.h"
+#include "model/explore/search_model.h"
 #include "model/resync/commands.h"
 #include "model/resync/config.h"
 #include "model/resync/state.h"
@@ -82,25 +82,22 @@ struct Bounds {
   bool operator==(const Bounds&) const = default;
 };
 
-// "systems=2,transactions=2,reads=1,crashes=1,starts=3,formats=1,replies=1,faults=1,keys=2,values=1"
+// As text (model/explore/bounds_text.h says how it prints, parses and fails):
+// "systems=2,transactions=2,reads=1,crashes=1,starts=3,formats=1,replies=1,faults=1,keys=2,values=1".
+// ParseBounds overrides the fields of `base` that `text` names.
 std::string ToString(const Bounds& b);
-// Overrides fields of `base` from "name=value,..." (the names of ToString). Fails naming an
-// unknown field, a malformed number or a value out of range.
 Result<Bounds> ParseBounds(std::string_view text, Bounds base = {});
 // The smaller bounds at which coverage totals (N) are counted for property runs.
 Bounds CoverageBounds();
 
+// What a search state has used of the bounds (model/explore/budget.h).
 struct Budget {
   std::uint8_t transactions = 0, reads = 0, crashes = 0, starts = 0, formats = 0, replies = 0,
                faults = 0;
   bool operator==(const Budget&) const = default;
 };
 
-struct SearchState {
-  State model;
-  Budget used;
-  bool operator==(const SearchState&) const = default;
-};
+using SearchState = explore::SearchStateOf<State, Budget>;
 
 // The compact binary encoding of `s` (Encode() in state.h is this): injective, every field
 // in a fixed order, varint numbers.
@@ -115,33 +112,15 @@ std::string AbstractEncode(const State& s);
 // transitions).
 std::uint32_t CommandKind(const Command& c);
 
-class RsExploreModel {
- public:
-  using State = SearchState;
-  using Command = rs::Command;
+struct RsSearch;  // the resync hooks of the search (explore.cc)
 
+// The search object; its members are SearchModel's (model/explore/search_model.h), Check's
+// invariants RS-1..RS-8.
+class RsExploreModel
+    : public explore::SearchModel<RsSearch, State, Budget, Command, Bounds, Config> {
+ public:
   // REQUIRES: bounds as ParseBounds accepts them.
   explicit RsExploreModel(const Bounds& bounds, Variant variant = Variant::kCorrect);
-
-  SearchState Initial() const;
-  const std::vector<Command>& Alphabet() const { return alphabet_; }
-  void Successors(const SearchState& s, std::vector<std::uint32_t>& out) const;
-  void Apply(SearchState& s, const Command& c) const;
-  std::string Encode(const SearchState& s, bool canonical) const;
-  // Every invariant RS-1..RS-8 that `s` violates (Violation::violated), the first named.
-  std::optional<Violation> Check(const SearchState& s) const;
-  std::string Describe(const Command& c) const;
-  std::string AbstractEncode(const SearchState& s) const { return rs::AbstractEncode(s.model); }
-  std::uint32_t CommandKind(const Command& c) const { return rs::CommandKind(c); }
-
-  const Bounds& bounds() const { return bounds_; }
-  const Config& config() const { return config_; }
-
- private:
-  bool WithinBudget(const SearchState& s, const Command& c) const;
-  Bounds bounds_;
-  Config config_;
-  std::vector<Command> alphabet_;
 };
 
 }  // namespace lockstep::model::rs

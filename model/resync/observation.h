@@ -25,6 +25,8 @@
 #include <string>
 #include <vector>
 
+#include "model/common/enum_names.h"
+
 namespace lockstep::model::rs {
 
 // A system is named by its index: 0 = SYSTEM73, 1 = SYSTEM74, 2 = SYSTEM75.
@@ -36,15 +38,19 @@ enum class ExitKind : std::uint8_t {
   kKilled,        // SIGKILL: a harness crash or a named crash point
   kJournalError,  // exit status 3: refused to start, its journal set could not be opened/stamped
 };
-const char* ToString(ExitKind e);  // "none", "killed", "journal_error"
+inline constexpr auto kExitKindNames = MakeEnumNames<ExitKind>("none", "killed", "journal_error");
+inline const char* ToString(ExitKind e) { return kExitKindNames.Name(e); }
 
 enum class Role : std::uint8_t { kCoordinator, kParticipant };
-const char* ToString(Role r);  // "coordinator", "participant"
+inline constexpr auto kRoleNames = MakeEnumNames<Role>("coordinator", "participant");
+inline const char* ToString(Role r) { return kRoleNames.Name(r); }
 
 // kActive is in the vocabulary (the status tool can show it) but never at a quiet point:
 // every transaction runs to its end within one command.
 enum class BranchState : std::uint8_t { kActive, kInDoubt, kCommitted, kAborted, kManualPending };
-const char* ToString(BranchState s);  // "Active", "InDoubt", "Committed", "Aborted", "ManualPending"
+inline constexpr auto kBranchStateNames =
+    MakeEnumNames<BranchState>("Active", "InDoubt", "Committed", "Aborted", "ManualPending");
+inline const char* ToString(BranchState s) { return kBranchStateNames.Name(s); }
 
 using Rows = std::map<std::string, std::string>;
 
@@ -101,7 +107,10 @@ enum class OpResult : std::uint8_t {
   kFenced,
   kUnavailable,
 };
-const char* ToString(OpResult r);  // "committed", ..., "lock-timeout", "fenced", "unavailable"
+inline constexpr auto kOpResultNames =
+    MakeEnumNames<OpResult>("committed", "aborted", "unknown", "value", "not-found",
+                            "lock-timeout", "fenced", "unavailable");
+inline const char* ToString(OpResult r) { return kOpResultNames.Name(r); }
 bool IsTransactionResult(OpResult r);
 
 struct OpOutcome {

@@ -11,12 +11,12 @@
 #pragma once
 
 #include <array>
-#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "model/common/invariants.h"
 #include "model/common/property.h"
 #include "model/resync/commands.h"
 #include "model/resync/model.h"
@@ -76,16 +76,11 @@ std::optional<std::string> CheckRS7StampLifecycle(const State& s);
 // transaction or an operator's commit.
 std::optional<std::string> CheckRS8ForcedWritesFirst(const State& s);
 
-struct Invariant {
-  const char* id;
-  const char* name;
-  std::function<std::optional<std::string>(const State&)> check;
-};
+using Invariant = model::InvariantOf<State>;
 
-// All invariants, RS-1 to RS-8.
+// The table of invariants RS-1 to RS-8, in property order (model/common/invariants.h).
 const std::vector<Invariant>& Invariants();
-
-// The first invariant (in RS-1..RS-8 order) that fails in `s`, or nullopt.
+// Its first invariant that fails in `s`, or nullopt.
 std::optional<Violation> CheckInvariants(const State& s);
 
 // ---- Step check against the real systems -----------------------------------------------

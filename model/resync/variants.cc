@@ -1,15 +1,8 @@
-// The table of broken variants and the no-startup-comparison hook (variants.h).
+// The no-startup-comparison hook (variants.h).
 #include "model/resync/variants.h"
-
-#include <array>
 
 namespace lockstep::model::rs {
 namespace {
-
-constexpr std::array<VariantInfo, 2> kVariants{{
-    {"no-stamp-comparison", Variant::kNoStampComparison, "RS-2", "resync-ignores-stamp"},
-    {"no-startup-comparison", Variant::kNoStartupComparison, "RS-5", "startup-time-not-compared"},
-}};
 
 const PartnerEntry* Saved(const State& s, int self, int partner) {
   const auto& partners = s.at(self).journal().partners;
@@ -18,16 +11,6 @@ const PartnerEntry* Saved(const State& s, int self, int partner) {
 }
 
 }  // namespace
-
-std::span<const VariantInfo> BrokenVariants() { return kVariants; }
-
-std::optional<VariantInfo> FindVariant(std::string_view name) {
-  if (name == "correct") return VariantInfo{"correct", Variant::kCorrect, "", ""};
-  for (const VariantInfo& v : kVariants) {
-    if (name == v.name) return v;
-  }
-  return std::nullopt;
-}
 
 namespace internal {
 

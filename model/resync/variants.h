@@ -18,27 +18,31 @@
 // Pure functions and constant tables; safe from any thread.
 #pragma once
 
+#include <array>
 #include <optional>
 #include <span>
 #include <string_view>
 
+#include "model/common/variants.h"
 #include "model/resync/config.h"
 #include "model/resync/state.h"
 
 namespace lockstep::model::rs {
 
-struct VariantInfo {
-  const char* name;      // "no-stamp-comparison"
-  Variant variant;
-  const char* property;  // the property the search must find broken, "RS-2"
-  const char* bug;       // the seeded implementation bug it mirrors, "resync-ignores-stamp"
-};
+using VariantInfo = model::VariantInfoOf<Variant>;
+
+// The variants above, in that order.
+inline constexpr std::array<VariantInfo, 2> kBrokenVariants{{
+    {"no-stamp-comparison", Variant::kNoStampComparison, "RS-2", "resync-ignores-stamp"},
+    {"no-startup-comparison", Variant::kNoStartupComparison, "RS-5", "startup-time-not-compared"},
+}};
 
 // Every broken variant (kCorrect is not listed).
-std::span<const VariantInfo> BrokenVariants();
-
-// The variant called `name`; "correct" names Variant::kCorrect. nullopt if unknown.
-std::optional<VariantInfo> FindVariant(std::string_view name);
+inline std::span<const VariantInfo> BrokenVariants() { return kBrokenVariants; }
+// The variant called `name`, Variant::kCorrect for "correct" (FindVariantIn).
+inline std::optional<VariantInfo> FindVariant(std::string_view name) {
+  return FindVariantIn<Variant>(kBrokenVariants, name);
+}
 
 namespace internal {
 

@@ -4,6 +4,7 @@
 #include <optional>
 #include <string>
 
+#include "model/common/step_check.h"
 #include "model/state_transfer/format.h"
 #include "model/state_transfer/model.h"
 #include "model/state_transfer/properties.h"
@@ -11,12 +12,8 @@
 namespace lockstep::model::st {
 namespace {
 
-struct Step {
-  const State& before;
-  const Command& cmd;
+struct Step : StepOf<State, Command, Observation> {
   const State& after;
-  const Observation& predicted;
-  const Observation& observed;
 
   const SideObservation& pred(Side s) const { return predicted.at(s); }
   const SideObservation& obs(Side s) const { return observed.at(s); }
@@ -28,14 +25,13 @@ struct Step {
 using Found = std::optional<Violation>;
 
 Found Fail(const Step& step, const char* id, const std::string& what) {
-  return Violation{id, PropertyName(id), "after " + Describe(step.cmd) + ": " + what};
+  return StepViolation(id, PropertyName(id), Describe(step.cmd), what);
 }
 
 // "side B: status observed in_service, model predicts stale"
 std::string Diff(Side side, const char* field, const std::string& observed,
                  const std::string& predicted) {
-  return std::string("side ") + SideName(side) + ": " + field + " observed " + observed +
-         ", model predicts " + predicted;
+  return Mismatch(std::string("side ") + SideName(side), field, observed, predicted);
 }
 
 bool Is(SideStatus a, SideStatus b) { return a == b; }
@@ -214,7 +210,7 @@ Found CheckAgreement(const Step& st) {
 std::optional<Violation> CheckStep(const State& before, const Command& cmd, const State& after,
                                    const Observation& observed) {
   const Observation predicted = Predict(after);
-  const Step step{before, cmd, after, predicted, observed};
+  const Step step{{before, cmd, predicted, observed}, after};
   for (auto check : {CheckStartedSideRecovered, CheckCleanFailure, CheckStaleService, CheckBoundedWait, CheckAtomicTransfer,
                      CheckRecovery, CheckNoLostAcknowledgement, CheckAgreement}) {
     if (auto v = check(step)) return v;

@@ -1,96 +1,65 @@
+// ParseCommand (command_text.h): the state-transfer command grammar as rules for
+// model/common/command_text.h, one per kind of command, in Describe() order.
 #include "model/state_transfer/command_text.h"
 
 #include <regex>
+#include <span>
+
+#include "model/common/command_text.h"
 
 namespace lockstep::model::st {
 namespace {
 
-Result<Side> ParseSide(const std::string& s) {
-  if (s == "A") return Side::kA;
-  if (s == "B") return Side::kB;
-  return Fail("unknown side '" + s + "' (expected A or B)");
-}
-
-Result<Dir> ParseDir(const std::string& s) {
-  if (s == "temp") return Dir::kTemp;
-  if (s == "data") return Dir::kData;
-  return Fail("unknown directory '" + s + "' (expected temp or data)");
-}
-
+Result<Side> ParseSide(const std::string& s) { return kSideNames.Parse(s, "side"); }
+Result<Dir> ParseDir(const std::string& s) { return kDirNames.Parse(s, "directory"); }
 Result<FaultKind> ParseFaultKind(const std::string& s) {
-  if (s == "disk-full") return FaultKind::kDiskFull;
-  if (s == "access-denied") return FaultKind::kAccessDenied;
-  return Fail("unknown fault kind '" + s + "' (expected disk-full or access-denied)");
+  return kFaultKindNames.Parse(s, "fault kind");
 }
 
 Result<CrashPoint> ParseCrashPoint(const std::string& s) {
-  for (int i = 0; i < kCrashPointCount; ++i) {
-    auto p = static_cast<CrashPoint>(i);
-    if (s == CrashPointName(p)) return p;
-  }
+  if (auto p = kCrashPointNames.Find(s)) return *p;
   return Fail("unknown crash point '" + s + "'");
 }
 
-Result<Command> ParseStart(const std::smatch& m) {
-  auto side = ParseSide(m[1].str());
-  if (!side) return std::unexpected(side.error());
-  Start start{*side, std::nullopt};
-  if (m[2].matched) {
-    auto point = ParseCrashPoint(m[2].str());
-    if (!point) return std::unexpected(point.error());
-    start.crash_point = *point;
-  }
-  return start;
-}
+using Rule = CommandRule<Command>;
+using Captures = std::smatch;
 
-Result<Command> ParseInjectFault(const std::smatch& m) {
-  auto side = ParseSide(m[1].str());
-  auto dir = ParseDir(m[2].str());
-  if (!side) return std::unexpected(side.error());
-  if (!dir) return std::unexpected(dir.error());
-  auto kind = ParseFaultKind(m[3].str());
-  if (!kind) return std::unexpected(kind.error());
-  return InjectFault{*side, *dir, *kind};
+std::span<const Rule> Rules() {
+  static const Rule kRules[] = {
+      {"Submit(set k=v)", std::regex(R"(Submit\(set ([^=()]+)=([^()]*)\))"),
+       [](const Captures& m) -> Result<Command> {
+         return Submit{OpKind::kSet, m[1].str(), m[2].str()};
+       }},
+      {"Submit(del k)", std::regex(R"(Submit\(del ([^=()]+)\))"),
+       [](const Captures& m) -> Result<Command> { return Submit{OpKind::kDel, m[1].str(), ""}; }},
+      {"Start(A[, crash=P])", std::regex(R"(Start\((\w+)(?:, crash=([\w.]+))?\))"),
+       [](const Captures& m) -> Result<Command> {
+         return Build<Start>(ParseSide(m[1].str()), ParseIfMatched(m[2], ParseCrashPoint));
+       }},
+      {"Crash(A)", std::regex(R"(Crash\((\w+)\))"),
+       [](const Captures& m) -> Result<Command> { return Build<Crash>(ParseSide(m[1].str())); }},
+      {"InjectFault(A, temp|data, disk-full|access-denied)",
+       std::regex(R"(InjectFault\((\w+), (\w+), ([\w-]+)\))"),
+       [](const Captures& m) -> Result<Command> {
+         return Build<InjectFault>(ParseSide(m[1].str()), ParseDir(m[2].str()),
+                                   ParseFaultKind(m[3].str()));
+       }},
+      {"RemoveFault(A, temp|data)", std::regex(R"(RemoveFault\((\w+), (\w+)\))"),
+       [](const Captures& m) -> Result<Command> {
+         return Build<RemoveFault>(ParseSide(m[1].str()), ParseDir(m[2].str()));
+       }},
+      {"OfflineSync(A->B)", std::regex(R"(OfflineSync\((\w+)->(\w+)\))"),
+       [](const Captures& m) -> Result<Command> {
+         return Build<OfflineSync>(ParseSide(m[1].str()), ParseSide(m[2].str()));
+       }},
+  };
+  return kRules;
 }
 
 }  // namespace
 
 Result<Command> ParseCommand(const std::string& text) {
-  static const std::regex kSet(R"(Submit\(set ([^=()]+)=([^()]*)\))");
-  static const std::regex kDel(R"(Submit\(del ([^=()]+)\))");
-  static const std::regex kStart(R"(Start\((\w+)(?:, crash=([\w.]+))?\))");
-  static const std::regex kCrash(R"(Crash\((\w+)\))");
-  static const std::regex kInject(R"(InjectFault\((\w+), (\w+), ([\w-]+)\))");
-  static const std::regex kRemove(R"(RemoveFault\((\w+), (\w+)\))");
-  static const std::regex kSync(R"(OfflineSync\((\w+)->(\w+)\))");
-  std::smatch m;
-  if (std::regex_match(text, m, kSet)) return Submit{OpKind::kSet, m[1].str(), m[2].str()};
-  if (std::regex_match(text, m, kDel)) return Submit{OpKind::kDel, m[1].str(), ""};
-  if (std::regex_match(text, m, kStart)) return ParseStart(m);
-  if (std::regex_match(text, m, kCrash)) {
-    auto side = ParseSide(m[1].str());
-    if (!side) return std::unexpected(side.error());
-    return Crash{*side};
-  }
-  if (std::regex_match(text, m, kInject)) return ParseInjectFault(m);
-  if (std::regex_match(text, m, kRemove)) {
-    auto side = ParseSide(m[1].str());
-    auto dir = ParseDir(m[2].str());
-    if (!side) return std::unexpected(side.error());
-    if (!dir) return std::unexpected(dir.error());
-    return RemoveFault{*side, *dir};
-  }
-  if (std::regex_match(text, m, kSync)) {
-    auto from = ParseSide(m[1].str());
-    auto to = ParseSide(m[2].str());
-    if (!from) return std::unexpected(from.error());
-    if (!to) return std::unexpected(to.error());
-    return OfflineSync{*from, *to};
-  }
-  return Fail("not a state-transfer command: '" + text +
-              "' (expected Submit(set k=v), Submit(del k), Start(A[, crash=P]), Crash(A), "
-              "InjectFault(A, temp|data, disk-full|access-denied), RemoveFault(A, temp|data) or "
-              "OfflineSync(A->B))");
+  return ParseByRules<Command>(text, Rules(), "state-transfer");
 }
 
 }  // namespace lockstep::model::st

@@ -1,4 +1,4 @@
-// Names and one-line descriptions of state-transfer commands (commands.h). Describe() output
+// One-line descriptions of state-transfer commands (commands.h). Describe() output
 // appears in reports and reproduce strings, so its format is stable.
 #include "model/state_transfer/commands.h"
 
@@ -7,26 +7,6 @@
 #include <variant>
 
 namespace lockstep::model::st {
-
-const char* CrashPointName(CrashPoint p) {
-  switch (p) {
-    case CrashPoint::kInputBeforeDurable: return "logger.input.before_durable";
-    case CrashPoint::kInputAfterDurable: return "logger.input.after_durable";
-    case CrashPoint::kSenderAfterTempCreate: return "sender.after_temp_create";
-    case CrashPoint::kSenderBeforeSend: return "sender.before_send";
-    case CrashPoint::kReceiverBeforeApply: return "receiver.before_apply";
-    case CrashPoint::kReceiverMidApply: return "receiver.mid_apply";
-    case CrashPoint::kReceiverAfterApply: return "receiver.after_apply";
-  }
-  return "?";
-}
-
-const char* ToString(Dir d) { return d == Dir::kTemp ? "temp" : "data"; }
-
-const char* ToString(FaultKind k) {
-  return k == FaultKind::kDiskFull ? "disk-full" : "access-denied";
-}
-
 namespace {
 
 std::string DescribeOne(const Submit& c) {

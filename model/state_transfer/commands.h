@@ -8,28 +8,35 @@
 #include <string>
 #include <variant>
 
+#include "model/common/enum_names.h"
+#include "model/common/fault_kind.h"
 #include "model/state_transfer/observation.h"
 
 namespace lockstep::model::st {
 
-// Named crash points compiled into the logger (impl/README.md). Armed at Start; the process
-// SIGKILLs itself at the first hit.
+// Named crash points compiled into the logger (impl/README.md), named in this order below.
+// Armed at Start; the process SIGKILLs itself at the first hit.
 enum class CrashPoint : std::uint8_t {
-  kInputBeforeDurable,   // "logger.input.before_durable": input received, db not written
-  kInputAfterDurable,    // "logger.input.after_durable": db written and synced, not acked
-  kSenderAfterTempCreate,// "sender.after_temp_create": temp file created, nothing written
-  kSenderBeforeSend,     // "sender.before_send": temp file written and read back, not sent
-  kReceiverBeforeApply,  // "receiver.before_apply": state received, nothing applied
-  kReceiverMidApply,     // "receiver.mid_apply": new db staged, not yet renamed into place
-  kReceiverAfterApply,   // "receiver.after_apply": new db in place, not yet in service
+  kInputBeforeDurable,     // input received, db not written
+  kInputAfterDurable,      // db written and synced, not acked
+  kSenderAfterTempCreate,  // temp file created, nothing written
+  kSenderBeforeSend,       // temp file written and read back, not sent
+  kReceiverBeforeApply,    // state received, nothing applied
+  kReceiverMidApply,       // new db staged, not yet renamed into place
+  kReceiverAfterApply,     // new db in place, not yet in service
 };
-inline constexpr int kCrashPointCount = 7;
-const char* CrashPointName(CrashPoint p);
+inline constexpr auto kCrashPointNames = MakeEnumNames<CrashPoint>(
+    "logger.input.before_durable", "logger.input.after_durable", "sender.after_temp_create",
+    "sender.before_send", "receiver.before_apply", "receiver.mid_apply", "receiver.after_apply");
+inline constexpr int kCrashPointCount = kCrashPointNames.size();
+inline const char* CrashPointName(CrashPoint p) { return kCrashPointNames.Name(p); }
 
 enum class Dir : std::uint8_t { kTemp, kData };
-const char* ToString(Dir d);  // "temp", "data"
-enum class FaultKind : std::uint8_t { kDiskFull, kAccessDenied };
-const char* ToString(FaultKind k);  // "disk-full", "access-denied"
+inline constexpr auto kDirNames = MakeEnumNames<Dir>("temp", "data");
+inline const char* ToString(Dir d) { return kDirNames.Name(d); }
+using model::FaultKind;  // shared with the resync model (model/common/fault_kind.h)
+using model::kFaultKindNames;
+using model::ToString;
 
 // A client input through the mds.
 struct Submit {

@@ -6,6 +6,7 @@
 #include <variant>
 
 #include "model/explore/bounds_text.h"
+#include "model/explore/search_model_impl.h"
 #include "model/state_transfer/model.h"
 #include "model/state_transfer/properties.h"
 
@@ -75,59 +76,46 @@ Bounds CoverageBounds() {
   return b;
 }
 
+// The protocol side of SearchModel (model/explore/search_model.h).
+struct StSearch {
+  static constexpr explore::BudgetCounter<Budget, Bounds> kCounters[] = {
+      {&Budget::inputs, &Bounds::inputs},
+      {&Budget::crashes, &Bounds::crashes},
+      {&Budget::faults, &Bounds::faults},
+      {&Budget::starts, &Bounds::starts},
+  };
+
+  static State Initial(const Config&) { return {}; }
+
+  // Submit an input; Crash a crash; InjectFault a fault; Start a start, and a crash when it
+  // arms a crash point. RemoveFault and OfflineSync are free.
+  static Budget Cost(const State&, const Command& c) {
+    Budget cost;
+    if (std::holds_alternative<Submit>(c)) cost.inputs = 1;
+    if (std::holds_alternative<Crash>(c)) cost.crashes = 1;
+    if (std::holds_alternative<InjectFault>(c)) cost.faults = 1;
+    if (const auto* start = std::get_if<Start>(&c)) {
+      cost.starts = 1;
+      if (start->crash_point) cost.crashes = 1;
+    }
+    return cost;
+  }
+
+  static bool Enabled(const State& s, const Command& c) { return Precondition(s, c); }
+
+  static std::string Encode(const State& s, const Bounds& b, bool canonical) {
+    return canonical ? CanonicalEncode(s, b.keys) : EncodeCompact(s);
+  }
+
+  static const std::vector<Invariant>& Invariants() { return st::Invariants(); }
+};
+
 StExploreModel::StExploreModel(const Bounds& bounds, Variant variant)
-    : bounds_(bounds),
-      config_{static_cast<std::size_t>(bounds.log_capacity), variant},
-      alphabet_(MakeAlphabet(bounds)) {}
-
-bool StExploreModel::WithinBudget(const Budget& used, const Command& c) const {
-  if (std::holds_alternative<Submit>(c)) return used.inputs < bounds_.inputs;
-  if (std::holds_alternative<Crash>(c)) return used.crashes < bounds_.crashes;
-  if (std::holds_alternative<InjectFault>(c)) return used.faults < bounds_.faults;
-  if (const auto* start = std::get_if<Start>(&c)) {
-    return used.starts < bounds_.starts && (!start->crash_point || used.crashes < bounds_.crashes);
-  }
-  return true;
-}
-
-void StExploreModel::Successors(const SearchState& s, std::vector<std::uint32_t>& out) const {
-  out.clear();
-  for (std::uint32_t i = 0; i < alphabet_.size(); ++i) {
-    if (WithinBudget(s.used, alphabet_[i]) && Precondition(s.model, alphabet_[i])) out.push_back(i);
-  }
-}
-
-void StExploreModel::Apply(SearchState& s, const Command& c) const {
-  if (std::holds_alternative<Submit>(c)) ++s.used.inputs;
-  if (std::holds_alternative<Crash>(c)) ++s.used.crashes;
-  if (std::holds_alternative<InjectFault>(c)) ++s.used.faults;
-  if (const auto* start = std::get_if<Start>(&c)) {
-    ++s.used.starts;
-    if (start->crash_point) ++s.used.crashes;
-  }
-  st::Apply(s.model, c, config_);
-}
-
-std::string StExploreModel::Encode(const SearchState& s, bool canonical) const {
-  std::string out = canonical ? CanonicalEncode(s.model, bounds_.keys) : EncodeCompact(s.model);
-  out += '|';
-  for (std::uint8_t n : {s.used.inputs, s.used.crashes, s.used.faults, s.used.starts}) {
-    out += static_cast<char>(n);
-  }
-  return out;
-}
-
-std::optional<Violation> StExploreModel::Check(const SearchState& s) const {
-  std::optional<Violation> finding;
-  for (const Invariant& inv : Invariants()) {
-    auto reason = inv.check(s.model);
-    if (!reason) continue;
-    if (!finding) finding = Violation{inv.id, inv.name, *reason, {}};
-    finding->violated.push_back(inv.id);
-  }
-  return finding;
-}
-
-std::string StExploreModel::Describe(const Command& c) const { return st::Describe(c); }
+    : SearchModel(bounds, Config{static_cast<std::size_t>(bounds.log_capacity), variant},
+                  MakeAlphabet(bounds)) {}
 
 }  // namespace lockstep::model::st
+
+template class lockstep::model::explore::SearchModel<
+    lockstep::model::st::StSearch, lockstep::model::st::State, lockstep::model::st::Budget,
+    lockstep::model::st::Command, lockstep::model::st::Bounds, lockstep::model::st::Config>;

@@ -33,13 +33,13 @@
 #pragma once
 
 #include <cstdint>
-#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "base/result.h"
 #include "model/explore/explorer.h"
+#include "model/explore/search_model.h"
 #include "model/state_transfer/commands.h"
 #include "model/state_transfer/config.h"
 #include "model/state_transfer/state.h"
@@ -59,24 +59,21 @@ struct Bounds {
   bool operator==(const Bounds&) const = default;
 };
 
-// "inputs=2,crashes=2,faults=1,starts=3,keys=2,values=2,log-capacity=1"
+// As text (model/explore/bounds_text.h says how it prints, parses and fails):
+// "inputs=2,crashes=2,faults=1,starts=3,keys=2,values=2,log-capacity=1". ParseBounds overrides
+// the fields of `base` that `text` names.
 std::string ToString(const Bounds& b);
-// Overrides fields of `base` from "name=value,..." (the names of ToString). Fails naming an
-// unknown field, a malformed number or a value out of range.
 Result<Bounds> ParseBounds(std::string_view text, Bounds base = {});
 // The smaller bounds at which coverage totals (N) are counted for property runs.
 Bounds CoverageBounds();
 
+// What a search state has used of the bounds (model/explore/budget.h).
 struct Budget {
   std::uint8_t inputs = 0, crashes = 0, faults = 0, starts = 0;
   bool operator==(const Budget&) const = default;
 };
 
-struct SearchState {
-  State model;
-  Budget used;
-  bool operator==(const SearchState&) const = default;
-};
+using SearchState = explore::SearchStateOf<State, Budget>;
 
 // The compact binary encoding of `s` (Encode() in state.h is this): injective, every field
 // in a fixed order, varint numbers.
@@ -90,31 +87,13 @@ std::string AbstractEncode(const State& s);
 // A small number for the kind of `c`, its sides left out (coverage transitions).
 std::uint32_t CommandKind(const Command& c);
 
-class StExploreModel {
+struct StSearch;  // the state-transfer hooks of the search (explore.cc)
+
+// The search object; its members are SearchModel's (model/explore/search_model.h).
+class StExploreModel
+    : public explore::SearchModel<StSearch, State, Budget, Command, Bounds, Config> {
  public:
-  using State = SearchState;
-  using Command = st::Command;
-
   explicit StExploreModel(const Bounds& bounds, Variant variant = Variant::kCorrect);
-
-  SearchState Initial() const { return {}; }
-  const std::vector<Command>& Alphabet() const { return alphabet_; }
-  void Successors(const SearchState& s, std::vector<std::uint32_t>& out) const;
-  void Apply(SearchState& s, const Command& c) const;
-  std::string Encode(const SearchState& s, bool canonical) const;
-  std::optional<Violation> Check(const SearchState& s) const;
-  std::string Describe(const Command& c) const;
-  std::string AbstractEncode(const SearchState& s) const { return st::AbstractEncode(s.model); }
-  std::uint32_t CommandKind(const Command& c) const { return st::CommandKind(c); }
-
-  const Bounds& bounds() const { return bounds_; }
-  const Config& config() const { return config_; }
-
- private:
-  bool WithinBudget(const Budget& used, const Command& c) const;
-  Bounds bounds_;
-  Config config_;
-  std::vector<Command> alphabet_;
 };
 
 }  // namespace lockstep::model::st

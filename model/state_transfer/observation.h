@@ -12,17 +12,22 @@
 #include <string>
 #include <vector>
 
+#include "model/common/enum_names.h"
+
 namespace lockstep::model::st {
 
 enum class Side : std::uint8_t { kA = 0, kB = 1 };
 inline constexpr std::array<Side, 2> kSides{Side::kA, Side::kB};
 inline Side Peer(Side s) { return s == Side::kA ? Side::kB : Side::kA; }
 inline int Index(Side s) { return static_cast<int>(s); }
-const char* SideName(Side s);  // "A" / "B"
+inline constexpr auto kSideNames = MakeEnumNames<Side>("A", "B");
+inline const char* SideName(Side s) { return kSideNames.Name(s); }
 
 // Where a side stands, as the mds and the side itself report it at a quiet point.
 enum class SideStatus : std::uint8_t { kDown, kReceiving, kInService, kStale };
-const char* ToString(SideStatus s);  // "down", "receiving", "in_service", "stale"
+inline constexpr auto kSideStatusNames =
+    MakeEnumNames<SideStatus>("down", "receiving", "in_service", "stale");
+inline const char* ToString(SideStatus s) { return kSideStatusNames.Name(s); }
 
 // How the side's most recent process ended (kNone while it runs or before its first start).
 enum class ExitKind : std::uint8_t {
@@ -33,8 +38,9 @@ enum class ExitKind : std::uint8_t {
   kUndocumented,     // any other status (a crash, an abort, a sanitizer report): never
                      // predicted by the model, so always a violation
 };
-// "none", "data_error", "transfer_timeout", "killed", "undocumented"
-const char* ToString(ExitKind e);
+inline constexpr auto kExitKindNames =
+    MakeEnumNames<ExitKind>("none", "data_error", "transfer_timeout", "killed", "undocumented");
+inline const char* ToString(ExitKind e) { return kExitKindNames.Name(e); }
 
 enum class OpKind : std::uint8_t { kSet, kDel };
 
@@ -86,7 +92,9 @@ struct SideObservation {
 };
 
 enum class InputResult : std::uint8_t { kOk, kUnavailable, kUnavailableAfterAccept };
-const char* ToString(InputResult r);  // "ok", "unavailable", "unavailable-after-accept"
+inline constexpr auto kInputResultNames =
+    MakeEnumNames<InputResult>("ok", "unavailable", "unavailable-after-accept");
+inline const char* ToString(InputResult r) { return kInputResultNames.Name(r); }
 
 struct InputOutcome {
   InputResult result = InputResult::kUnavailable;

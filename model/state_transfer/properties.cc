@@ -3,31 +3,16 @@
 
 namespace lockstep::model::st {
 
-const char* PropertyName(std::string_view id) {
-  for (const PropertyInfo& p : kStProperties) {
-    if (id == p.id) return p.name;
-  }
-  return "";
-}
+const char* PropertyName(std::string_view id) { return model::PropertyName(kStProperties, id); }
 
 const std::vector<Invariant>& Invariants() {
-  static const std::vector<Invariant> kInvariants{
-      {"ST-1", PropertyName("ST-1"), CheckST1Agreement},
-      {"ST-2", PropertyName("ST-2"), CheckST2NoLostAcknowledgement},
-      {"ST-3", PropertyName("ST-3"), CheckST3NoStaleService},
-      {"ST-4", PropertyName("ST-4"), CheckST4CleanFailure},
-      {"ST-5", PropertyName("ST-5"), CheckST5Recovery},
-      {"ST-6", PropertyName("ST-6"), CheckST6BoundedWait},
-      {"ST-7", PropertyName("ST-7"), CheckST7AtomicTransfer},
-  };
+  static const std::vector<Invariant> kInvariants = InvariantTable<State>(
+      kStProperties, {CheckST1Agreement, CheckST2NoLostAcknowledgement, CheckST3NoStaleService,
+                      CheckST4CleanFailure, CheckST5Recovery, CheckST6BoundedWait,
+                      CheckST7AtomicTransfer});
   return kInvariants;
 }
 
-std::optional<Violation> CheckInvariants(const State& s) {
-  for (const Invariant& inv : Invariants()) {
-    if (auto reason = inv.check(s)) return Violation{inv.id, inv.name, *reason};
-  }
-  return std::nullopt;
-}
+std::optional<Violation> CheckInvariants(const State& s) { return FirstViolation(Invariants(), s); }
 
 }  // namespace lockstep::model::st

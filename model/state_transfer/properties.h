@@ -10,12 +10,12 @@
 #pragma once
 
 #include <array>
-#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "model/common/invariants.h"
 #include "model/common/property.h"
 #include "model/state_transfer/commands.h"
 #include "model/state_transfer/observation.h"
@@ -68,16 +68,11 @@ std::optional<std::string> CheckST6BoundedWait(const State& s);
 // A mix of an old and a new database fails this.
 std::optional<std::string> CheckST7AtomicTransfer(const State& s);
 
-struct Invariant {
-  const char* id;    // "ST-1"
-  const char* name;  // "agreement"
-  std::function<std::optional<std::string>(const State&)> check;
-};
+using Invariant = model::InvariantOf<State>;
 
-// All invariants, ST-1 to ST-7.
+// The table of invariants ST-1 to ST-7, in property order (model/common/invariants.h).
 const std::vector<Invariant>& Invariants();
-
-// The first invariant (in ST-1..ST-7 order) that fails in `s`, or nullopt.
+// Its first invariant that fails in `s`, or nullopt.
 std::optional<Violation> CheckInvariants(const State& s);
 
 // ---- Step check against the real system ------------------------------------------------

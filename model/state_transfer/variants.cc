@@ -1,29 +1,7 @@
-// The table of broken variants and the enter-before-queued-input hook (variants.h).
+// The enter-before-queued-input hook (variants.h).
 #include "model/state_transfer/variants.h"
 
-#include <array>
-
-namespace lockstep::model::st {
-namespace {
-
-constexpr std::array<VariantInfo, 2> kVariants{{
-    {"no-high-water-check", Variant::kNoHighWaterCheck, "ST-3"},
-    {"enter-before-queued-input", Variant::kEnterBeforeQueuedInput, "ST-1"},
-}};
-
-}  // namespace
-
-std::span<const VariantInfo> BrokenVariants() { return kVariants; }
-
-std::optional<VariantInfo> FindVariant(std::string_view name) {
-  if (name == "correct") return VariantInfo{"correct", Variant::kCorrect, ""};
-  for (const VariantInfo& v : kVariants) {
-    if (name == v.name) return v;
-  }
-  return std::nullopt;
-}
-
-namespace internal {
+namespace lockstep::model::st::internal {
 
 void DropLastInput(SideState& side) {
   if (side.history.empty()) return;
@@ -45,5 +23,4 @@ void DropLastInput(SideState& side) {
   }
 }
 
-}  // namespace internal
-}  // namespace lockstep::model::st
+}  // namespace lockstep::model::st::internal

@@ -17,26 +17,31 @@
 // Pure functions and constant tables; safe from any thread.
 #pragma once
 
+#include <array>
 #include <optional>
 #include <span>
 #include <string_view>
 
+#include "model/common/variants.h"
 #include "model/state_transfer/config.h"
 #include "model/state_transfer/state.h"
 
 namespace lockstep::model::st {
 
-struct VariantInfo {
-  const char* name;      // "no-high-water-check"
-  Variant variant;
-  const char* property;  // the property the search must find broken, "ST-3"
-};
+using VariantInfo = model::VariantInfoOf<Variant>;
+
+// The variants above, in that order.
+inline constexpr std::array<VariantInfo, 2> kBrokenVariants{{
+    {"no-high-water-check", Variant::kNoHighWaterCheck, "ST-3"},
+    {"enter-before-queued-input", Variant::kEnterBeforeQueuedInput, "ST-1"},
+}};
 
 // Every broken variant (kCorrect is not listed).
-std::span<const VariantInfo> BrokenVariants();
-
-// The variant called `name`; "correct" names Variant::kCorrect. nullopt if unknown.
-std::optional<VariantInfo> FindVariant(std::string_view name);
+inline std::span<const VariantInfo> BrokenVariants() { return kBrokenVariants; }
+// The variant called `name`, Variant::kCorrect for "correct" (FindVariantIn).
+inline std::optional<VariantInfo> FindVariant(std::string_view name) {
+  return FindVariantIn<Variant>(kBrokenVariants, name);
+}
 
 namespace internal {
 
