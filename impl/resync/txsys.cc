@@ -25,13 +25,6 @@ TxSystem::TxSystem(TxConfig config) : config_(std::move(config)) {
   for (const auto& [name, socket] : config_.partners) links_[name].socket = socket;
 }
 
-TxSystem::~TxSystem() {
-  if (listen_fd_ >= 0) {
-    close(listen_fd_);
-    unlink(config_.socket.c_str());
-  }
-}
-
 int TxSystem::Run() {
   IgnoreSigpipe();
   if (auto s = log_.Open(config_.log_path, config_.name); !s) {
@@ -58,12 +51,10 @@ TxSystem::Exit TxSystem::Start() {
               std::to_string(journal_->torn_tail_offset()) + " (cut off)");
   }
   if (Exit e = Recover()) return e;
-  auto fd = ListenUnix(config_.socket);
-  if (!fd) {
-    log_.Line("Unable to open the control socket: " + fd.error().message);
+  if (auto s = listener_.Listen(config_.socket); !s) {
+    log_.Line("Unable to open the control socket: " + s.error().message);
     return kExitSetup;
   }
-  listen_fd_ = *fd;
   std::size_t in_doubt = 0;
   for (const auto& [d, b] : state_.branches) in_doubt += b.state == BranchState::kInDoubt;
   log_.Line(config_.name + " started: startup time " + startup_ + ", journal stamp " +
@@ -123,7 +114,7 @@ TxSystem::Exit TxSystem::Recover() {
 
 TxSystem::Exit TxSystem::Loop() {
   for (;;) {
-    std::vector<pollfd> fds{{listen_fd_, POLLIN, 0}};
+    std::vector<pollfd> fds{{listener_.fd(), POLLIN, 0}};
     std::vector<std::pair<bool, std::uint64_t>> owners{{false, 0}};  // (is call, id)
     for (const auto& [id, c] : clients_) {
       const short events = (c.conn->eof() ? 0 : POLLIN) | (c.conn->HasPendingOutput() ? POLLOUT : 0);
@@ -170,15 +161,9 @@ int TxSystem::PollTimeoutMs() const {
 }
 
 void TxSystem::AcceptClients() {
-  for (;;) {
-    auto fd = AcceptUnix(listen_fd_);
-    if (!fd) {
-      log_.Line(fd.error().message);
-      return;
-    }
-    if (!fd->has_value()) return;
-    clients_[next_id_++].conn = std::make_unique<LineConnection>(**fd);
-  }
+  listener_.AcceptAll(log_, [this](int fd) {
+    clients_[next_id_++].conn = std::make_unique<LineConnection>(fd);
+  });
 }
 
 TxSystem::Exit TxSystem::OnClientReadable(ClientId id) {

@@ -43,6 +43,7 @@
 #include "base/result.h"
 #include "impl/common/json_lines.h"
 #include "impl/common/log.h"
+#include "impl/common/unix_listener.h"
 #include "impl/resync/database.h"
 #include "impl/resync/journal.h"
 #include "impl/resync/journal_state.h"
@@ -62,9 +63,6 @@ struct TxConfig {
 class TxSystem {
  public:
   explicit TxSystem(TxConfig config);
-  ~TxSystem();
-  TxSystem(const TxSystem&) = delete;
-  TxSystem& operator=(const TxSystem&) = delete;
 
   // Serves until shutdown or a fatal error; returns the exit status (exit_status.h).
   int Run();
@@ -210,7 +208,7 @@ class TxSystem {
 
   TxConfig config_;
   LogFile log_;
-  int listen_fd_ = -1;
+  UnixListener listener_;
   std::optional<Journal> journal_;
   JournalState state_;
   Database db_;

@@ -43,13 +43,6 @@ std::string ErrnoText(int errnum) {
 Logger::Logger(LoggerConfig config)
     : config_(std::move(config)), sender_(config_.temp_dir, &log_) {}
 
-Logger::~Logger() {
-  if (listen_fd_ >= 0) {
-    close(listen_fd_);
-    unlink(config_.control_socket.c_str());
-  }
-}
-
 int Logger::ExitWith(int status) {
   if (link_) link_->FlushBlocking(kLastWordsTimeoutMs);
   log_.Line("Logger exiting with status " + std::to_string(status));
@@ -102,12 +95,10 @@ Logger::Exit Logger::Start() {
   log_.Line("Checksum config complete: Rows = " + std::to_string(db_.rows.size()) +
             ", checksum = " + db_.Checksum() +
             ", updateKey = " + std::to_string(db_.last_update_key));
-  auto listen_fd = ListenUnix(config_.control_socket);
-  if (!listen_fd) {
-    log_.Line("Unable to open the control socket: " + listen_fd.error().message);
+  if (auto s = listener_.Listen(config_.control_socket); !s) {
+    log_.Line("Unable to open the control socket: " + s.error().message);
     return kExitSetup;
   }
-  listen_fd_ = *listen_fd;
   auto link = ConnectUnixWithRetry(config_.mds_socket, kMdsConnectTimeoutMs);
   if (!link) {
     log_.Line("Unable to connect to the MDS: " + link.error().message);
@@ -149,7 +140,7 @@ Logger::Exit Logger::Loop() {
   for (;;) {
     std::vector<pollfd> fds;
     fds.push_back({link_->fd(), Events(*link_), 0});
-    fds.push_back({listen_fd_, POLLIN, 0});
+    fds.push_back({listener_.fd(), POLLIN, 0});
     for (const auto& [fd, control] : controls_) fds.push_back({fd, Events(*control.conn), 0});
     const int ready = poll(fds.data(), fds.size(), PollTimeoutMs(Clock::now()));
     if (ready < 0 && errno != EINTR) {
@@ -290,15 +281,9 @@ Logger::Exit Logger::OnState(const json& message) {
 }
 
 void Logger::AcceptControls() {
-  for (;;) {
-    auto fd = AcceptUnix(listen_fd_);
-    if (!fd) {
-      log_.Line(fd.error().message);
-      return;
-    }
-    if (!fd->has_value()) return;
-    controls_[**fd] = Control{std::make_unique<LineConnection>(**fd)};
-  }
+  listener_.AcceptAll(log_, [this](int fd) {
+    controls_[fd] = Control{std::make_unique<LineConnection>(fd)};
+  });
 }
 
 json Logger::StatusJson() const {

@@ -25,6 +25,7 @@
 
 #include "impl/common/json_lines.h"
 #include "impl/common/log.h"
+#include "impl/common/unix_listener.h"
 #include "impl/state_transfer/database.h"
 #include "impl/state_transfer/memory_state.h"
 #include "impl/state_transfer/sender.h"
@@ -45,9 +46,6 @@ struct LoggerConfig {
 class Logger {
  public:
   explicit Logger(LoggerConfig config);
-  ~Logger();
-  Logger(const Logger&) = delete;
-  Logger& operator=(const Logger&) = delete;
 
   // Runs the side until it is told to shut down or must exit; returns the exit status.
   int Run();
@@ -87,7 +85,7 @@ class Logger {
   MemoryState memory_;
   State state_ = State::kRegistering;
   std::unique_ptr<LineConnection> link_;
-  int listen_fd_ = -1;
+  UnixListener listener_;
   std::map<int, Control> controls_;  // by fd
   Clock::time_point receive_deadline_;
   Clock::time_point next_wait_log_;

@@ -24,13 +24,6 @@ const char* StateName(int state) {
 
 }  // namespace
 
-Mds::~Mds() {
-  if (listen_fd_ >= 0) {
-    close(listen_fd_);
-    unlink(config_.socket.c_str());
-  }
-}
-
 int Mds::Run() {
   IgnoreSigpipe();
   if (auto s = log_.Open(config_.log_path, "MDS"); !s) {
@@ -52,12 +45,10 @@ Mds::Exit Mds::Start() {
     return kExitDataError;
   }
   keys_ = *keys;
-  auto fd = ListenUnix(config_.socket);
-  if (!fd) {
-    log_.Line("Unable to open the MDS socket: " + fd.error().message);
+  if (auto s = listener_.Listen(config_.socket); !s) {
+    log_.Line("Unable to open the MDS socket: " + s.error().message);
     return kExitSetup;
   }
-  listen_fd_ = *fd;
   log_.Line("MDS listening on " + config_.socket + ", high-water key " +
             std::to_string(keys_.high_water_key) + ", last assigned key " +
             std::to_string(keys_.last_assigned_key));
@@ -66,7 +57,7 @@ Mds::Exit Mds::Start() {
 
 Mds::Exit Mds::Loop() {
   for (;;) {
-    std::vector<pollfd> fds{{listen_fd_, POLLIN, 0}};
+    std::vector<pollfd> fds{{listener_.fd(), POLLIN, 0}};
     for (const auto& [fd, c] : connections_) {
       const bool out = c.conn->HasPendingOutput();
       fds.push_back({fd, static_cast<short>((c.conn->eof() ? 0 : POLLIN) | (out ? POLLOUT : 0)), 0});
@@ -91,15 +82,9 @@ Mds::Exit Mds::Loop() {
 }
 
 void Mds::Accept() {
-  for (;;) {
-    auto fd = AcceptUnix(listen_fd_);
-    if (!fd) {
-      log_.Line(fd.error().message);
-      return;
-    }
-    if (!fd->has_value()) return;
-    connections_[**fd].conn = std::make_unique<LineConnection>(**fd);
-  }
+  listener_.AcceptAll(log_, [this](int fd) {
+    connections_[fd].conn = std::make_unique<LineConnection>(fd);
+  });
 }
 
 Mds::Exit Mds::OnReadable(int fd) {

@@ -35,6 +35,7 @@
 
 #include "impl/common/json_lines.h"
 #include "impl/common/log.h"
+#include "impl/common/unix_listener.h"
 #include "impl/state_transfer/mds_keys.h"
 
 namespace lockstep::impl {
@@ -48,9 +49,6 @@ struct MdsConfig {
 class Mds {
  public:
   explicit Mds(MdsConfig config) : config_(std::move(config)) {}
-  ~Mds();
-  Mds(const Mds&) = delete;
-  Mds& operator=(const Mds&) = delete;
 
   // Serves until a shutdown request or a fatal error; returns the exit status.
   int Run();
@@ -125,7 +123,7 @@ class Mds {
 
   MdsConfig config_;
   LogFile log_;
-  int listen_fd_ = -1;
+  UnixListener listener_;
   MdsKeys keys_;
   std::array<Side, 2> sides_{Side{.name = "A"}, Side{.name = "B"}};
   std::map<int, Connection> connections_;  // by fd
