@@ -35,12 +35,10 @@ m::ExitKind ToExitKind(const std::optional<ExitStatus>& e) {
 
 }  // namespace
 
+// One request may chain several lock waits; six of them is a generous bound, not a measured
+// one (a system that never settles is observed anyway and judged).
 RsSystem::RsSystem(Sandbox& sandbox, const RsSettings& settings, CaseRecord* record)
-    : sandbox_(sandbox), settings_(settings), record_(record), faults_(sandbox, *record) {}
-
-std::chrono::milliseconds RsSystem::RequestTimeout() const {
-  return settings_.protocol.lock_wait * 6 + settings_.quiet_deadline;
-}
+    : SystemDriver(sandbox, settings, record, settings.protocol.lock_wait * 6) {}
 
 Result<std::unique_ptr<RsSystem>> RsSystem::Create(Sandbox& sandbox, const std::string& case_dir,
                                                    const RsSettings& settings,

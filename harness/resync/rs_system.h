@@ -32,6 +32,7 @@
 #include "harness/property/active_faults.h"
 #include "harness/property/case_record.h"
 #include "harness/property/role_process.h"
+#include "harness/property/system_driver.h"
 #include "harness/resync/rs_settings.h"
 #include "harness/resync/rs_json.h"
 #include "model/resync/commands.h"
@@ -40,7 +41,7 @@
 
 namespace lockstep::harness::rs {
 
-class RsSystem {
+class RsSystem : public SystemDriver<RsSettings> {
  public:
   using Observation = model::rs::Observation;
 
@@ -49,8 +50,6 @@ class RsSystem {
   // 2 <= settings.protocol.systems <= 3; record outlives the system.
   static Result<std::unique_ptr<RsSystem>> Create(Sandbox& sandbox, const std::string& case_dir,
                                                   const RsSettings& settings, CaseRecord* record);
-  RsSystem(const RsSystem&) = delete;
-  RsSystem& operator=(const RsSystem&) = delete;
   // Kills every child and records how each ended with a log excerpt (RoleProcess::TearDown,
   // in system order), then removes the faults still active.
   ~RsSystem();
@@ -62,7 +61,6 @@ class RsSystem {
                               const model::rs::State& predicted);
   // Runs one command to a quiet point without observing (benchmarks).
   Status Drive(const model::rs::Command& command);
-  CaseRecord& record() { return *record_; }
   const std::filesystem::path& LogPath(int system) const { return systems_[system].log; }
   const std::filesystem::path& JournalDir(int system, int set) const {
     return systems_[system].sets[set - 1];
@@ -99,14 +97,9 @@ class RsSystem {
   void Reap();
   bool Quiet();
   Result<Observation> Observe(const model::rs::State& predicted);
-  std::chrono::milliseconds RequestTimeout() const;
 
-  Sandbox& sandbox_;
-  RsSettings settings_;
-  CaseRecord* record_;
   std::filesystem::path dir_;
   std::vector<SystemRuntime> systems_;
-  ActiveFaults faults_;  // after sandbox_ and record_, which it uses
   std::optional<model::rs::OpOutcome> last_outcome_;
   Identities ids_;  // the case's implementation strings bound to model identities
 };

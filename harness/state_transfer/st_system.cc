@@ -60,12 +60,9 @@ int CountTempFiles(const fs::path& dir) {
 
 }  // namespace
 
+// Twice the transfer timeout (docs/design.md, "Quiet points and timing").
 StSystem::StSystem(Sandbox& sandbox, const StSettings& settings, CaseRecord* record)
-    : sandbox_(sandbox), settings_(settings), record_(record), faults_(sandbox, *record) {}
-
-std::chrono::milliseconds StSystem::RequestTimeout() const {
-  return settings_.protocol.transfer_timeout * 2 + settings_.quiet_deadline;
-}
+    : SystemDriver(sandbox, settings, record, settings.protocol.transfer_timeout * 2) {}
 
 Result<std::unique_ptr<StSystem>> StSystem::Create(Sandbox& sandbox, const std::string& case_dir,
                                                    const StSettings& settings,

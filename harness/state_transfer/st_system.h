@@ -19,6 +19,7 @@
 #include "harness/property/active_faults.h"
 #include "harness/property/case_record.h"
 #include "harness/property/role_process.h"
+#include "harness/property/system_driver.h"
 #include "harness/state_transfer/st_settings.h"
 #include "model/state_transfer/commands.h"
 #include "model/state_transfer/observation.h"
@@ -26,7 +27,7 @@
 
 namespace lockstep::harness::st {
 
-class StSystem {
+class StSystem : public SystemDriver<StSettings> {
  public:
   using Observation = model::st::Observation;
 
@@ -34,8 +35,6 @@ class StSystem {
   // REQUIRES: settings.impl_dir holds `mds` and `logger`; record outlives the system.
   static Result<std::unique_ptr<StSystem>> Create(Sandbox& sandbox, const std::string& case_dir,
                                                   const StSettings& settings, CaseRecord* record);
-  StSystem(const StSystem&) = delete;
-  StSystem& operator=(const StSystem&) = delete;
   // Kills every child and records how each ended with a log excerpt (RoleProcess::TearDown;
   // logger A, logger B, then the mds), then removes the faults still active.
   ~StSystem();
@@ -48,7 +47,6 @@ class StSystem {
                               const model::st::State& predicted);
   // Runs one command to a quiet point without observing (the raw cost, for benchmarks).
   Status Drive(const model::st::Command& command);
-  CaseRecord& record() { return *record_; }
 
  private:
   struct SideRuntime {
@@ -74,16 +72,11 @@ class StSystem {
   Result<Observation> Observe();
   Result<model::st::SideObservation> ObserveSide(model::st::Side side, const nlohmann::json& mds);
   SideRuntime& at(model::st::Side s) { return sides_[model::st::Index(s)]; }
-  std::chrono::milliseconds RequestTimeout() const;
 
-  Sandbox& sandbox_;
-  StSettings settings_;
-  CaseRecord* record_;
   std::string case_dir_;
   std::filesystem::path dir_, mds_socket_, mds_data_, mds_log_;
   RoleProcess mds_;
   std::array<SideRuntime, 2> sides_;
-  ActiveFaults faults_;  // after sandbox_ and record_, which it uses
   std::optional<model::st::InputOutcome> last_outcome_;
 };
 
