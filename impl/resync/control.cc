@@ -1,6 +1,7 @@
 // TxSystem: request dispatch, status and the operator commands (reply, vary_rm, complete).
 #include <unistd.h>
 
+#include "impl/common/control_answers.h"
 #include "impl/common/seeded_bug.h"
 #include "impl/resync/exit_status.h"
 #include "impl/resync/txsys.h"
@@ -24,9 +25,8 @@ TxSystem::Exit TxSystem::Dispatch(ClientId id, const json& request) {
   } else if (op == "complete") {
     OnComplete(id, request);
   } else if (op == "shutdown") {
-    Reply(id, json{{"result", "ok"}});
-    clients_.at(id).conn->FlushBlocking(1000);
-    log_.Line("Shutting down on request");
+    clients_.at(id).answered = true;
+    AnswerShutdown(*clients_.at(id).conn, log_);
     return kExitShutdown;
   } else if (op == "resync") {
     OnResyncRequest(id, request);
@@ -43,8 +43,7 @@ TxSystem::Exit TxSystem::Dispatch(ClientId id, const json& request) {
       LocalRead(id, StringField(request, "key"));
     }
   } else {
-    Reply(id, json{{"error", op.empty() ? std::string("request has no string \"op\"")
-                                        : "unknown op '" + op + "'"}});
+    Reply(id, UnknownOpAnswer(op));
   }
   return std::nullopt;
 }

@@ -1,5 +1,6 @@
 #include "impl/resync/txsys.h"
 
+#include "impl/common/control_answers.h"
 #include "impl/common/crash_point.h"
 
 #include <poll.h>
@@ -17,7 +18,6 @@
 namespace lockstep::impl::resync {
 
 namespace {
-constexpr int kLastWordsTimeoutMs = 1000;
 constexpr auto kCallTimeout = std::chrono::seconds(30);  // a partner that never answers
 }  // namespace
 

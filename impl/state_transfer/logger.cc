@@ -9,6 +9,7 @@
 #include <cstring>
 #include <vector>
 
+#include "impl/common/control_answers.h"
 #include "impl/common/crash_point.h"
 #include "impl/common/seeded_bug.h"
 #include "impl/common/unix_socket.h"
@@ -22,7 +23,6 @@ using nlohmann::json;
 namespace {
 
 constexpr int kMdsConnectTimeoutMs = 5000;
-constexpr int kLastWordsTimeoutMs = 1000;  // flushing the link before an exit
 
 const char* StateName(int state) {
   static const char* const kNames[] = {"registering", "receiving", "in_service", "stale"};
@@ -315,12 +315,10 @@ Logger::Exit Logger::OnControlReadable(Control& control) {
   if (op == "status") {
     conn.Send(StatusJson());
   } else if (op == "shutdown") {
-    conn.Send(json{{"result", "ok"}});
-    conn.FlushBlocking(kLastWordsTimeoutMs);
-    log_.Line("Shutting down on request");
+    AnswerShutdown(conn, log_);
     return kExitShutdown;
   } else {
-    conn.Send(json{{"error", request ? "unknown op '" + op + "'" : "request is " + error}});
+    conn.Send(request ? UnknownOpAnswer(op) : json{{"error", "request is " + error}});
   }
   return std::nullopt;
 }

@@ -6,6 +6,7 @@
 #include <cerrno>
 #include <cstring>
 
+#include "impl/common/control_answers.h"
 #include "impl/common/unix_socket.h"
 #include "impl/state_transfer/exit_status.h"
 
@@ -14,8 +15,6 @@ namespace lockstep::impl {
 using nlohmann::json;
 
 namespace {
-
-constexpr int kLastWordsTimeoutMs = 1000;
 
 const char* StateName(int state) {
   static const char* const kNames[] = {"down", "registered", "receiving", "in_service", "stale"};
@@ -124,13 +123,11 @@ Mds::Exit Mds::OnClientRequest(int fd, const json& request) {
   } else if (op == "submit") {
     return Submit(fd, request);
   } else if (op == "shutdown") {
-    Answer(fd, json{{"result", "ok"}});
-    connections_.at(fd).conn->FlushBlocking(kLastWordsTimeoutMs);
-    log_.Line("Shutting down on request");
+    connections_.at(fd).answered = true;
+    AnswerShutdown(*connections_.at(fd).conn, log_);
     return kExitShutdown;
   } else {
-    Answer(fd, json{{"error", op.empty() ? std::string("request has no string \"op\"")
-                                         : "unknown op '" + op + "'"}});
+    Answer(fd, UnknownOpAnswer(op));
   }
   return std::nullopt;
 }

@@ -113,6 +113,8 @@ class StCluster {
 
   const std::filesystem::path& dir() const { return sandbox_.dir(); }
   std::string MdsSocket() const;
+  // The control socket of logger `side`.
+  std::string SideSocket(char side) const;
   std::string DataDir(char side) const;
   std::string TempDir(char side) const;
   std::string LogPath(char side) const;
@@ -163,7 +165,6 @@ class StCluster {
   void RestoreAccess(const std::string& dir);
 
  private:
-  std::string SideSocket(char side) const;
 
   // Declaration order is destruction order reversed: children go first, then faults, and the
   // sandbox last.

@@ -80,6 +80,19 @@ TEST_F(StateTransfer, ControlSocketRejectsBadRequests) {
   EXPECT_EQ(c_.MdsStatus()["last_update_key"], 0);  // nothing changed
 }
 
+// The mds and the loggers name what is wrong with a request alike (impl/common/control_answers.h).
+TEST_F(StateTransfer, EveryControlSocketNamesAMissingOrUnknownOp) {
+  StartPair();
+  for (const std::string& socket : {c_.MdsSocket(), c_.SideSocket('A'), c_.SideSocket('B')}) {
+    const auto ask = [&](const json& request) {
+      return harness::Request(socket, request, seconds(5)).value();
+    };
+    EXPECT_EQ(ask({{"op", "nope"}}), json({{"error", "unknown op 'nope'"}})) << socket;
+    EXPECT_EQ(ask({{"kind", "set"}}), json({{"error", "request has no string \"op\""}}))
+        << socket;
+  }
+}
+
 TEST_F(StateTransfer, ReturningSideGetsIncrementalTransfer) {
   StartPair();
   EXPECT_EQ(c_.Submit("a", "1"), Ok(1));
