@@ -38,6 +38,18 @@ Status RoleProcess::CrashNow(std::chrono::milliseconds deadline) {
   return {};
 }
 
+Result<ExitStatus> RoleProcess::WaitExit(std::chrono::milliseconds timeout) {
+  if (!process_) {
+    if (last_exit_) return *last_exit_;
+    return Fail(name_ + ": never started");
+  }
+  auto exit = process_->WaitExit(timeout);
+  if (!exit) return Fail(name_ + ": " + exit.error().message, exit.error().errnum);
+  last_exit_ = *exit;
+  process_.reset();
+  return *exit;
+}
+
 bool RoleProcess::Alive() { return process_ && process_->Running(); }
 
 std::optional<pid_t> RoleProcess::pid() const {

@@ -57,6 +57,12 @@ class RoleProcess {
   // (then it stays held).
   Status CrashNow(std::chrono::milliseconds deadline);
 
+  // Waits up to `timeout` for the held process to end (Process::WaitExit: a pidfd is polled,
+  // no blind sleep), reaps it and returns how it ended, which last_exit() says from then on.
+  // With no process held, returns the previous one's end. Fails naming the role when it never
+  // ran, or when its process is still running at the timeout (it stays held).
+  Result<ExitStatus> WaitExit(std::chrono::milliseconds timeout);
+
   // True iff a process is held (see above). Const: does not look at the process.
   bool Running() const { return process_.has_value(); }
   // Non-blocking look at the process itself: true iff one is held and has not ended yet. It

@@ -133,5 +133,24 @@ TEST_F(RoleProcessTest, SpawningOverAHeldProcessKillsIt) {
   EXPECT_FALSE(role.last_exit());
 }
 
+TEST_F(RoleProcessTest, WaitExitReapsTheEndAndKeepsAnsweringIt) {
+  RoleProcess role = Role("SYSTEM73");
+  const auto never = role.WaitExit(kDeadline);
+  ASSERT_FALSE(never);
+  EXPECT_EQ(never.error().message, "SYSTEM73: never started");
+
+  ASSERT_TRUE(role.Spawn(Shell("exit 3")));
+  EXPECT_EQ(role.WaitExit(kDeadline), (ExitStatus{false, 3, 0}));
+  EXPECT_FALSE(role.Running());
+  EXPECT_EQ(role.last_exit(), (ExitStatus{false, 3, 0}));
+  EXPECT_EQ(role.WaitExit(kDeadline), (ExitStatus{false, 3, 0})) << "asked again";
+
+  ASSERT_TRUE(role.Spawn(Sleeper()));
+  const auto still = role.WaitExit(milliseconds(50));
+  ASSERT_FALSE(still);
+  EXPECT_EQ(still.error().message.rfind("SYSTEM73: ", 0), 0u) << still.error().message;
+  EXPECT_TRUE(role.Alive()) << "a process still running at the timeout stays held";
+}
+
 }  // namespace
 }  // namespace lockstep::harness

@@ -88,8 +88,10 @@ bool RsCluster::Start(const std::string& name, const TxOptions& options) {
     if (other == name) continue;
     partners += (partners.empty() ? "" : ",") + other + "=" + Socket(other);
   }
-  auto process = SpawnImpl(
-      "txsys-" + name, "txsys",
+  harness::RoleProcess& role =
+      processes_.try_emplace(name, "txsys-" + name, LogPath(name)).first->second;
+  const lockstep::Status process = SpawnImpl(
+      role, "txsys",
       {"--name", name, "--socket", Socket(name), "--data-dir", DataDir(name), "--journal",
        JournalDir(name, options.journal_set), "--log", LogPath(name), "--partners", partners,
        "--lock-wait-ms", std::to_string(options.lock_wait_ms)},
@@ -98,7 +100,6 @@ bool RsCluster::Start(const std::string& name, const TxOptions& options) {
     ADD_FAILURE() << process.error().message;
     return false;
   }
-  processes_.insert_or_assign(name, std::move(*process));
   return PollUntil(
              [&] {
                return !Running(name) ||
@@ -116,7 +117,7 @@ std::optional<ExitStatus> RsCluster::StartExpectingExit(const std::string& name,
 
 bool RsCluster::Running(const std::string& name) {
   const auto it = processes_.find(name);
-  return it != processes_.end() && it->second.Running();
+  return it != processes_.end() && it->second.Alive();
 }
 
 void RsCluster::Signal(const std::string& name, int signal) {

@@ -3,12 +3,12 @@
 // (journal-1, journal-2) — as real child processes in a directory of its own Sandbox, and talks
 // to them over their control sockets (impl/resync/README.md).
 //
-// Like StCluster it owns no OS code of its own: each system is a harness::Process started by
-// SpawnImpl (PDEATHSIG, so it dies with the test; empty capability sets, so a revoked permission
+// Like StCluster it owns no OS code of its own: each system is a harness::RoleProcess started
+// by SpawnImpl (PDEATHSIG, so it dies with the test; empty capability sets, so a revoked permission
 // really applies to it even as root; LOCKSTEP_BUG and LOCKSTEP_CRASH_POINT never inherited from
 // the test's environment), `journal-format` runs as an operator tool (RunTool, keeping its
 // capabilities), requests go through harness::Request, every wait polls a condition against a
-// deadline (harness::PollUntil, Process::WaitExit), the directory tree is a harness::Sandbox
+// deadline (harness::PollUntil, RoleProcess::WaitExit), the directory tree is a harness::Sandbox
 // (a tmpfs in the test's private mount namespace, so nothing survives even a SIGKILLed test),
 // and directory faults are the real injectors faults::DiskFull and faults::AccessDenied held by a
 // harness::ActiveFaults (InjectDirectoryFault: inside the sandbox, injected, then probed). Signal() is SignalChild, the one exception StCluster also has.
@@ -18,7 +18,7 @@
 // X/txsys.out, X/journal-format.out.
 //
 // Thread safety: one test thread, the main one (Process::Spawn's PDEATHSIG is per thread).
-// Invariants: the destructor kills and reaps every child (Process), then removes every fault
+// Invariants: the destructor kills and reaps every child (RoleProcess), then removes every fault
 // still active, then the Sandbox unmounts and removes the tree.
 #pragma once
 
@@ -119,7 +119,7 @@ class RsCluster {
   harness::CaseRecord fault_record_;  // what faults_ records; no test reads it
   harness::ActiveFaults faults_{sandbox_, fault_record_};
   std::vector<std::string> names_;
-  std::map<std::string, harness::Process> processes_;  // the latest run of each system
+  std::map<std::string, harness::RoleProcess> processes_;  // the latest run of each system
 };
 
 }  // namespace lockstep::testing

@@ -39,6 +39,7 @@ constexpr std::uint64_t kTempDirBytes = 1 << 20;
 constexpr milliseconds kRequestTimeout = seconds(5);
 constexpr milliseconds kLoggerStatusTimeout{500};
 constexpr milliseconds kStartTimeout = seconds(5);
+constexpr milliseconds kCrashTimeout = seconds(5);  // a SIGKILLed child is reaped by then
 
 Sandbox CreateSandbox() {
   auto sandbox = Sandbox::Create();
@@ -107,27 +108,25 @@ std::optional<json> ReadAnswer(int fd, milliseconds timeout) {
   return json::parse(answer.substr(0, answer.find('\n')), nullptr, false);
 }
 
-Result<Process> SpawnImpl(std::string name, const std::string& executable,
-                          std::vector<std::string> args,
-                          const std::map<std::string, std::string>& env, const fs::path& output,
-                          bool drop_capabilities) {
+Status SpawnImpl(harness::RoleProcess& role, const std::string& executable,
+                 std::vector<std::string> args, const std::map<std::string, std::string>& env,
+                 const fs::path& output, bool drop_capabilities) {
   // Empty values are inert (impl/README.md): nothing leaks in from the test's environment.
   std::map<std::string, std::string> merged{{"LOCKSTEP_BUG", ""}, {"LOCKSTEP_CRASH_POINT", ""}};
   for (const auto& [key, value] : env) merged[key] = value;
-  return Process::Spawn(ProcessSpec{std::move(name), BinDir() / executable, std::move(args),
-                                    {merged.begin(), merged.end()}, output, drop_capabilities});
+  return role.Spawn(ProcessSpec{role.name(), BinDir() / executable, std::move(args),
+                                {merged.begin(), merged.end()}, output, drop_capabilities});
 }
 
-void CrashChild(Process& child) {
-  ASSERT_TRUE(child.Running()) << child.name() << " is not running";
-  const Status killed = child.Kill();
+void CrashChild(harness::RoleProcess& child) {
+  const Status killed = child.CrashNow(kCrashTimeout);
   ASSERT_TRUE(killed) << killed.error().message;
 }
 
-void SignalChild(Process& child, int signal) {
-  ASSERT_TRUE(child.Running()) << child.name() << " is not running";
-  // The pid cannot have been reused: the child is not reaped yet (Running() just said so).
-  ASSERT_EQ(kill(child.pid(), signal), 0) << child.name() << ": " << std::strerror(errno);
+void SignalChild(harness::RoleProcess& child, int signal) {
+  ASSERT_TRUE(child.Alive()) << child.name() << " is not running";
+  // The pid cannot have been reused: the child is held, hence not reaped.
+  ASSERT_EQ(kill(*child.pid(), signal), 0) << child.name() << ": " << std::strerror(errno);
 }
 
 void InjectDirectoryFault(harness::ActiveFaults& faults, harness::DirectoryFaultKind kind,
@@ -171,27 +170,31 @@ std::string StCluster::LogPath(char side) const {
 }
 
 void StCluster::StartMds(const std::map<std::string, std::string>& env) {
-  auto mds = SpawnImpl("mds", "mds",
-                       {"--socket", MdsSocket(), "--data-dir", (dir() / "mds").string(), "--log",
-                        (dir() / "mds.log").string()},
-                       env, dir() / "mds.out", /*drop_capabilities=*/false);
-  ASSERT_TRUE(mds) << mds.error().message;
-  mds_.emplace(std::move(*mds));
+  mds_ = harness::RoleProcess("mds", dir() / "mds.log");
+  const Status spawned =
+      SpawnImpl(mds_, "mds",
+                {"--socket", MdsSocket(), "--data-dir", (dir() / "mds").string(), "--log",
+                 (dir() / "mds.log").string()},
+                env, dir() / "mds.out", /*drop_capabilities=*/false);
+  ASSERT_TRUE(spawned) << spawned.error().message;
   const bool up = PollUntil(
       [&] {
-        return !mds_->Running() ||
+        return !mds_.Alive() ||
                harness::Request(MdsSocket(), {{"op", "status"}}, kRequestTimeout).has_value();
       },
       kStartTimeout);
-  ASSERT_TRUE(up && mds_->Running())
+  mds_.ReapIfExited();
+  ASSERT_TRUE(up && mds_.Running())
       << "mds did not answer status on " << MdsSocket() << " ("
-      << (mds_->exit_status() ? mds_->exit_status()->Describe() : "still running") << ")";
+      << (mds_.last_exit() ? mds_.last_exit()->Describe() : "still running") << ")";
 }
 
 bool StCluster::StartLogger(char side, const LoggerOptions& options) {
   const std::string s(1, side);
-  auto logger = SpawnImpl(
-      "logger-" + s, "logger",
+  harness::RoleProcess& role =
+      loggers_.try_emplace(side, "logger-" + s, LogPath(side)).first->second;
+  const Status logger = SpawnImpl(
+      role, "logger",
       {"--side", s, "--mds", MdsSocket(), "--socket", SideSocket(side), "--data-dir",
        DataDir(side), "--temp-dir", TempDir(side), "--log", LogPath(side), "--log-capacity",
        std::to_string(options.log_capacity), "--transfer-timeout-ms",
@@ -201,13 +204,12 @@ bool StCluster::StartLogger(char side, const LoggerOptions& options) {
     ADD_FAILURE() << logger.error().message;
     return false;
   }
-  loggers_.insert_or_assign(side, std::move(*logger));
   return true;
 }
 
 bool StCluster::Running(char side) {
   const auto it = loggers_.find(side);
-  return it != loggers_.end() && it->second.Running();
+  return it != loggers_.end() && it->second.Alive();
 }
 
 void StCluster::Signal(char side, int signal) {

@@ -2,8 +2,9 @@
 // to two `logger` sides — as real child processes in a directory of its own Sandbox, and talks
 // to them over their control sockets.
 //
-// It owns no OS code of its own: children are harness::Process (PDEATHSIG, capability drop,
-// exit status), requests go through harness::Request, waits through harness::PollUntil, the
+// It owns no OS code of its own: each child is a harness::RoleProcess, the type the System
+// drivers hold their roles in (harness::Process underneath: PDEATHSIG, capability drop, exit
+// status), requests go through harness::Request, waits through harness::PollUntil, the
 // directory tree is a harness::Sandbox, and directory faults are the real injectors
 // faults::AccessDenied and faults::DiskFull held by a harness::ActiveFaults (inside the sandbox,
 // injected, proven by their probe), the same holder the System drivers use. The two exceptions are
@@ -19,7 +20,7 @@
 // LOCKSTEP_BUG and LOCKSTEP_CRASH_POINT are never inherited from the test's environment.
 //
 // Thread safety: one test thread, the main one (Process::Spawn's PDEATHSIG is per thread).
-// Invariants: the destructor kills and reaps every child (Process), then removes every fault
+// Invariants: the destructor kills and reaps every child (RoleProcess), then removes every fault
 // still active, then the Sandbox unmounts and removes the tree.
 #pragma once
 
@@ -40,6 +41,7 @@
 #include "harness/os/sandbox.h"
 #include "harness/property/active_faults.h"
 #include "harness/property/case_record.h"
+#include "harness/property/role_process.h"
 
 namespace lockstep::testing {
 
@@ -77,23 +79,22 @@ std::optional<nlohmann::json> ReadAnswer(int fd, std::chrono::milliseconds timeo
 // The one route both fixtures (StCluster, RsCluster) take to start, signal and crash an
 // implementation process.
 //
-// SpawnImpl starts BinDir()/`executable args...` as a harness::Process named `name`: stdout and
-// stderr appended to `output`, `env` added to the test's environment, except that
+// SpawnImpl starts BinDir()/`executable args...` as `role`'s process (RoleProcess::Spawn: a
+// process it still held is killed first): stdout and stderr appended to `output`, `env` added to the test's environment, except that
 // LOCKSTEP_BUG and LOCKSTEP_CRASH_POINT are never inherited (empty, hence inert, unless `env`
 // sets them). With drop_capabilities the child execs with empty bounding, inheritable and
 // ambient sets, so even as root it holds no capability. Fails naming the process when it
 // cannot be started (Process::Spawn).
-Result<harness::Process> SpawnImpl(std::string name, const std::string& executable,
-                                   std::vector<std::string> args,
-                                   const std::map<std::string, std::string>& env,
-                                   const std::filesystem::path& output, bool drop_capabilities);
-// SIGKILLs `child` and reaps it (Process::Kill). A test failure naming the child when it is not
-// running or cannot be killed.
-void CrashChild(harness::Process& child);
-// Sends `signal` (SIGSTOP/SIGCONT to hold a process mid-step) to `child`. harness::Process
+Status SpawnImpl(harness::RoleProcess& role, const std::string& executable,
+                 std::vector<std::string> args, const std::map<std::string, std::string>& env,
+                 const std::filesystem::path& output, bool drop_capabilities);
+// SIGKILLs `child` and reaps it (RoleProcess::CrashNow, the driver's Crash command). A test
+// failure naming the child when it is not running or cannot be killed.
+void CrashChild(harness::RoleProcess& child);
+// Sends `signal` (SIGSTOP/SIGCONT to hold a process mid-step) to `child`. RoleProcess
 // offers SIGKILL only; this is the one place a fixture calls kill(2) itself. A test failure
 // naming the child when it is not running or the signal cannot be sent.
-void SignalChild(harness::Process& child, int signal);
+void SignalChild(harness::RoleProcess& child, int signal);
 
 // The one route both fixtures take to inject and remove a directory fault: `faults` (target
 // inside the sandbox, injected, proven by its probe, nothing left injected when that fails;
@@ -171,8 +172,8 @@ class StCluster {
   harness::Sandbox sandbox_;
   harness::CaseRecord fault_record_;  // what faults_ records; no test reads it
   harness::ActiveFaults faults_{sandbox_, fault_record_};
-  std::optional<harness::Process> mds_;
-  std::map<char, harness::Process> loggers_;  // the latest run of each side, ended or not
+  harness::RoleProcess mds_;
+  std::map<char, harness::RoleProcess> loggers_;  // the latest run of each side, ended or not
 };
 
 }  // namespace lockstep::testing
