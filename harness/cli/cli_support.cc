@@ -162,6 +162,22 @@ Status CheckBinaries(const fs::path& dir, const std::vector<std::string>& protoc
   return {};
 }
 
+ImplIdentity CheckImplementation(const fs::path& dir, const std::vector<std::string>& protocols,
+                                 const std::string& bug) {
+  if (auto s = CheckBinaries(dir, protocols); !s) throw UsageError(s.error().message);
+  std::vector<std::string> binaries;
+  for (const auto& protocol : protocols) {
+    for (const auto& name : ProtocolOrThrow(protocol).binaries()) binaries.push_back(name);
+  }
+  ImplIdentity impl = IdentifyImpl(dir, binaries);
+  if (!bug.empty() && !impl.reference) {
+    throw UsageError("seeded bug '" + bug + "' needs the reference implementation, which alone "
+                     "honours LOCKSTEP_BUG; the binaries in " + dir.string() + " say: " +
+                     impl.version);
+  }
+  return impl;
+}
+
 Status CheckWritable(const fs::path& report) {
   const fs::path dir = report.has_parent_path() ? report.parent_path() : fs::path(".");
   const fs::path probe = dir / (".lockstep-probe-" + std::to_string(::getpid()));
@@ -180,13 +196,13 @@ std::int64_t NowMs() {
 }
 
 reports::RunInfo MakeRunInfo(const std::string& kind, int argc, char** argv,
-                             const fs::path& impl_dir, const std::vector<std::string>& protocols) {
+                             const fs::path& impl_dir, const std::vector<std::string>& protocols,
+                             const ImplIdentity& impl) {
   reports::RunInfo info;
   info.kind = kind;
   info.tool_version = LOCKSTEP_VERSION;
   info.model_revision = LOCKSTEP_GIT_REVISION;
-  info.impl_version = std::string("lockstep reference implementation ") + LOCKSTEP_VERSION +
-                      " (" + LOCKSTEP_GIT_REVISION + ")";
+  info.impl_version = impl.version;
   info.build_type = LOCKSTEP_BUILD_TYPE;
   info.command_line = "lockstep";  // argv is the subcommand's: argv[0] is its name
   for (int i = 0; i < argc; ++i) info.command_line += " " + std::string(argv[i]);

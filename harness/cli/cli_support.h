@@ -16,6 +16,7 @@
 #include <nlohmann/json.hpp>
 
 #include "base/result.h"
+#include "harness/cli/impl_identity.h"
 #include "harness/property/plugin.h"
 #include "reports/property_result.h"
 
@@ -56,13 +57,21 @@ std::string ProtocolSettingsHelp();
 std::filesystem::path DefaultImplDir();
 // Every binary each protocol needs is in dir and executable; the error names the first missing.
 Status CheckBinaries(const std::filesystem::path& dir, const std::vector<std::string>& protocols);
+// The implementation a run or replay puts under test, identified by its binaries
+// (impl_identity.h) after CheckBinaries. Throws UsageError when a binary is missing, or when
+// `bug` (a seeded bug, "" for none) is asked of an implementation other than the reference
+// one, which alone honours LOCKSTEP_BUG.
+ImplIdentity CheckImplementation(const std::filesystem::path& dir,
+                                 const std::vector<std::string>& protocols,
+                                 const std::string& bug);
 // The report's directory exists and accepts a new file (checked before hours of work).
 Status CheckWritable(const std::filesystem::path& report);
 
-// Run-level report fields: version, model revision, host, build type, binaries.
+// Run-level report fields: version, model revision, host, build type, binaries, and the
+// implementation's own version line (`impl`, from CheckImplementation).
 reports::RunInfo MakeRunInfo(const std::string& kind, int argc, char** argv,
                              const std::filesystem::path& impl_dir,
-                             const std::vector<std::string>& protocols);
+                             const std::vector<std::string>& protocols, const ImplIdentity& impl);
 std::int64_t NowMs();
 
 // Validates the report against the schema, writes it atomically, prints the summary.

@@ -79,9 +79,16 @@ int ReplayMain(int argc, char** argv) {
     throw UsageError("reproduce string: " + s.error().message);
   }
   CheckBugOf(protocol, r->settings.bug);
-  r->settings.impl_dir = impl_dir.empty() ? DefaultImplDir() : std::filesystem::path(impl_dir);
+  // The binaries the run used, as its string says, unless --impl-dir names others.
+  if (!impl_dir.empty()) r->settings.impl_dir = impl_dir;
+  if (r->settings.impl_dir.empty()) r->settings.impl_dir = DefaultImplDir();
   r->settings.log_excerpt_lines = 100000;  // full logs
-  if (auto s = CheckBinaries(r->settings.impl_dir, {r->protocol}); !s) throw UsageError(s.error().message);
+  const ImplIdentity impl = CheckImplementation(r->settings.impl_dir, {r->protocol}, r->settings.bug);
+  if (const std::string differ = DigestDifference(r->settings.impl_digest, impl.digests);
+      !differ.empty()) {
+    std::cerr << "lockstep replay: warning: replaying against other binaries than the run's ("
+              << differ << ")\n";
+  }
   auto sandbox = Sandbox::Create({sandbox_root});
   if (!sandbox) throw UsageError(sandbox.error().message);
   std::cout << "replaying " << r->steps.size() << " steps of " << r->protocol

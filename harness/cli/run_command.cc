@@ -64,7 +64,7 @@ RunSettings ToSettings(const RunArgs& a) {
   s.max_steps = a.max_steps;
   s.faults = ParseFaultList(a.faults);
   s.bug = a.bug;
-  s.impl_dir = a.impl_dir.empty() ? DefaultImplDir() : fs::path(a.impl_dir);
+  s.impl_dir = fs::absolute(a.impl_dir.empty() ? DefaultImplDir() : fs::path(a.impl_dir));
   s.protocol_options = ParseSettingAssignments(a.sets);
   s.shrink = !a.no_shrink;
   return s;
@@ -105,9 +105,10 @@ int RunMain(int argc, char** argv) {
   RunSettings settings = ToSettings(a);
   if (!a.bug.empty() && vm["faults"].defaulted()) settings.faults = FindSeededBug(a.bug)->faults;
   CheckProtocolOptions(settings.protocol_options, protocols);
-  if (auto s = CheckBinaries(settings.impl_dir, protocols); !s) throw UsageError(s.error().message);
+  const ImplIdentity impl = CheckImplementation(settings.impl_dir, protocols, settings.bug);
+  settings.impl_digest = impl.digests;
   if (auto s = CheckWritable(a.report); !s) throw UsageError(s.error().message);
-  auto info = MakeRunInfo("run", argc, argv, settings.impl_dir, protocols);
+  auto info = MakeRunInfo("run", argc, argv, settings.impl_dir, protocols, impl);
   info.seed = settings.seed;
   ApplyAvailability(settings, info);
   auto sandbox = Sandbox::Create({a.sandbox_root});

@@ -29,6 +29,34 @@ Result<std::uint64_t> Number(const std::map<std::string, std::string>& fields,
   return value;
 }
 
+// impl-dir is a path: '%' and the field separator '|' are escaped.
+std::string EscapePath(const std::string& path) {
+  std::string out;
+  for (char c : path) {
+    if (c == '%') out += "%25";
+    else if (c == '|') out += "%7C";
+    else out += c;
+  }
+  return out;
+}
+
+Result<std::string> UnescapePath(const std::string& text) {
+  std::string out;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (text[i] != '%') {
+      out += text[i];
+    } else if (text.compare(i, 3, "%25") == 0) {
+      out += '%', i += 2;
+    } else if (text.compare(i, 3, "%7C") == 0) {
+      out += '|', i += 2;
+    } else {
+      return Fail("reproduce string field 'impl-dir' has a bad escape at '" + text.substr(i, 3) +
+                  "' (only %25 and %7C)");
+    }
+  }
+  return out;
+}
+
 }  // namespace
 
 std::string EncodeReproduce(const std::string& protocol, const RunSettings& s,
@@ -38,6 +66,8 @@ std::string EncodeReproduce(const std::string& protocol, const RunSettings& s,
   out << kMagic << "|protocol=" << protocol << "|seed=" << s.seed << "|bug=" << s.bug
       << "|fault-dir-bytes=" << s.fault_dir_bytes
       << "|quiet-deadline-ms=" << s.quiet_deadline.count();
+  if (!s.impl_dir.empty()) out << "|impl-dir=" << EscapePath(s.impl_dir.string());
+  if (!s.impl_digest.empty()) out << "|impl-digest=" << s.impl_digest;
   for (const auto& [name, value] : protocol_fields) out << "|" << name << "=" << value;
   out << "|steps=";
   for (std::size_t i = 0; i < steps.size(); ++i) out << (i ? ";" : "") << steps[i];
@@ -75,11 +105,20 @@ Result<Reproduction> DecodeReproduce(const std::string& text) {
   r.settings.seed = *seed;
   r.settings.fault_dir_bytes = *bytes;
   r.settings.quiet_deadline = std::chrono::milliseconds(*quiet);
+  if (fields.contains("impl-dir")) {
+    auto dir = UnescapePath(fields["impl-dir"]);
+    if (!dir) return std::unexpected(dir.error());
+    if (dir->empty() || (*dir)[0] != '/') {
+      return Fail("reproduce string field 'impl-dir' is not an absolute path: '" + *dir + "'");
+    }
+    r.settings.impl_dir = *dir;
+  }
+  if (fields.contains("impl-digest")) r.settings.impl_digest = fields["impl-digest"];
   if (!fields.contains("steps")) return Fail("reproduce string has no 'steps=' field");
   r.steps = Split(fields["steps"], ';');
   if (r.steps.empty()) return Fail("reproduce string has an empty 'steps=' list");
   for (const char* common : {"protocol", "bug", "seed", "fault-dir-bytes", "quiet-deadline-ms",
-                             "steps"}) {
+                             "impl-dir", "impl-digest", "steps"}) {
     fields.erase(common);
   }
   r.settings.protocol_options = std::move(fields);

@@ -2,10 +2,13 @@
 // user can paste after `lockstep replay --reproduce`.
 //
 //   lockstep1|protocol=state-transfer|seed=42|bug=temp-file-left-behind|fault-dir-bytes=1048576|
-//   quiet-deadline-ms=5000|transfer-timeout-ms=250|log-capacity=4|steps=Start(A);Submit(...);...
+//   quiet-deadline-ms=5000|impl-dir=/opt/lockstep/bin|impl-digest=mds:9f3c...,logger:5e1a...|
+//   transfer-timeout-ms=250|log-capacity=4|steps=Start(A);Submit(...);...
 //
 // The common settings that change what a case observes come first (seed, bug, fault-dir-bytes,
-// quiet-deadline-ms), then every one of the protocol's own settings (SettingFields(), all of
+// quiet-deadline-ms), then the implementation run (impl-dir, absolute, with '%' and '|'
+// written %25 and %7C; impl-digest, the binaries' digests; both optional when decoding, for
+// strings written before they existed: a replay then uses its own --impl-dir), then every one of the protocol's own settings (SettingFields(), all of
 // them, defaults included, so that a replay never falls back on a default that may since have
 // changed), then the command list: the shrunk sequence itself (each command's Describe()
 // text), so a replay needs neither RapidCheck nor the seed; the seed tells where it came from.
@@ -22,7 +25,8 @@ namespace lockstep::harness {
 
 struct Reproduction {
   std::string protocol;
-  // seed, bug, fault_dir_bytes and quiet_deadline decoded; every other field of the string in
+  // seed, bug, fault_dir_bytes, quiet_deadline, impl_dir and impl_digest decoded (impl_dir
+  // empty when the string has none); every other field of the string in
   // protocol_options, for the protocol to decode and judge (ProtocolPlugin::CheckOptions).
   RunSettings settings;
   std::vector<std::string> steps;  // Describe() text of each command

@@ -26,6 +26,9 @@ struct RunSettings {
   std::set<std::string> faults = kAllFaultKinds;
   std::string bug;           // seeded bug to enable in the implementation (LOCKSTEP_BUG)
   std::filesystem::path impl_dir;  // where the protocol's binaries are
+  // "NAME:DIGEST,..." of the binaries in impl_dir (harness/cli/impl_identity.h), carried in
+  // the reproduce string so that a replay against other binaries says so; "" if unknown.
+  std::string impl_digest;
   std::uint64_t fault_dir_bytes = 1 << 20;  // size of each faultable tmpfs directory
   std::chrono::milliseconds quiet_deadline{5000};  // beyond the protocol's own timeouts
   bool shrink = true;

@@ -4,12 +4,14 @@
 #include <cstdio>
 
 #include "impl/common/args.h"
+#include "impl/common/version.h"
 #include "impl/resync/exit_status.h"
 #include "impl/resync/journal.h"
 
 int main(int argc, char** argv) {
   using namespace lockstep::impl;
   using namespace lockstep::impl::resync;
+  if (VersionRequested(argc, argv)) return PrintVersion();
   auto args = CommandLine::Parse(argc, argv, {"--dir"}, {});
   auto dir = args ? args->Required("--dir") : lockstep::Result<std::string>(
                                                   std::unexpected(args.error()));

@@ -3,6 +3,7 @@
 #include <cstdio>
 
 #include "impl/common/args.h"
+#include "impl/common/version.h"
 #include "impl/resync/exit_status.h"
 #include "impl/resync/txsys.h"
 
@@ -65,6 +66,7 @@ Result<TxConfig> ParseConfig(int argc, char** argv) {
 
 int main(int argc, char** argv) {
   using namespace lockstep::impl::resync;
+  if (lockstep::impl::VersionRequested(argc, argv)) return lockstep::impl::PrintVersion();
   auto config = ParseConfig(argc, argv);
   if (!config) {
     std::fprintf(stderr, "txsys: %s\n%s", config.error().message.c_str(), kUsage);

@@ -4,6 +4,7 @@
 #include <iostream>
 
 #include "impl/common/args.h"
+#include "impl/common/version.h"
 #include "impl/state_transfer/database.h"
 #include "impl/state_transfer/exit_status.h"
 #include "impl/state_transfer/logger.h"
@@ -85,4 +86,7 @@ int Main(int argc, char** argv) {
 }  // namespace
 }  // namespace lockstep::impl
 
-int main(int argc, char** argv) { return lockstep::impl::Main(argc, argv); }
+int main(int argc, char** argv) {
+  if (lockstep::impl::VersionRequested(argc, argv)) return lockstep::impl::PrintVersion();
+  return lockstep::impl::Main(argc, argv);
+}

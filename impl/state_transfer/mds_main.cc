@@ -3,11 +3,13 @@
 #include <cstdio>
 
 #include "impl/common/args.h"
+#include "impl/common/version.h"
 #include "impl/state_transfer/exit_status.h"
 #include "impl/state_transfer/mds.h"
 
 int main(int argc, char** argv) {
   using namespace lockstep::impl;
+  if (VersionRequested(argc, argv)) return PrintVersion();
   auto args = CommandLine::Parse(argc, argv, {"--socket", "--data-dir", "--log"}, {});
   MdsConfig config;
   lockstep::Status status = args ? lockstep::Status() : std::unexpected(args.error());

@@ -13,6 +13,8 @@ TEST(Reproduce, RoundTripsCommonSettingsProtocolFieldsAndSteps) {
   s.bug = "temp-file-left-behind";
   s.fault_dir_bytes = 4096 * 8;
   s.quiet_deadline = std::chrono::milliseconds(1234);
+  s.impl_dir = "/opt/other impl/50%|bin";  // a separator and an escape character in the path
+  s.impl_digest = "mds:9f3c,logger:5e1a";
   const std::vector<std::string> steps{"Start(A)", "InjectFault(A, temp, disk-full)",
                                        "Start(B, crash=receiver.mid_apply)"};
   auto r = DecodeReproduce(EncodeReproduce(
@@ -23,6 +25,8 @@ TEST(Reproduce, RoundTripsCommonSettingsProtocolFieldsAndSteps) {
   EXPECT_EQ(r->settings.bug, "temp-file-left-behind");
   EXPECT_EQ(r->settings.fault_dir_bytes, 4096u * 8);
   EXPECT_EQ(r->settings.quiet_deadline.count(), 1234);
+  EXPECT_EQ(r->settings.impl_dir, "/opt/other impl/50%|bin");
+  EXPECT_EQ(r->settings.impl_digest, "mds:9f3c,logger:5e1a");
   const std::map<std::string, std::string> own{{"log-capacity", "3"},
                                                {"transfer-timeout-ms", "321"}};
   EXPECT_EQ(r->settings.protocol_options, own);
@@ -32,10 +36,26 @@ TEST(Reproduce, RoundTripsCommonSettingsProtocolFieldsAndSteps) {
 // The common settings the string carries: a RunSettings field added without deciding whether
 // it changes observations (then it must be encoded above) fails here.
 TEST(Reproduce, EveryCommonSettingIsEncodedOrKnownNotToChangeObservations) {
-  // Encoded: seed, bug, fault_dir_bytes, quiet_deadline. Not encoded, since a replay runs
-  // given steps with full logs: tests, max_steps, faults, impl_dir, shrink,
+  // Encoded: seed, bug, fault_dir_bytes, quiet_deadline, impl_dir, impl_digest. Not encoded,
+  // since a replay runs given steps with full logs: tests, max_steps, faults, shrink,
   // log_excerpt_lines; protocol_options are the protocol's (protocol_settings_test.cc).
-  EXPECT_EQ(AggregateArity<RunSettings>(), 4u + 6u + 1u);
+  EXPECT_EQ(AggregateArity<RunSettings>(), 6u + 5u + 1u);
+}
+
+// A string written before impl-dir existed still decodes (the replay uses its own
+// --impl-dir); a relative or badly escaped impl-dir is refused.
+TEST(Reproduce, ImplDirIsOptionalAbsoluteAndEscaped) {
+  const std::string head =
+      "lockstep1|protocol=state-transfer|seed=1|bug=|fault-dir-bytes=1|quiet-deadline-ms=1|";
+  auto old = DecodeReproduce(head + "steps=Start(A)");
+  ASSERT_TRUE(old) << old.error().message;
+  EXPECT_TRUE(old->settings.impl_dir.empty());
+  auto relative = DecodeReproduce(head + "impl-dir=build/bin|steps=Start(A)");
+  ASSERT_FALSE(relative);
+  EXPECT_NE(relative.error().message.find("not an absolute path"), std::string::npos);
+  auto escape = DecodeReproduce(head + "impl-dir=/a%41|steps=Start(A)");
+  ASSERT_FALSE(escape);
+  EXPECT_NE(escape.error().message.find("bad escape"), std::string::npos);
 }
 
 TEST(Reproduce, RejectsForeignTextNamingTheProblem) {

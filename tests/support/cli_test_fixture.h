@@ -1,0 +1,59 @@
+// CliTest: a fixture that runs the built `lockstep` binary as a user would, from a scratch
+// directory of its own (dir(), removed after the test), and returns how it ended and what it
+// printed (stdout and stderr interleaved).
+#pragma once
+
+#include <stdlib.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "harness/os/process.h"
+#include "tests/support/test_env.h"
+
+namespace lockstep::testing {
+
+struct CliResult {
+  harness::ExitStatus exit;
+  std::string output;
+};
+
+class CliTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    std::string tmpl = (std::filesystem::temp_directory_path() / "lockstep-cli-XXXXXX").string();
+    ASSERT_NE(::mkdtemp(tmpl.data()), nullptr);
+    dir_ = tmpl;
+  }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+
+  const std::filesystem::path& dir() const { return dir_; }
+
+  // Runs `lockstep args...` to its end (failing the test if it is still running after
+  // `timeout`, when it is killed).
+  CliResult RunCli(std::vector<std::string> args,
+                   std::chrono::milliseconds timeout = std::chrono::seconds(120)) {
+    const auto output = dir_ / "cli-output.txt";
+    auto p = harness::Process::Spawn({"lockstep", BinDir() / "lockstep", std::move(args), {},
+                                      output, /*drop_capabilities=*/false});
+    EXPECT_TRUE(p) << p.error().message;
+    if (!p) return {};
+    auto exit = p->WaitExit(timeout);
+    EXPECT_TRUE(exit) << exit.error().message;
+    std::ifstream in(output);
+    std::string out((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    std::filesystem::remove(output);
+    return {exit.value_or(harness::ExitStatus{}), out};
+  }
+
+ private:
+  std::filesystem::path dir_;
+};
+
+}  // namespace lockstep::testing
