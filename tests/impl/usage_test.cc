@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <ostream>
 #include <string>
 #include <vector>
 
@@ -22,6 +23,11 @@ struct BadCommandLine {
   std::vector<std::string> args;
   std::string message;  // part of what it prints
 };
+
+void PrintTo(const BadCommandLine& bad, std::ostream* out) {
+  *out << bad.binary;
+  for (const auto& a : bad.args) *out << " " << a;
+}
 
 class ImplUsage : public ::testing::TestWithParam<BadCommandLine> {
  protected:
