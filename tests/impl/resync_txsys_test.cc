@@ -339,13 +339,13 @@ TEST_F(Resync, MalformedResyncRequestsAreRefusedAndChangeNothing) {
   const std::string journal_before = bytes();
   ASSERT_FALSE(journal_before.empty()) << journal;
   const json good{{"op", "resync"}, {"from", k73}, {"mode", "access"}, {"journal_fault", false},
-                  {"stamp", "2026-01-01-00.00.00.000000"}, {"startup", "2026-01-01T00:00:00Z"},
+                  {"stamp", "2026-01-01-00.00.00.000000"}, {"startup", "2026-01-01-00.00.00.000001"},
                   {"saved_stamp", nullptr}, {"in_doubt", json::array()},
                   {"committing", json::array()}, {"commit_records", json::array()}};
   const std::vector<std::pair<json, std::string>> bad{
-      {{{"journal_fault", "yes"}}, "journal_fault"},
+      {{{"mode", "x"}, {"stamp", 7}}, "mode"},  // once answered ok, saving an empty stamp
+      {{{"journal_fault", "yes"}}, "journal_fault"},  // once killed txsys (type_error)
       {{{"journal_fault", nullptr}}, "journal_fault"},
-      {{{"mode", "x"}, {"stamp", 7}}, "mode"},
       {{{"stamp", 7}}, "stamp"},
       {{{"stamp", ""}}, "stamp"},
       {{{"startup", json::array()}}, "startup"},
