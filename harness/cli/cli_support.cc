@@ -32,8 +32,8 @@ namespace fs = std::filesystem;
 namespace {
 
 // boost::program_options reads "-1" into an unsigned option as 2^64 - 1 (lexical_cast wraps
-// it). A value with a sign given to an unsigned option is refused instead, for every option
-// of every subcommand whatever its name.
+// it). A negative value given to an unsigned option is refused instead, for every option of
+// every subcommand whatever its name.
 void RefuseNegativeUnsigned(const boost::program_options::parsed_options& parsed,
                             const boost::program_options::variables_map& vm) {
   for (const auto& option : parsed.options) {
@@ -45,7 +45,7 @@ void RefuseNegativeUnsigned(const boost::program_options::parsed_options& parsed
       continue;
     }
     for (const std::string& text : option.value) {
-      if (!text.empty() && (text.front() == '-' || text.front() == '+')) {
+      if (!text.empty() && text.front() == '-') {
         throw UsageError("--" + option.string_key + " must be a non-negative whole number, not '" +
                          text + "'");
       }

@@ -32,7 +32,7 @@ struct UsageError : std::runtime_error {
 
 // Parses a subcommand's arguments. For --help prints the options and returns nullopt (the
 // subcommand then exits 0); bad arguments throw boost::program_options errors, and a negative
-// (or signed) value of an unsigned option a UsageError naming the option.
+// value of an unsigned option a UsageError naming the option.
 std::optional<boost::program_options::variables_map> ParseArgs(
     int argc, char** argv, const boost::program_options::options_description& options);
 
