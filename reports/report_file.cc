@@ -98,8 +98,23 @@ Result<nlohmann::json> ReadJson(const std::filesystem::path& path) {
     text.append(buf, static_cast<std::size_t>(n));
   }
   ::close(fd);
+  // The parser itself is iterative, but copying or walking a document is recursive: refuse one
+  // nested deeper than any report before it is built (the callback sees every array and object
+  // as it opens).
+  struct TooDeep {};
+  const auto guard = [](int depth, nlohmann::json::parse_event_t event, nlohmann::json&) {
+    if ((event == nlohmann::json::parse_event_t::object_start ||
+         event == nlohmann::json::parse_event_t::array_start) &&
+        depth >= kMaxJsonDepth) {
+      throw TooDeep{};
+    }
+    return true;
+  };
   try {
-    return nlohmann::json::parse(text);
+    return nlohmann::json::parse(text, guard);
+  } catch (const TooDeep&) {
+    return Fail("report " + path.string() + " is not a report: its JSON is nested more than " +
+                std::to_string(kMaxJsonDepth) + " levels deep");
   } catch (const nlohmann::json::parse_error& e) {
     return Fail("report " + path.string() + " is not valid JSON: syntax error at byte " +
                 std::to_string(e.byte) + ": " + e.what());

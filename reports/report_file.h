@@ -23,9 +23,15 @@ namespace lockstep::reports {
 [[nodiscard]] Status WriteJsonAtomically(const std::filesystem::path& path,
                                          const nlohmann::json& json);
 
+// Arrays and objects nested deeper than this are refused by ReadJson: a report is about ten
+// levels deep, and a document thousands deep would overflow the stack of the recursive code
+// that copies and walks it.
+inline constexpr int kMaxJsonDepth = 256;
+
 // Reads and parses the JSON document at `path`. Fails with a message naming the path for a
-// missing or unreadable file (with the errno) and for invalid JSON (with the byte offset
-// nlohmann reports, e.g. "report r.json is not valid JSON: syntax error at byte 17: ...").
+// missing or unreadable file (with the errno), for invalid JSON (with the byte offset
+// nlohmann reports, e.g. "report r.json is not valid JSON: syntax error at byte 17: ...") and
+// for JSON nested more than kMaxJsonDepth levels deep.
 [[nodiscard]] Result<nlohmann::json> ReadJson(const std::filesystem::path& path);
 
 }  // namespace lockstep::reports

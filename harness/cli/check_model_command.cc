@@ -139,13 +139,7 @@ int CheckModelMain(int argc, char** argv) {
       ("list-variants", po::bool_switch(&list_variants), "list the broken variants and the "
        "property each must break")
       ("json", po::bool_switch(&as_json), "one JSON object (an array for --list-variants)");
-  po::variables_map vm;
-  po::store(po::parse_command_line(argc, argv, o), vm);
-  po::notify(vm);
-  if (vm.count("help")) {
-    std::cout << o << "\n";
-    return kExitPassed;
-  }
+  if (!ParseArgs(argc, argv, o)) return kExitPassed;
   if (list_variants) return ListVariants(as_json);
   if (protocol.empty()) throw UsageError("--protocol is required");
   const ProtocolPlugin& plugin = ProtocolOrThrow(protocol);

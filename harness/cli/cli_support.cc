@@ -5,7 +5,9 @@
 #include <fstream>
 #include <iostream>
 #include <sstream>
+#include <typeinfo>
 
+#include "harness/bugs/seeded_bugs.h"
 #include "harness/protocols.h"
 #include "reports/ctrf.h"
 #include "reports/report_file.h"
@@ -27,11 +29,47 @@ namespace lockstep::harness::cli {
 
 namespace fs = std::filesystem;
 
+namespace {
+
+// boost::program_options reads "-1" into an unsigned option as 2^64 - 1 (lexical_cast wraps
+// it). A negative value given to an unsigned option is refused instead, for every option of
+// every subcommand whatever its name.
+void RefuseNegativeUnsigned(const boost::program_options::parsed_options& parsed,
+                            const boost::program_options::variables_map& vm) {
+  for (const auto& option : parsed.options) {
+    const auto it = vm.find(option.string_key);
+    if (it == vm.end() || it->second.empty()) continue;
+    const std::type_info& type = it->second.value().type();
+    if (type != typeid(unsigned long long) && type != typeid(unsigned long) &&
+        type != typeid(unsigned int)) {
+      continue;
+    }
+    for (const std::string& text : option.value) {
+      if (!text.empty() && text.front() == '-') {
+        throw UsageError("--" + option.string_key + " must be a non-negative whole number, not '" +
+                         text + "'");
+      }
+    }
+  }
+}
+
+}  // namespace
+
 std::optional<boost::program_options::variables_map> ParseArgs(
     int argc, char** argv, const boost::program_options::options_description& options) {
   namespace po = boost::program_options;
   po::variables_map vm;
-  po::store(po::parse_command_line(argc, argv, options), vm);
+  const po::parsed_options parsed = po::parse_command_line(argc, argv, options);
+  // parse_command_line keeps a word that belongs to no option as a positional one, which no
+  // subcommand parsed here takes: it is a mistake (a missing "--", a value too many).
+  for (const auto& option : parsed.options) {
+    if (option.position_key >= 0) {
+      const std::string word = option.original_tokens.empty() ? "" : option.original_tokens[0];
+      throw UsageError("unexpected argument '" + word + "'");
+    }
+  }
+  po::store(parsed, vm);
+  RefuseNegativeUnsigned(parsed, vm);
   po::notify(vm);
   if (vm.count("help")) {
     std::cout << options << "\n";
@@ -66,6 +104,12 @@ std::chrono::seconds ParseDuration(const std::string& text) {
   long factor = unit.empty() || unit == "s" ? 1 : unit == "m" ? 60 : unit == "h" ? 3600 : 0;
   if (value <= 0 || factor == 0) {
     throw UsageError("bad duration '" + text + "' (expected a positive number with s, m or h)");
+  }
+  // A time box past a year is a typo, and a far larger one overflows the clock arithmetic of
+  // the deadline (now + duration, in nanoseconds).
+  if (value > kMaxDuration.count() / factor) {
+    throw UsageError("duration '" + text + "' is longer than a year (" +
+                     std::to_string(kMaxDuration.count()) + "s)");
   }
   return std::chrono::seconds(value * factor);
 }
@@ -109,8 +153,19 @@ std::map<std::string, std::string> ParseSettingAssignments(const std::vector<std
   return options;
 }
 
+std::vector<std::string> ProtocolsForBug(const std::string& bug,
+                                         const std::vector<std::string>& protocols) {
+  if (bug.empty()) return protocols;
+  const SeededBug* seeded = FindSeededBug(bug);
+  if (!seeded) throw UsageError("unknown seeded bug '" + bug + "' (see: lockstep bugs)");
+  for (const auto& p : protocols) {
+    if (p == seeded->protocol) return {p};
+  }
+  throw UsageError("seeded bug '" + bug + "' belongs to protocol " + seeded->protocol);
+}
+
 void CheckProtocolOptions(const std::map<std::string, std::string>& options,
-                          const std::vector<std::string>& protocols) {
+                          const std::vector<std::string>& protocols, bool exact) {
   for (const auto& [name, value] : options) {
     bool owned = false;
     for (const auto& protocol : protocols) {
@@ -121,7 +176,7 @@ void CheckProtocolOptions(const std::map<std::string, std::string>& options,
     if (!owned) throw UsageError("no protocol of this run has a setting '" + name + "' (see --help)");
   }
   for (const auto& protocol : protocols) {
-    if (auto s = ProtocolOrThrow(protocol).CheckOptions(options, false); !s) {
+    if (auto s = ProtocolOrThrow(protocol).CheckOptions(options, exact); !s) {
       throw UsageError(s.error().message);
     }
   }

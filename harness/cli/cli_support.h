@@ -32,11 +32,13 @@ struct UsageError : std::runtime_error {
 };
 
 // Parses a subcommand's arguments. For --help prints the options and returns nullopt (the
-// subcommand then exits 0); bad arguments throw boost::program_options errors.
+// subcommand then exits 0); bad arguments throw boost::program_options errors, and a negative
+// value of an unsigned option a UsageError naming the option.
 std::optional<boost::program_options::variables_map> ParseArgs(
     int argc, char** argv, const boost::program_options::options_description& options);
 
 std::set<std::string> ParseFaultList(const std::string& list);  // "disk-full,crash" or "all"/"none"
+inline constexpr std::chrono::seconds kMaxDuration{366L * 24 * 3600};  // a campaign's longest
 std::chrono::seconds ParseDuration(const std::string& text);    // "90s", "2m", "1h", "45"
 std::pair<int, int> ParseShard(const std::string& text);        // "I/N", 0 <= I < N
 std::vector<std::string> ParseProtocols(const std::string& text);  // a name or "all"
@@ -45,9 +47,16 @@ const ProtocolPlugin& ProtocolOrThrow(const std::string& name);
 
 // --set NAME=VALUE assignments as protocol options; a usage error for one without '='.
 std::map<std::string, std::string> ParseSettingAssignments(const std::vector<std::string>& sets);
-// Every option is a valid setting of one of `protocols`; a usage error naming it otherwise.
+// The protocols a run with seeded bug `bug` covers: all of `protocols` without a bug, else the
+// bug's own one; a usage error when the bug is unknown or of none of them. Run and replay
+// both judge a bug by it.
+std::vector<std::string> ProtocolsForBug(const std::string& bug,
+                                         const std::vector<std::string>& protocols);
+// Every option is a valid setting of one of `protocols`, in its range; with `exact` (a
+// reproduce string) each protocol's every setting is given too. A usage error naming the
+// setting otherwise. Run and replay both judge their settings by it.
 void CheckProtocolOptions(const std::map<std::string, std::string>& options,
-                          const std::vector<std::string>& protocols);
+                          const std::vector<std::string>& protocols, bool exact = false);
 // "a | b | all": the choices of --protocol.
 std::string ProtocolChoices();
 // The help of --set: every registered protocol's settings.

@@ -10,6 +10,7 @@
 #include "harness/property/reproduce.h"
 #include "harness/protocols.h"
 #include "reports/report_file.h"
+#include "reports/schema.h"
 
 namespace lockstep::harness::cli {
 
@@ -17,10 +18,15 @@ namespace po = boost::program_options;
 
 namespace {
 
-// The reproduce string of the first failed test of a report.
+// The reproduce string of the first failed test of a report. A file that is not a lockstep
+// report (the schema and rules every report read for merge passes too) is a usage error
+// listing what is wrong with it, before any of it is read.
 std::string ReproduceFromReport(const std::string& file) {
   auto report = reports::ReadJson(file);
   if (!report) throw UsageError(report.error().message);
+  if (auto valid = reports::ValidateReport(*report); !valid) {
+    throw UsageError("report " + file + ": " + valid.error().message);
+  }
   for (const auto& test : (*report)["results"]["tests"]) {
     if (test.value("status", "") == "failed" && test.contains("extra") &&
         !test["extra"].value("reproduce", "").empty()) {
@@ -30,14 +36,16 @@ std::string ReproduceFromReport(const std::string& file) {
   throw UsageError("report " + file + " has no failed test with a reproduce string");
 }
 
-// A reproduce string's bug must be one of its protocol's seeded bugs (or none).
-void CheckBugOf(const ProtocolPlugin& protocol, const std::string& bug) {
-  if (bug.empty()) return;
-  for (const auto& known : protocol.bugs()) {
-    if (known.name == bug) return;
+// A reproduce string's settings and bug, judged as `lockstep run` judges its own (a bug of
+// its protocol or none; every protocol setting given, each in range), so that what run
+// refuses replay refuses too.
+void CheckLikeRun(const Reproduction& r) {
+  try {
+    (void)ProtocolsForBug(r.settings.bug, {r.protocol});
+    CheckProtocolOptions(r.settings.protocol_options, {r.protocol}, /*exact=*/true);
+  } catch (const UsageError& e) {
+    throw UsageError(std::string("reproduce string: ") + e.what());
   }
-  throw UsageError("reproduce string: '" + bug + "' is not a seeded bug of " + protocol.name() +
-                   " (see: lockstep bugs)");
 }
 
 void PrintProcesses(const CaseRecord& record) {
@@ -75,10 +83,7 @@ int ReplayMain(int argc, char** argv) {
   auto r = DecodeReproduce(reproduce);
   if (!r) throw UsageError(r.error().message);
   const ProtocolPlugin& protocol = ProtocolOrThrow(r->protocol);
-  if (auto s = protocol.CheckOptions(r->settings.protocol_options, /*exact=*/true); !s) {
-    throw UsageError("reproduce string: " + s.error().message);
-  }
-  CheckBugOf(protocol, r->settings.bug);
+  CheckLikeRun(*r);
   // The binaries the run used, as its string says, unless --impl-dir names others.
   if (!impl_dir.empty()) r->settings.impl_dir = impl_dir;
   if (r->settings.impl_dir.empty()) r->settings.impl_dir = DefaultImplDir();

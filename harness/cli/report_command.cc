@@ -40,8 +40,13 @@ int Emit(const std::string& text, int argc, char** argv, int out_index) {
   return kExitPassed;
 }
 
-void NeedArgs(int argc, int at_least) {
+// The action's arguments number from `at_least` to `at_most` (argv[0] and the action
+// included); a usage error naming the first one too many otherwise.
+void NeedArgs(int argc, char** argv, int at_least, int at_most) {
   if (argc < at_least) throw UsageError(std::string("missing arguments\n") + kUsage);
+  if (argc > at_most) {
+    throw UsageError("unexpected argument '" + std::string(argv[at_most]) + "'\n" + kUsage);
+  }
 }
 
 }  // namespace
@@ -54,17 +59,17 @@ int ReportMain(int argc, char** argv) {
   }
   const std::string action = argv[1];
   if (action == "show") {
-    NeedArgs(argc, 3);
+    NeedArgs(argc, argv, 3, 3);
     std::cout << reports::ShowReport(Load(argv[2]));
     return kExitPassed;
   }
   if (action == "diff") {
-    NeedArgs(argc, 4);
+    NeedArgs(argc, argv, 4, 4);
     std::cout << reports::DiffReports(Load(argv[2]), Load(argv[3]));
     return kExitPassed;
   }
   if (action == "merge") {
-    NeedArgs(argc, 4);
+    NeedArgs(argc, argv, 4, argc);
     std::vector<nlohmann::json> parts;
     for (int i = 3; i < argc; ++i) parts.push_back(Load(argv[i]));
     auto merged = reports::MergeReports(parts);
@@ -72,11 +77,11 @@ int ReportMain(int argc, char** argv) {
     return FinishReport(*merged, argv[2]);
   }
   if (action == "junit") {
-    NeedArgs(argc, 3);
+    NeedArgs(argc, argv, 3, 4);
     return Emit(reports::ToJUnitXml(Load(argv[2])), argc, argv, 3);
   }
   if (action == "html") {
-    NeedArgs(argc, 3);
+    NeedArgs(argc, argv, 3, 4);
     return Emit(reports::ToHtml(Load(argv[2])), argc, argv, 3);
   }
   throw UsageError("unknown report action '" + action + "'\n" + kUsage);

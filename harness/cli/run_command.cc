@@ -70,17 +70,6 @@ RunSettings ToSettings(const RunArgs& a) {
   return s;
 }
 
-std::vector<std::string> SelectProtocols(const RunArgs& a) {
-  auto protocols = ParseProtocols(a.protocol);
-  if (a.bug.empty()) return protocols;
-  const SeededBug* bug = FindSeededBug(a.bug);
-  if (!bug) throw UsageError("unknown seeded bug '" + a.bug + "' (see: lockstep bugs)");
-  for (const auto& p : protocols) {
-    if (p == bug->protocol) return {p};
-  }
-  throw UsageError("seeded bug '" + a.bug + "' belongs to protocol " + bug->protocol);
-}
-
 // Drops fault kinds this machine cannot inject, saying so in the report (never silently).
 void ApplyAvailability(RunSettings& s, reports::RunInfo& info) {
   const auto available = faults::ProbeAvailability(InPrivateMountNamespace());
@@ -101,7 +90,7 @@ int RunMain(int argc, char** argv) {
   if (!vm.count("seed")) a.seed = RandomSeed();
   // RapidCheck prints its configuration once; make the seed it prints the run's seed.
   ::setenv("RC_PARAMS", ("seed=" + std::to_string(a.seed)).c_str(), 1);
-  const auto protocols = SelectProtocols(a);
+  const auto protocols = ProtocolsForBug(a.bug, ParseProtocols(a.protocol));
   RunSettings settings = ToSettings(a);
   if (!a.bug.empty() && vm["faults"].defaulted()) settings.faults = FindSeededBug(a.bug)->faults;
   CheckProtocolOptions(settings.protocol_options, protocols);

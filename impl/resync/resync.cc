@@ -16,6 +16,7 @@
 // it fences the initiator (a deferred partner: unless it is a `vary rm`), and skips a
 // start-time resync when neither side has outstanding transactions (decisions 11, 12, 19).
 #include <algorithm>
+#include <optional>
 
 #include "impl/common/crash_point.h"
 #include "impl/common/seeded_bug.h"
@@ -32,6 +33,39 @@ bool Lists(const json& list, const std::string& dtrid) {
 bool NonEmpty(const json& request, const char* field) {
   const auto it = request.find(field);
   return it != request.end() && it->is_array() && !it->empty();
+}
+
+// What is wrong with a `resync` request, or nullopt when it has the shape of the table in
+// impl/resync/README.md ("Control protocol"). Checked before anything is acted on, so a
+// malformed request changes nothing: no partner record, no `resynced` flag, no prompt.
+std::optional<std::string> MalformedResync(const json& request) {
+  const auto string_field = [&](const char* name) {
+    const auto it = request.find(name);
+    return it != request.end() && it->is_string() && !it->get_ref<const std::string&>().empty();
+  };
+  const std::string mode = StringField(request, "mode");
+  if (mode != "access" && mode != "start" && mode != "vary_rm") {
+    return "\"mode\" must be \"access\", \"start\" or \"vary_rm\"";
+  }
+  for (const char* name : {"stamp", "startup"}) {
+    if (!string_field(name)) return "\"" + std::string(name) + "\" must be a non-empty string";
+  }
+  if (const auto it = request.find("journal_fault"); it == request.end() || !it->is_boolean()) {
+    return "\"journal_fault\" must be true or false";
+  }
+  if (const auto it = request.find("saved_stamp");
+      it != request.end() && !it->is_null() && !it->is_string()) {
+    return "\"saved_stamp\" must be a string or null";
+  }
+  for (const char* name : {"in_doubt", "committing", "commit_records"}) {
+    const auto it = request.find(name);
+    if (it == request.end()) continue;
+    if (!it->is_array() ||
+        !std::all_of(it->begin(), it->end(), [](const json& d) { return d.is_string(); })) {
+      return "\"" + std::string(name) + "\" must be a list of DTRID strings";
+    }
+  }
+  return std::nullopt;
 }
 }  // namespace
 
@@ -103,6 +137,10 @@ void TxSystem::OnResyncAnswer(const std::string& partner, const std::optional<js
   }
   const std::string stamp = StringField(*answer, "stamp");
   const std::string startup = StringField(*answer, "startup");
+  if (stamp.empty() || startup.empty()) {  // nothing saved from an answer without them
+    return FinishResync(partner, Fail(partner + " sent a malformed answer: " + answer->dump()),
+                        false);
+  }
   const bool mine = MineMismatch(partner, stamp);
   if (mine || (result == "mismatch" && !BugEnabled("resync-ignores-stamp"))) {
     if (mine) RaisePrompt(partner, stamp, startup);
@@ -130,6 +168,10 @@ void TxSystem::FinishResync(const std::string& partner, const Status& outcome, b
 void TxSystem::OnResyncRequest(ClientId id, const json& request) {
   const std::string from = StringField(request, "from");
   if (!links_.contains(from)) return Reply(id, json{{"error", "unknown partner '" + from + "'"}});
+  if (const auto wrong = MalformedResync(request)) {
+    log_.Line("Resynchronization requested by " + from + " refused: malformed request: " + *wrong);
+    return Reply(id, json{{"result", "error"}, {"error", "malformed resync request: " + *wrong}});
+  }
   // A start-time request comes from a new process: whatever was resynchronized with the old
   // one no longer counts, even if this request is skipped or refused (recycle detection, RS-5;
   // the seeded bug that stops comparing startup times stops this too).
@@ -141,7 +183,7 @@ void TxSystem::OnResyncRequest(ClientId id, const json& request) {
   const std::string startup = StringField(request, "startup");
   CrashPoint("resync.after_exchange");
   const Status writable = journal_->CheckWritable();
-  if (!writable || request.value("journal_fault", false)) {  // decision 12: nothing saved
+  if (!writable || request.at("journal_fault").get<bool>()) {  // decision 12: nothing saved
     links_.at(from).resynced = false;  // a failed resync leaves the pair to resync again
     const std::string fault = writable ? "at " + from : writable.error().message;
     log_.Line("Resynchronization requested by " + from + " failed: journal fault " + fault);

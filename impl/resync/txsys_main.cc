@@ -1,6 +1,9 @@
 // txsys: one transaction system of protocol 2. Command line and exit statuses:
 // impl/resync/README.md.
+#include <algorithm>
+#include <cstdint>
 #include <cstdio>
+#include <string>
 
 #include "impl/common/args.h"
 #include "impl/common/version.h"
@@ -12,7 +15,24 @@ namespace {
 
 constexpr const char* kUsage =
     "usage: txsys --name SYSTEM73 --socket PATH --data-dir DIR --journal DIR --log FILE\n"
-    "             --partners SYSTEM74=PATH[,SYSTEM75=PATH] [--lock-wait-ms N (default 5000)]\n";
+    "             --partners SYSTEM74=PATH[,SYSTEM75=PATH] [--lock-wait-ms N (1..86400000, default 5000)]\n";
+
+// The longest lock wait taken: a day. Longer waits would overflow the deadline arithmetic
+// (steady_clock::now() + the wait, in nanoseconds) long before 2^64 ms.
+constexpr std::uint64_t kMaxLockWaitMs = 86'400'000;
+
+// A system name as the spec writes them: "SYSTEM" and one to four digits (SYSTEM73). The name
+// goes into DTRIDs ("SYSTEM73::..."), log lines and the --partners list, so it is kept to a
+// form none of their separators can occur in.
+Status CheckSystemName(const std::string& argument, const std::string& name) {
+  const std::string digits = name.starts_with("SYSTEM") ? name.substr(6) : std::string();
+  if (digits.empty() || digits.size() > 4 ||
+      !std::all_of(digits.begin(), digits.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+    return Fail("argument " + argument + ": '" + name +
+                "' is not a system name (SYSTEM and 1 to 4 digits, e.g. SYSTEM73)");
+  }
+  return {};
+}
 
 Result<std::map<std::string, std::string>> ParsePartners(const std::string& text,
                                                          const std::string& self) {
@@ -26,6 +46,7 @@ Result<std::map<std::string, std::string>> ParsePartners(const std::string& text
       return Fail("argument --partners: '" + item + "' is not NAME=SOCKET");
     }
     const std::string name = item.substr(0, eq);
+    if (auto s = CheckSystemName("--partners", name); !s) return std::unexpected(s.error());
     if (name == self || partners.contains(name)) {
       return Fail("argument --partners: '" + name + "' is this system or repeated");
     }
@@ -51,12 +72,16 @@ Result<TxConfig> ParseConfig(int argc, char** argv) {
     if (!value) return std::unexpected(value.error());
     *field = *value;
   }
+  if (auto s = CheckSystemName("--name", config.name); !s) return std::unexpected(s.error());
   auto parsed = ParsePartners(partners, config.name);
   if (!parsed) return std::unexpected(parsed.error());
   config.partners = std::move(*parsed);
   auto wait = args->Number("--lock-wait-ms", config.lock_wait_ms);
   if (!wait) return std::unexpected(wait.error());
-  if (*wait == 0) return Fail("argument --lock-wait-ms must be positive");
+  if (*wait == 0 || *wait > kMaxLockWaitMs) {
+    return Fail("argument --lock-wait-ms must be from 1 to " + std::to_string(kMaxLockWaitMs) +
+                " (a day), not " + std::to_string(*wait));
+  }
   config.lock_wait_ms = *wait;
   return config;
 }

@@ -1,6 +1,8 @@
 // logger: one side of the duplexed logger, or an offline tool on a side's data directory.
 // Command lines and exit statuses: impl/README.md.
+#include <cstdint>
 #include <cstdio>
+#include <string>
 #include <iostream>
 
 #include "impl/common/args.h"
@@ -11,6 +13,10 @@
 
 namespace lockstep::impl {
 namespace {
+
+// The longest receiver timeout taken: a day. Longer ones would overflow the deadline
+// arithmetic (steady_clock::now() + the timeout, in nanoseconds).
+constexpr std::uint64_t kMaxTransferTimeoutMs = 86'400'000;
 
 int Usage(const std::string& problem) {
   std::fprintf(stderr,
@@ -63,7 +69,11 @@ Result<LoggerConfig> ParseConfig(const CommandLine& args) {
   config.log_capacity = *capacity;
   auto timeout = args.Number("--transfer-timeout-ms", config.transfer_timeout_ms);
   if (!timeout) return std::unexpected(timeout.error());
-  if (*timeout == 0) return Fail("argument --transfer-timeout-ms must be positive");
+  if (*timeout == 0 || *timeout > kMaxTransferTimeoutMs) {
+    return Fail("argument --transfer-timeout-ms must be from 1 to " +
+                std::to_string(kMaxTransferTimeoutMs) + " (a day), not " +
+                std::to_string(*timeout));
+  }
   config.transfer_timeout_ms = *timeout;
   return config;
 }

@@ -7,6 +7,7 @@
 // Rules are immutable once built and safe to share across threads; the functions are pure.
 #pragma once
 
+#include <cstddef>
 #include <optional>
 #include <regex>
 #include <span>
@@ -19,6 +20,12 @@
 
 namespace lockstep::model {
 
+// The longest command text read. Commands are short (the longest a generator makes is a
+// three-system transaction, well under 200 characters), and std::regex matching recurses once
+// per character: a step of tens of thousands of characters overflowed the stack. Longer text
+// is refused before any pattern sees it.
+inline constexpr std::size_t kMaxCommandText = 1024;
+
 template <class Command>
 struct CommandRule {
   const char* form;     // "Crash(A)", for the message when no rule matches
@@ -28,10 +35,16 @@ struct CommandRule {
 
 // The command the first rule whose pattern matches all of `text` builds (or its failure);
 // when none matches, a failure "not a <protocol> command: '<text>' (expected <form>, ...
-// or <form>)".
+// or <form>)"; text longer than kMaxCommandText fails without being matched, naming its
+// length and its start.
 template <class Command>
 Result<Command> ParseByRules(const std::string& text, std::span<const CommandRule<Command>> rules,
                              std::string_view protocol) {
+  if (text.size() > kMaxCommandText) {
+    return Fail("not a " + std::string(protocol) + " command: '" + text.substr(0, 40) +
+                "...' is " + std::to_string(text.size()) + " characters long (at most " +
+                std::to_string(kMaxCommandText) + ")");
+  }
   std::smatch m;
   for (const CommandRule<Command>& rule : rules) {
     if (std::regex_match(text, m, rule.pattern)) return rule.build(m);

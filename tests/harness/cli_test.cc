@@ -76,6 +76,110 @@ TEST_F(Cli, BadArgumentsNameTheArgument) {
   EXPECT_NE(r.output.find("bad shard '3/2'"), std::string::npos) << r.output;
 }
 
+// Bad input from issue 14, each once a crash by a signal or silently accepted: now a message
+// naming what was wrong, exit 2, and nothing left behind (no report, no run directory).
+struct BadInput {
+  std::string what;                // for the failure message
+  std::vector<std::string> args;   // "@D" in an argument stands for the test's directory
+  std::string message;             // part of what lockstep prints
+};
+
+std::string StReproduce(const std::string& settings, const std::string& steps,
+                        const std::string& bug = "") {
+  return "lockstep1|protocol=state-transfer|seed=7|bug=" + bug +
+         "|fault-dir-bytes=65536|quiet-deadline-ms=5000|" + settings + "|steps=" + steps;
+}
+
+TEST_F(Cli, BadInputIsAClearUsageError) {
+  const std::string st_ok = "transfer-timeout-ms=250|log-capacity=4";
+  const std::string deep(200'000, '[');
+  std::ofstream(dir_ / "array.json") << "[]";
+  std::ofstream(dir_ / "results.json") << R"({"results":"x"})";
+  std::ofstream(dir_ / "tests.json") << R"({"results":{"tests":[{"status":7}]}})";
+  std::ofstream(dir_ / "deep.json") << deep + std::string(200'000, ']');
+  const std::set<std::string> inputs{"array.json", "results.json", "tests.json", "deep.json"};
+  const std::string rs_ok = "|lock-wait-ms=150|systems=3";
+  const std::vector<BadInput> cases{
+      {"replay of JSON that is no report", {"replay", "@D/array.json"},
+       "@D/array.json: not a valid lockstep report"},
+      {"replay of a report whose results are a string", {"replay", "@D/results.json"},
+       "@D/results.json: not a valid lockstep report"},
+      {"replay of a report whose status is a number", {"replay", "@D/tests.json"},
+       "@D/tests.json: not a valid lockstep report"},
+      {"replay of a 40,000-character st step",
+       {"replay", "--sandbox-root", "@D/root", "--reproduce",
+        StReproduce(st_ok, "Submit(set k=" + std::string(40'000, 'v') + ")")},
+       "characters long (at most 1024)"},
+      {"replay of a 40,000-character resync step",
+       {"replay", "--sandbox-root", "@D/root", "--reproduce",
+        "lockstep1|protocol=resync|seed=7|bug=|fault-dir-bytes=65536|quiet-deadline-ms=5000" +
+            rs_ok + "|steps=Crash(" + std::string(40'000, 'S') + ")"},
+       "characters long (at most 1024)"},
+      {"replay with transfer-timeout-ms=0",
+       {"replay", "--sandbox-root", "@D/root", "--reproduce",
+        StReproduce("transfer-timeout-ms=0|log-capacity=4", "Start(A)")},
+       "'transfer-timeout-ms' must be a whole number from 1 to 3600000, not '0'"},
+      {"replay with an unknown bug",
+       {"replay", "--sandbox-root", "@D/root", "--reproduce",
+        StReproduce(st_ok, "Start(A)", "no-such-bug")},
+       "unknown seeded bug 'no-such-bug'"},
+      {"replay with a bug of the other protocol",
+       {"replay", "--sandbox-root", "@D/root", "--reproduce",
+        StReproduce(st_ok, "Start(A)", "resync-ignores-stamp")},
+       "seeded bug 'resync-ignores-stamp' belongs to protocol resync"},
+      {"report show of 200,000-deep JSON", {"report", "show", "@D/deep.json"},
+       "nested more than 256 levels"},
+      {"report junit of 200,000-deep JSON", {"report", "junit", "@D/deep.json"},
+       "nested more than 256 levels"},
+      {"report show with an extra argument", {"report", "show", "@D/array.json", "extra"},
+       "unexpected argument 'extra'"},
+      {"run --seed -1", {"run", "--seed", "-1", "--report", "@D/r.json"},
+       "--seed must be a non-negative whole number, not '-1'"},
+      {"run with an extra positional argument", {"run", "extra", "--report", "@D/r.json"},
+       "unexpected argument 'extra'"},
+      {"bugs with an extra positional argument", {"bugs", "extra"}, "unexpected argument 'extra'"},
+      {"campaign --duration 99999999999999h",
+       {"campaign", "--duration", "99999999999999h", "--report-dir", "@D/c"},
+       "duration '99999999999999h' is longer than a year"},
+      {"campaign --base-seed -5", {"campaign", "--base-seed", "-5", "--report-dir", "@D/c"},
+       "--base-seed must be a non-negative whole number, not '-5'"},
+      {"check-model --max-states -1", {"check-model", "--protocol", "resync", "--max-states", "-1"},
+       "--max-states must be a non-negative whole number, not '-1'"},
+      {"check-model with an extra positional argument",
+       {"check-model", "--protocol", "resync", "extra"}, "unexpected argument 'extra'"},
+      {"run --set lock-wait-ms=2^63",
+       {"run", "--protocol", "resync", "--set", "lock-wait-ms=9223372036854775808", "--report",
+        "@D/r.json"},
+       "'lock-wait-ms' must be a whole number from 1 to 600000"},
+      {"run --set transfer-timeout-ms=2^63-1",
+       {"run", "--protocol", "state-transfer", "--set", "transfer-timeout-ms=9223372036854775807",
+        "--report", "@D/r.json"},
+       "'transfer-timeout-ms' must be a whole number from 1 to 3600000"},
+  };
+  const auto expand = [&](std::string text) {
+    for (std::size_t at; (at = text.find("@D")) != std::string::npos;) {
+      text.replace(at, 2, dir_.string());
+    }
+    return text;
+  };
+  for (const BadInput& c : cases) {
+    std::vector<std::string> args;
+    for (const auto& a : c.args) args.push_back(expand(a));
+    const CliResult r = RunCli(args);
+    EXPECT_FALSE(r.exit.signaled) << c.what << ": " << r.exit.Describe() << "\n" << r.output;
+    EXPECT_EQ(r.exit.code, 2) << c.what << "\n" << r.output;
+    EXPECT_NE(r.output.find(expand(c.message)), std::string::npos) << c.what << "\n" << r.output;
+    EXPECT_LT(r.output.size(), 4000u) << c.what << ": the message quotes too much";
+    for (const auto& e : fs::directory_iterator(dir_)) {
+      const std::string name = e.path().filename().string();
+      if (inputs.contains(name)) continue;
+      // A replay that got as far as its sandbox leaves the root (never removed) but no run
+      // directory in it.
+      EXPECT_TRUE(name == "root" && fs::is_empty(e.path())) << c.what << " left " << e.path();
+    }
+  }
+}
+
 TEST_F(Cli, MissingBinaryIsAnEnvironmentError) {
   auto r = RunCli({"run", "--impl-dir", dir_.string(), "--report", (dir_ / "r.json").string()});
   EXPECT_EQ(r.exit.code, 2);

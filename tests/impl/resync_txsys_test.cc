@@ -4,6 +4,11 @@
 
 #include <gtest/gtest.h>
 
+#include <fstream>
+#include <iterator>
+#include <utility>
+#include <vector>
+
 #include "harness/os/deadline.h"
 #include "tests/impl/rs_cluster.h"
 
@@ -314,6 +319,55 @@ TEST_F(Resync, GarbageOnTheControlSocketChangesNothing) {
     EXPECT_TRUE(answer->contains("error")) << bad.dump() << " -> " << answer->dump();
   }
   const json after = c_.WaitQuiet(k74);
+  for (const char* field : {"rows", "branches", "journal_stamp", "partners", "prompts"}) {
+    EXPECT_EQ(after[field], before[field]) << field;
+  }
+}
+
+// A resync request with a field of the wrong type or value is refused with an error naming
+// the field, before anything is acted on: the system keeps running and its journal (the
+// partner table in particular) is byte for byte what it was.
+TEST_F(Resync, MalformedResyncRequestsAreRefusedAndChangeNothing) {
+  StartAll();
+  ASSERT_EQ(c_.Txn(k73, {{k74, {{"a", "1"}}}})["result"], "committed");
+  const json before = c_.WaitQuiet(k74);
+  const std::string journal = c_.JournalDir(k74) + "/journal.dat";
+  const auto bytes = [&journal] {
+    std::ifstream in(journal, std::ios::binary);
+    return std::string(std::istreambuf_iterator<char>(in), {});
+  };
+  const std::string journal_before = bytes();
+  ASSERT_FALSE(journal_before.empty()) << journal;
+  const json good{{"op", "resync"}, {"from", k73}, {"mode", "access"}, {"journal_fault", false},
+                  {"stamp", "2026-01-01-00.00.00.000000"}, {"startup", "2026-01-01-00.00.00.000001"},
+                  {"saved_stamp", nullptr}, {"in_doubt", json::array()},
+                  {"committing", json::array()}, {"commit_records", json::array()}};
+  const std::vector<std::pair<json, std::string>> bad{
+      {{{"mode", "x"}, {"stamp", 7}}, "mode"},  // once answered ok, saving an empty stamp
+      {{{"journal_fault", "yes"}}, "journal_fault"},  // once killed txsys (type_error)
+      {{{"journal_fault", nullptr}}, "journal_fault"},
+      {{{"stamp", 7}}, "stamp"},
+      {{{"stamp", ""}}, "stamp"},
+      {{{"startup", json::array()}}, "startup"},
+      {{{"saved_stamp", 1}}, "saved_stamp"},
+      {{{"in_doubt", "SYSTEM73::1"}}, "in_doubt"},
+      {{{"commit_records", {1, 2}}}, "commit_records"},
+  };
+  for (const auto& [change, field] : bad) {
+    json request = good;
+    request.update(change);
+    const auto answer = c_.Ask(k74, request);
+    ASSERT_TRUE(answer.has_value()) << request.dump() << ": no answer (did txsys die?)";
+    EXPECT_EQ(answer->value("result", ""), "error") << request.dump() << " -> " << answer->dump();
+    EXPECT_NE(answer->value("error", "").find(field), std::string::npos)
+        << request.dump() << " -> " << answer->dump();
+    ASSERT_TRUE(c_.Running(k74)) << request.dump();
+  }
+  json absent = good;
+  absent.erase("journal_fault");
+  EXPECT_EQ(c_.Ask(k74, absent).value().value("result", ""), "error");
+  const json after = c_.WaitQuiet(k74);
+  EXPECT_EQ(bytes(), journal_before) << "a malformed resync request wrote to " << journal;
   for (const char* field : {"rows", "branches", "journal_stamp", "partners", "prompts"}) {
     EXPECT_EQ(after[field], before[field]) << field;
   }

@@ -58,6 +58,20 @@ TEST(ParseByRules, ListsTheFormsWhenNothingMatches) {
   }
 }
 
+// Text longer than kMaxCommandText is refused before any pattern sees it: std::regex
+// recursion once overflowed the stack on a 40,000-character step.
+TEST(ParseByRules, RefusesTextLongerThanTheLimitWithoutMatching) {
+  const std::string huge = "Go(" + std::string(100'000, '1') + ")";
+  const auto r = ParseByRules<Cmd>(huge, kRules, "toy");
+  ASSERT_FALSE(r.has_value());
+  EXPECT_NE(r.error().message.find("is 100004 characters long (at most 1024)"), std::string::npos)
+      << r.error().message;
+  EXPECT_LT(r.error().message.size(), 200u) << "the message quotes only the start";
+  const std::string limit = "Go(" + std::string(kMaxCommandText - 4, '1') + ")";
+  EXPECT_EQ(ParseByRules<Cmd>(limit, kRules, "toy").error().message, "bad digit '" +
+            std::string(kMaxCommandText - 4, '1') + "'") << "text at the limit is still parsed";
+}
+
 struct Triple {
   int a;
   std::string b;

@@ -53,5 +53,19 @@ TEST(RsCommandText, RejectsMalformedText) {
   EXPECT_NE(parsed.error().message.find("SYSTEM80"), std::string::npos);
 }
 
+// A step of 40,000 characters once overflowed the stack in std::regex; now it is refused by
+// length, naming it.
+TEST(RsCommandText, RefusesOversizedText) {
+  std::string writes = "k0=v0";
+  while (writes.size() < 40'000) writes += ",k0=v0";
+  for (const std::string& huge : {"Transaction(SYSTEM73: SYSTEM74{" + writes + "})",
+                                  "Crash(" + std::string(100'000, 'S') + ")"}) {
+    const auto parsed = ParseCommand(huge);
+    ASSERT_FALSE(parsed.has_value());
+    EXPECT_NE(parsed.error().message.find("characters long (at most 1024)"), std::string::npos)
+        << parsed.error().message;
+  }
+}
+
 }  // namespace
 }  // namespace lockstep::model::rs

@@ -341,6 +341,18 @@ TEST(StDescribe, ParseCommandReadsItBack) {
   }
 }
 
+// A step of 40,000 characters once overflowed the stack in std::regex; now it is refused by
+// length, naming it.
+TEST(StDescribe, ParseCommandRefusesOversizedText) {
+  for (const std::string& huge : {"Submit(set k=" + std::string(40'000, 'v') + ")",
+                                  "Crash(" + std::string(100'000, 'A') + ")"}) {
+    const auto parsed = ParseCommand(huge);
+    ASSERT_FALSE(parsed.has_value());
+    EXPECT_NE(parsed.error().message.find("characters long (at most 1024)"), std::string::npos)
+        << parsed.error().message;
+  }
+}
+
 }  // namespace
 }  // namespace lockstep::model::st
 

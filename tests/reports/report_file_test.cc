@@ -124,6 +124,30 @@ TEST_F(ReportFileTest, ReadInvalidJsonGivesByteOffset) {
   EXPECT_NE(r.error().message.find("at byte 9"), std::string::npos) << r.error().message;
 }
 
+// 200,000 levels of nesting once overflowed the stack when the document was copied; now the
+// reader refuses it, naming the file and the limit, and takes a document just within it.
+TEST_F(ReportFileTest, ReadTooDeeplyNestedJsonIsRefused) {
+  const fs::path path = dir_ / "deep.json";
+  for (const char* open_close : {"[]", "{}"}) {
+    const bool object = open_close[0] == '{';
+    std::string text;
+    for (int i = 0; i < 200'000; ++i) text += object ? "{\"a\":" : "[";
+    text += "1";
+    text += std::string(200'000, open_close[1]);
+    std::ofstream(path) << text;
+    Result<json> r = ReadJson(path);
+    ASSERT_FALSE(r) << open_close;
+    EXPECT_NE(r.error().message.find(path.string()), std::string::npos) << r.error().message;
+    EXPECT_NE(r.error().message.find("nested more than 256 levels"), std::string::npos)
+        << r.error().message;
+  }
+  std::string within = std::string(kMaxJsonDepth, '[') + std::string(kMaxJsonDepth, ']');
+  std::ofstream(path) << within;
+  EXPECT_TRUE(ReadJson(path)) << "a document exactly kMaxJsonDepth deep is read";
+  std::ofstream(path) << "[" + within + "]";
+  EXPECT_FALSE(ReadJson(path));
+}
+
 TEST_F(ReportFileTest, ReadDirectoryFails) {
   Result<json> r = ReadJson(dir_);
   ASSERT_FALSE(r);
