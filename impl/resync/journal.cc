@@ -8,7 +8,9 @@
 
 #include <array>
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
+#include <optional>
 
 #include "impl/common/durable_file.h"
 
@@ -38,22 +40,82 @@ std::uint32_t GetU32(std::string_view bytes, std::size_t at) {
   return v;
 }
 
-// The record at `offset`, or std::nullopt when it is damaged.
-std::optional<nlohmann::json> ParseRecordAt(std::string_view bytes, std::size_t offset,
-                                            std::size_t* size) {
-  if (bytes.size() - offset < kHeaderSize || GetU32(bytes, offset) != kMagic) return std::nullopt;
+// The CRC of a record: over its length field, then its payload.
+std::uint32_t FrameCrc(std::uint32_t length, std::string_view payload) {
+  std::string covered;
+  PutU32(covered, length);
+  covered.append(payload);
+  return Crc32(covered);
+}
+
+// One record read at `offset`: its body and size when it decodes, else what is wrong with it.
+struct ParsedRecord {
+  nlohmann::json body;
+  std::size_t size = 0;
+  std::string defect;  // empty when the record decodes
+};
+
+ParsedRecord ParseRecordAt(std::string_view bytes, std::size_t offset) {
+  const std::size_t rest = bytes.size() - offset;
+  if (rest < kHeaderSize) {
+    return {.defect = "only " + std::to_string(rest) + " of the 12 header bytes"};
+  }
+  if (const std::uint32_t magic = GetU32(bytes, offset); magic != kMagic) {
+    char hex[16];
+    std::snprintf(hex, sizeof hex, "0x%08X", magic);
+    return {.defect = std::string("bad magic ") + hex};
+  }
   const std::uint32_t length = GetU32(bytes, offset + 4);
-  if (length > bytes.size() - offset - kHeaderSize) return std::nullopt;
-  std::string covered(bytes.substr(offset + 4, 4));  // the length field, then the payload
-  covered.append(bytes.substr(offset + kHeaderSize, length));
-  if (Crc32(covered) != GetU32(bytes, offset + 8)) return std::nullopt;
-  auto body = nlohmann::json::parse(bytes.substr(offset + kHeaderSize, length), nullptr, false);
+  if (length > rest - kHeaderSize) {
+    return {.defect = "length " + std::to_string(length) + " reaches past the end of the file (" +
+                      std::to_string(bytes.size()) + " bytes)"};
+  }
+  const std::string_view payload = bytes.substr(offset + kHeaderSize, length);
+  if (FrameCrc(length, payload) != GetU32(bytes, offset + 8)) return {.defect = "CRC mismatch"};
+  auto body = nlohmann::json::parse(payload, nullptr, false);
   if (body.is_discarded() || !body.is_object() || !body.contains("type") ||
       !body["type"].is_string()) {
-    return std::nullopt;
+    return {.defect = "the payload is not a JSON object with a string \"type\""};
   }
-  *size = kHeaderSize + length;
-  return body;
+  return {.body = std::move(body), .size = kHeaderSize + length};
+}
+
+// The offset of the first record that decodes at or after `from`, if any.
+std::optional<std::size_t> NextValidRecord(std::string_view bytes, std::size_t from) {
+  std::string magic;
+  PutU32(magic, kMagic);
+  for (std::size_t at = bytes.find(magic, from); at != std::string_view::npos;
+       at = bytes.find(magic, at + 1)) {
+    if (ParseRecordAt(bytes, at).defect.empty()) return at;
+  }
+  return std::nullopt;
+}
+
+// Why the damaged record at `offset` cannot be what an interrupted append left (journal.h,
+// "Recovery", rules 1-3), or std::nullopt when it can be: a torn tail.
+std::optional<std::string> NotATornTail(std::string_view bytes, std::size_t offset) {
+  if (auto next = NextValidRecord(bytes, offset + 1)) {  // rule 1
+    return "a valid record follows at offset " + std::to_string(*next);
+  }
+  const std::size_t rest = bytes.size() - offset;
+  if (rest < kHeaderSize) return std::nullopt;  // the header itself was cut short
+  const std::uint32_t length = GetU32(bytes, offset + 4);
+  const std::uint64_t extent = kHeaderSize + std::uint64_t{length};
+  if (extent < rest) {  // rule 2
+    return "its header declares " + std::to_string(extent) + " bytes and " +
+           std::to_string(rest - extent) + " more follow them";
+  }
+  if (extent == rest) {  // rule 2
+    return "all " + std::to_string(extent) + " bytes its header declares are in the file";
+  }
+  const std::size_t present = rest - kHeaderSize;
+  if (FrameCrc(static_cast<std::uint32_t>(present), bytes.substr(offset + kHeaderSize)) ==
+      GetU32(bytes, offset + 8)) {  // rule 3
+    return "the " + std::to_string(present) +
+           " bytes after its header match its CRC as a whole payload, so only the length is "
+           "wrong";
+  }
+  return std::nullopt;
 }
 
 Status WriteAt(int fd, std::string_view data, std::uint64_t offset, const std::string& path) {
@@ -79,13 +141,11 @@ std::uint32_t Crc32(std::string_view bytes) {
 }
 
 std::string EncodeRecord(std::string_view payload) {
-  std::string covered;
-  PutU32(covered, static_cast<std::uint32_t>(payload.size()));
-  covered.append(payload);
+  const auto length = static_cast<std::uint32_t>(payload.size());
   std::string out;
   PutU32(out, kMagic);
-  out.append(covered.substr(0, 4));
-  PutU32(out, Crc32(covered));
+  PutU32(out, length);
+  PutU32(out, FrameCrc(length, payload));
   out.append(payload);
   return out;
 }
@@ -94,26 +154,19 @@ Result<DecodedJournal> DecodeJournal(std::string_view bytes, const std::string& 
   DecodedJournal decoded;
   std::size_t offset = 0;
   while (offset < bytes.size()) {
-    std::size_t size = 0;
-    auto body = ParseRecordAt(bytes, offset, &size);
-    if (!body) {
-      // Damaged: a torn last record only if nothing valid could follow it. A record whose
-      // declared extent reaches exactly or past the end of the file is the last one.
-      const bool header_whole = bytes.size() - offset >= kHeaderSize;
-      const std::uint64_t extent =
-          header_whole ? kHeaderSize + std::uint64_t{GetU32(bytes, offset + 4)} : 0;
-      if (!header_whole || offset + extent >= bytes.size()) {
-        decoded.torn_tail = true;
-        break;
+    ParsedRecord record = ParseRecordAt(bytes, offset);
+    if (!record.defect.empty()) {
+      if (auto why = NotATornTail(bytes, offset)) {
+        return Fail("journal " + path + " has a corrupt record at offset " +
+                    std::to_string(offset) + ": " + record.defect + "; not a torn last write: " +
+                    *why + ". Refusing to start: restore the journal set or format it");
       }
-      return Fail("journal " + path + " has a corrupt record at offset " +
-                  std::to_string(offset) + " followed by " +
-                  std::to_string(bytes.size() - offset - extent) +
-                  " more bytes: refusing to start (restore the journal set or format it)");
+      decoded.torn_tail = true;
+      break;
     }
     decoded.records.push_back(
-        JournalRecord{decoded.records.size(), offset, std::move(*body)});
-    offset += size;
+        JournalRecord{decoded.records.size(), offset, std::move(record.body)});
+    offset += record.size;
   }
   decoded.valid_end = offset;
   if (!decoded.records.empty() && decoded.records[0].body["type"] != "format") {

@@ -7,12 +7,34 @@
 // first record of a set is {"type":"format",...}; records are numbered from 0 in file order
 // (their `seq`).
 //
-// Recovery (Open): the records are read in order. A damaged record (short header, bad magic,
-// length past the end of the file, CRC mismatch, payload not a JSON object with a string
-// "type") that is the LAST thing in the file is a torn write: it is ignored, logged by the
-// caller, and cut off (ftruncate + fdatasync) so later appends follow a valid record. A damaged
-// record followed by more bytes is corruption in the middle: Open refuses (errno 0) naming the
-// file and the byte offset, and changes nothing on disk.
+// Recovery (Open): the records are read in order up to the first one that does not decode
+// (short header, bad magic, length past the end of the file, CRC mismatch, payload not a JSON
+// object with a string "type"). From there on the file holds either a torn tail or corruption.
+//
+// A torn tail is what an interrupted Append leaves, and that is a strict prefix of ONE record
+// at the end of the file: Append writes a single record at the known end; a failed Append cuts
+// the file back, or, when it cannot, refuses every later Append (maybe_written); Open cuts a
+// torn tail off before anything can be appended after it; and journal.dat is never preallocated
+// or zero-filled, so its size covers only bytes that were written. So the damaged record at
+// offset O is a torn tail only if all three hold:
+//   1. no record that decodes starts anywhere after O. (None can lie inside a torn record
+//      either: a payload is compact JSON, whose bytes are all >= 0x20, so a header whose length
+//      field lies in it would declare over 500 MB; and a magic cannot start inside the first
+//      8 bytes of a real header unless that header declares over 1 GB.)
+//   2. the file ends before the end the header declares: the header is incomplete, or
+//      O + 12 + length > file size. A record still damaged although all the bytes its header
+//      declares are there was written in full and damaged later.
+//   3. the bytes after the header, taken as the whole payload, do not match the CRC; if they
+//      do, the record was written in full and only its length field is wrong.
+// A torn tail is ignored, logged by the caller, and cut off (ftruncate + fdatasync) so later
+// appends follow a valid record. Anything else is corruption: Open refuses (errno 0) with a
+// message naming the file, the byte offset, what is wrong with the record and which rule rules
+// out a tear, and changes nothing on disk. Rule 1 is the one that matters for issue 11: a bit
+// flipped in the high byte of the length of a middle record points past the end of the file,
+// which an older rule took for a torn tail, cutting every later record off. Where the rules
+// err they err towards refusing: a tear is refused only if the CRC of its prefix matches by
+// chance (2^-32), or on a file system that could extend the size over unwritten bytes (zeros
+// after a power loss), which the journal does not support.
 //
 // Forced writes (Append): the file is opened for each write (so chmod 000 on the directory
 // takes effect at once), the record is written at the known end, fdatasync'ed and the file
@@ -60,11 +82,12 @@ struct JournalRecord {
 struct DecodedJournal {
   std::vector<JournalRecord> records;
   std::uint64_t valid_end = 0;  // bytes up to the end of the last good record
-  bool torn_tail = false;       // a damaged last record was found (at valid_end)
+  bool torn_tail = false;       // a torn tail was found (at valid_end, up to the end)
 };
 
 // Decodes a whole journal file. `path` only names the file in errors.
-// Fails (errno 0) on a damaged record that is not the last thing in the file.
+// Fails (errno 0) on a damaged record that is not a torn tail (see "Recovery" above), and on a
+// first record that is not a format record.
 [[nodiscard]] Result<DecodedJournal> DecodeJournal(std::string_view bytes,
                                                    const std::string& path);
 

@@ -91,10 +91,12 @@ TEST_F(JournalTest, ChecksumDetectsAFlippedPayloadByte) {
   EXPECT_EQ(ok->records.size(), 1u);
   std::string bad = record;
   bad[bad.size() - 3] ^= 0x01;
-  auto torn = DecodeJournal(bad, "f");
-  ASSERT_TRUE(torn.has_value());  // the only record is the last one: treated as torn
-  EXPECT_TRUE(torn->torn_tail);
-  EXPECT_TRUE(torn->records.empty());
+  // Even as the last thing in the file: every byte the header promises is there, so this was
+  // not an interrupted append.
+  auto refused = DecodeJournal(bad, "f");
+  ASSERT_FALSE(refused.has_value());
+  EXPECT_NE(refused.error().message.find("CRC mismatch"), std::string::npos)
+      << refused.error().message;
 }
 
 TEST_F(JournalTest, TornLastRecordIsIgnoredAndCutOff) {
@@ -113,6 +115,103 @@ TEST_F(JournalTest, TornLastRecordIsIgnoredAndCutOff) {
   ASSERT_TRUE(again.has_value()) << again.error().message;
   ASSERT_EQ(again->recovered().size(), 3u);
   EXPECT_EQ(again->recovered()[2].body["stamp"], "after");
+}
+
+// Issue 11: a bit flipped in the length field of a record with records after it (the high byte
+// made the length point past the end of the file) was taken for a torn tail, and every later
+// record was cut off. Each bit of each length byte of each such record must be refused, and the
+// file left as it was.
+TEST_F(JournalTest, LengthBitFlipInARecordWithRecordsAfterItIsRefused) {
+  const auto sizes = FormatAndAppend(4);  // format record and 4 stamp records
+  const std::string good = Bytes();
+  for (std::size_t r = 0; r + 1 < sizes.size(); ++r) {
+    const std::size_t offset = r == 0 ? 0 : sizes[r - 1];
+    for (int byte = 0; byte < 4; ++byte) {
+      for (int bit = 0; bit < 8; ++bit) {
+        std::string bytes = good;
+        bytes[offset + 4 + byte] ^= static_cast<char>(1 << bit);
+        WriteBytes(bytes);
+        const std::string where = "record " + std::to_string(r) + ", length byte " +
+                                  std::to_string(byte) + ", bit " + std::to_string(bit);
+        auto journal = Journal::Open(dir_);
+        ASSERT_FALSE(journal.has_value()) << where << ": recovered "
+                                          << journal->recovered().size() << " records";
+        const std::string& message = journal.error().message;
+        EXPECT_NE(message.find(File() + " has a corrupt record at offset " +
+                               std::to_string(offset)),
+                  std::string::npos)
+            << where << ": " << message;
+        EXPECT_EQ(Bytes(), bytes) << where << ": the file was changed";
+      }
+    }
+  }
+}
+
+// Not only single bit flips: no wrong length in a middle record, whether it ends the record
+// early, exactly at the end of the file or past it, is taken for a torn tail.
+TEST_F(JournalTest, AnyWrongLengthInAMiddleRecordIsRefused) {
+  const auto sizes = FormatAndAppend(3);
+  const std::string good = Bytes();
+  const std::size_t offset = sizes[1];  // record 2 of 4
+  const std::uint32_t length = static_cast<std::uint32_t>(sizes[2] - sizes[1] - 12);
+  for (std::uint32_t wrong = 0; wrong < good.size() + 16; ++wrong) {
+    if (wrong == length) continue;
+    std::string bytes = good;
+    for (int i = 0; i < 4; ++i) bytes[offset + 4 + i] = static_cast<char>(wrong >> (8 * i));
+    auto decoded = DecodeJournal(bytes, "f");
+    EXPECT_FALSE(decoded.has_value()) << "length " << wrong << " (true " << length
+                                      << "): decoded " << decoded->records.size()
+                                      << " records, torn tail " << decoded->torn_tail;
+  }
+}
+
+// Damage that leaves every byte in place is never a torn append, not even in the last record:
+// a bit flipped anywhere in the file, in any field of any record, is refused, never cut off.
+TEST_F(JournalTest, BitFlipAnywhereIsRefused) {
+  FormatAndAppend(3);
+  const std::string good = Bytes();
+  for (std::size_t at = 0; at < good.size(); ++at) {
+    for (int bit = 0; bit < 8; ++bit) {
+      std::string bytes = good;
+      bytes[at] ^= static_cast<char>(1 << bit);
+      auto decoded = DecodeJournal(bytes, "f");
+      EXPECT_FALSE(decoded.has_value()) << "byte " << at << " bit " << bit << ": decoded "
+                                        << decoded->records.size() << " records, torn tail "
+                                        << decoded->torn_tail;
+    }
+  }
+}
+
+// What an interrupted append leaves: the file cut at any offset inside its last record. Each
+// such tail is cut off, the records before it are recovered, and appends follow them.
+TEST_F(JournalTest, TornLastRecordIsCutOffAtEveryOffsetInsideIt) {
+  FormatAndAppend(2);
+  {  // a last record with a payload over 255 bytes, so its length field has two nonzero bytes
+    auto journal = Journal::Open(dir_);
+    ASSERT_TRUE(journal.has_value()) << journal.error().message;
+    ASSERT_TRUE(journal->Append(json{{"type", "stamp"}, {"stamp", std::string(240, 's')}}));
+  }
+  const std::string good = Bytes();
+  auto whole = DecodeJournal(good, File());
+  ASSERT_TRUE(whole.has_value()) << whole.error().message;
+  ASSERT_EQ(whole->records.size(), 4u);
+  const std::size_t last = whole->records.back().offset;
+  for (std::size_t cut = last + 1; cut < good.size(); ++cut) {
+    WriteBytes(good.substr(0, cut));
+    {
+      auto journal = Journal::Open(dir_);
+      ASSERT_TRUE(journal.has_value()) << "cut at " << cut << ": " << journal.error().message;
+      EXPECT_EQ(journal->recovered().size(), 3u) << "cut at " << cut;
+      EXPECT_EQ(journal->torn_tail_offset(), static_cast<long long>(last)) << "cut at " << cut;
+      EXPECT_EQ(Bytes(), good.substr(0, last)) << "cut at " << cut;
+      ASSERT_TRUE(journal->Append(json{{"type", "stamp"}, {"stamp", "after"}}));
+    }
+    auto again = Journal::Open(dir_);
+    ASSERT_TRUE(again.has_value()) << "cut at " << cut << ": " << again.error().message;
+    ASSERT_EQ(again->recovered().size(), 4u) << "cut at " << cut;
+    EXPECT_EQ(again->recovered()[3].body["stamp"], "after");
+    EXPECT_EQ(again->torn_tail_offset(), -1);
+  }
 }
 
 TEST_F(JournalTest, CorruptMiddleRecordIsRefusedWithFileAndOffset) {

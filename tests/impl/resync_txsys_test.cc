@@ -6,6 +6,7 @@
 
 #include <fstream>
 #include <iterator>
+#include <sstream>
 #include <utility>
 #include <vector>
 
@@ -29,6 +30,30 @@ TxOptions WithEnv(const std::string& name, const std::string& value, int set = 1
 }
 TxOptions CrashAt(const std::string& point) { return WithEnv("LOCKSTEP_CRASH_POINT", point); }
 TxOptions OnSet(int set) { return TxOptions{.journal_set = set}; }
+
+std::string ReadBytes(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+void WriteBytes(const std::string& path, const std::string& bytes) {
+  std::ofstream(path, std::ios::binary | std::ios::trunc) << bytes;
+}
+// The byte offset of each record of a journal file (impl/resync/README.md, "Journal format":
+// a 12-byte header whose second field is the payload length, u32 little-endian).
+std::vector<std::size_t> RecordOffsets(const std::string& journal) {
+  std::vector<std::size_t> offsets;
+  for (std::size_t at = 0; at + 12 <= journal.size();) {
+    offsets.push_back(at);
+    std::uint32_t length = 0;
+    for (int i = 3; i >= 0; --i) {
+      length = (length << 8) | static_cast<unsigned char>(journal[at + 4 + i]);
+    }
+    at += 12 + length;
+  }
+  return offsets;
+}
 
 class Resync : public ::testing::Test {
  protected:
@@ -300,6 +325,39 @@ TEST_F(Resync, CorruptMiddleRecordRefusesToStart) {
   ASSERT_TRUE(exit.has_value());
   EXPECT_EQ(exit->Describe(), "exit 3");
   EXPECT_EQ(c_.CountLogLines(k73, path + " has a corrupt record at offset 0"), 1);
+}
+
+// Issue 11: five committed transactions, then one bit flipped in the high byte of the length
+// field of a record in the middle of the coordinator's journal. That length points past the end
+// of the file, which recovery once took for a torn tail: it cut every later record off and
+// started with 2 branches of 5. It must refuse to start and leave the file as it was.
+TEST_F(Resync, LengthBitFlipInAMiddleRecordRefusesToStartAndChangesNothing) {
+  StartAll();
+  for (int i = 0; i < 5; ++i) {
+    ASSERT_EQ(c_.Txn(k73, {{k74, {{"k" + std::to_string(i), "v"}}}})["result"], "committed");
+  }
+  ASSERT_EQ(c_.WaitQuiet(k73)["branches"].size(), 5u);
+  c_.Crash(k73);
+  const std::string path = c_.JournalDir(k73) + "/journal.dat";
+  const std::string good = ReadBytes(path);
+  const std::vector<std::size_t> offsets = RecordOffsets(good);
+  ASSERT_GE(offsets.size(), 12u);  // format, stamp, partner, 5 COMMIT, 5 END
+  const std::size_t middle = offsets[offsets.size() / 2];
+  std::string bad = good;
+  bad[middle + 7] ^= 0x01;  // the high byte of the length field
+  WriteBytes(path, bad);
+  const auto exit = c_.StartExpectingExit(k73);
+  ASSERT_TRUE(exit.has_value());
+  EXPECT_EQ(exit->Describe(), "exit 3");
+  EXPECT_EQ(c_.CountLogLines(k73, path + " has a corrupt record at offset " +
+                                      std::to_string(middle) + ": length "),
+            1)
+      << c_.ReadLog(k73);
+  EXPECT_EQ(c_.CountLogLines(k73, "Ignored a torn last record"), 0) << c_.ReadLog(k73);
+  EXPECT_EQ(ReadBytes(path), bad) << "the journal was changed";
+  WriteBytes(path, good);  // the operator restores the set
+  ASSERT_TRUE(c_.Start(k73));
+  EXPECT_EQ(c_.WaitQuiet(k73)["branches"].size(), 5u);
 }
 
 TEST_F(Resync, GarbageOnTheControlSocketChangesNothing) {
