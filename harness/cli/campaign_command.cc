@@ -251,6 +251,7 @@ struct CampaignFacts {
   std::chrono::seconds duration;
   std::int64_t start_ms, stop_ms;
   int interrupted_by;  // the signal, or 0
+  bool launch_failed;  // a worker could not be started: the campaign stopped early
 };
 
 // The campaign report: the seeds' tests merged, under the campaign's own run information.
@@ -269,7 +270,7 @@ json CampaignReport(const CampaignArgs& a, const CampaignFacts& f, const reports
   json campaign = tally.ToJson();
   campaign.update({{"campaign_id", f.id},
                    {"command_line", f.command_line},
-                   {"complete", f.interrupted_by == 0},
+                   {"complete", f.interrupted_by == 0 && !f.launch_failed},
                    {"interrupted_by", f.interrupted_by == SIGINT    ? "SIGINT"
                                       : f.interrupted_by == SIGTERM ? "SIGTERM"
                                                                     : ""},
@@ -291,11 +292,11 @@ json CampaignReport(const CampaignArgs& a, const CampaignFacts& f, const reports
 }
 
 // Exit status: 3 when interrupted, else the verdict's, and 2 for a worker that ended without
-// a report in an otherwise passing campaign.
-int CampaignExit(const json& report, const reports::CampaignTally& tally, int interrupted_by) {
-  if (interrupted_by != 0) return kExitInterrupted;
+// a report or could not be started, in an otherwise passing campaign.
+int CampaignExit(const json& report, const reports::CampaignTally& tally, const CampaignFacts& f) {
+  if (f.interrupted_by != 0) return kExitInterrupted;
   const int code = reports::ExitCodeFor(reports::OverallVerdict(report));
-  return code == kExitPassed && tally.worker_errors() > 0 ? kExitUsage : code;
+  return code == kExitPassed && (tally.worker_errors() > 0 || f.launch_failed) ? kExitUsage : code;
 }
 
 }  // namespace
@@ -342,9 +343,10 @@ int CampaignMain(int argc, char** argv) {
   std::vector<Worker> running;
   std::vector<reports::PendingReplay> replays;  // failing seeds not yet replayed
   std::uint64_t next = 0;
+  bool launch_failed = false;
   while (!g_interrupted) {
     // Replays first, then new seeds while time is left; replays still run after the time box.
-    while (!g_interrupted && running.size() < static_cast<std::size_t>(a.jobs)) {
+    while (!g_interrupted && !launch_failed && running.size() < static_cast<std::size_t>(a.jobs)) {
       Result<Worker> w = Fail("no work");
       if (!replays.empty()) {
         w = LaunchReplay(a, replays.back(), seeds_dir);
@@ -354,7 +356,12 @@ int CampaignMain(int argc, char** argv) {
       } else {
         break;
       }
-      if (!w) throw UsageError(w.error().message);
+      if (!w) {  // an environment error: finish what runs and report it, start nothing more
+        progress.Break();
+        std::cerr << "lockstep campaign: " << w.error().message << "; starting no more workers\n";
+        launch_failed = true;
+        break;
+      }
       running.push_back(std::move(*w));
     }
     if (running.empty()) break;
@@ -386,7 +393,7 @@ int CampaignMain(int argc, char** argv) {
               << "; merging what finished (complete: false)\n";
   }
   const CampaignFacts facts{a.campaign_id, info.command_line, shard, duration,
-                            start_ms,      NowMs(),           g_interrupted};
+                            start_ms,      NowMs(),           g_interrupted, launch_failed};
   const json report = CampaignReport(a, facts, tally, MergeSeedReports(tally, seeds_dir), info);
   if (Status valid = reports::ValidateReport(report); !valid) {
     std::cerr << "lockstep: internal error: the campaign report does not match its schema:\n"
@@ -398,7 +405,7 @@ int CampaignMain(int argc, char** argv) {
     return kExitUsage;
   }
   std::cout << reports::ShowReport(report) << "report: " << report_path.string() << "\n";
-  return CampaignExit(report, tally, facts.interrupted_by);
+  return CampaignExit(report, tally, facts);
 }
 
 }  // namespace lockstep::harness::cli
