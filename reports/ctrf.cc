@@ -5,6 +5,9 @@
 #include <cmath>
 #include <cstdio>
 #include <ctime>
+#include <iterator>
+#include <map>
+#include <set>
 
 #include "reports/protocol_totals.h"
 #include "reports/text.h"
@@ -35,24 +38,59 @@ json CounterexampleJson(const std::optional<Counterexample>& cx) {
           {"faults", FaultsJson(cx->faults)}, {"processes", processes}};
 }
 
-json HitOfTotal(std::uint64_t hit, std::uint64_t total, const std::vector<std::uint64_t>& keys) {
-  json out{{"hit", hit}, {"total", total}};
-  if (keys.empty()) return out;
-  json& hex = out["keys"] = json::array();
+json HexKeys(const std::vector<std::uint64_t>& keys) {
+  json hex = json::array();
   for (std::uint64_t k : keys) {
     char buf[17];
     std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(k));
     hex.push_back(buf);
   }
+  return hex;
+}
+
+json HitOfTotal(std::uint64_t hit, std::uint64_t total, const std::vector<std::uint64_t>& keys) {
+  json out{{"hit", hit}, {"total", total}};
+  if (!keys.empty()) out["keys"] = HexKeys(keys);
   return out;
 }
 
-json CoverageJson(const Coverage& c) {
+// with_keys false: the keys are the protocol's, in results.extra.coverage_keys.
+json CoverageJson(const Coverage& c, bool with_keys) {
+  static const std::vector<std::uint64_t> kNone;
   return {{"commands", c.commands},
           {"faults", c.faults},
           {"crash_points", c.crash_points},
-          {"states", HitOfTotal(c.states_hit, c.states_total, c.state_keys)},
-          {"transitions", HitOfTotal(c.transitions_hit, c.transitions_total, c.transition_keys)}};
+          {"states", HitOfTotal(c.states_hit, c.states_total, with_keys ? c.state_keys : kNone)},
+          {"transitions", HitOfTotal(c.transitions_hit, c.transitions_total,
+                                     with_keys ? c.transition_keys : kNone)}};
+}
+
+// The protocols whose properties all hold the same, non-empty coverage keys (as one search
+// records them): their keys are written once, at run level. Others keep them per test.
+std::map<std::string, const Coverage*> SharedCoverageKeys(const std::vector<PropertyResult>& properties) {
+  std::map<std::string, const Coverage*> shared;
+  std::set<std::string> differ;
+  for (const PropertyResult& p : properties) {
+    const Coverage& c = p.coverage;
+    const auto [it, inserted] = shared.try_emplace(p.protocol, &c);
+    if (!inserted && (it->second->state_keys != c.state_keys ||
+                      it->second->transition_keys != c.transition_keys)) {
+      differ.insert(p.protocol);
+    }
+  }
+  for (auto it = shared.begin(); it != shared.end();) {
+    const bool empty = it->second->state_keys.empty() && it->second->transition_keys.empty();
+    it = differ.contains(it->first) || empty ? shared.erase(it) : std::next(it);
+  }
+  return shared;
+}
+
+json CoverageKeysJson(const std::map<std::string, const Coverage*>& shared) {
+  json out = json::object();
+  for (const auto& [protocol, c] : shared) {
+    out[protocol] = {{"states", HexKeys(c->state_keys)}, {"transitions", HexKeys(c->transition_keys)}};
+  }
+  return out;
 }
 
 json FailuresJson(const PropertyResult& p) {
@@ -66,7 +104,7 @@ json FailuresJson(const PropertyResult& p) {
   return out;
 }
 
-json TestExtra(const PropertyResult& p) {
+json TestExtra(const PropertyResult& p, bool with_keys) {
   return {{"property", p.id},
           {"property_name", p.name},
           {"protocol", p.protocol},
@@ -81,11 +119,11 @@ json TestExtra(const PropertyResult& p) {
           {"counterexample", CounterexampleJson(p.counterexample)},
           {"failures", FailuresJson(p)},
           {"faults_by_kind", p.faults_by_kind},
-          {"coverage", CoverageJson(p.coverage)},
+          {"coverage", CoverageJson(p.coverage, with_keys)},
           {"bug", p.bug}};
 }
 
-json TestJson(const PropertyResult& p) {
+json TestJson(const PropertyResult& p, bool with_keys) {
   json test = {{"name", TestName(p)},
                {"status", VerdictName(p.verdict)},
                {"duration", static_cast<std::int64_t>(std::llround(p.duration_ms))},
@@ -97,7 +135,7 @@ json TestJson(const PropertyResult& p) {
     if (p.counterexample) trace += CounterexampleText(*p.counterexample);
     test["trace"] = trace;
   }
-  test["extra"] = TestExtra(p);
+  test["extra"] = TestExtra(p, with_keys);
   return test;
 }
 
@@ -144,6 +182,7 @@ json RunExtra(const RunInfo& run, const std::vector<PropertyResult>& properties)
           {"fault_mechanisms", run.fault_mechanisms},
           {"faults_by_kind", RunFaults(properties)},
           {"protocols", ProtocolTotalsJson(properties)},
+          {"coverage_keys", CoverageKeysJson(SharedCoverageKeys(properties))},
           {"details", run.extra.is_object() ? run.extra : json::object()}};
 }
 
@@ -176,7 +215,8 @@ std::string TestName(const PropertyResult& property) {
 
 json ToCtrf(const RunInfo& run, const std::vector<PropertyResult>& properties) {
   json tests = json::array();
-  for (const PropertyResult& p : properties) tests.push_back(TestJson(p));
+  const auto shared = SharedCoverageKeys(properties);
+  for (const PropertyResult& p : properties) tests.push_back(TestJson(p, !shared.contains(p.protocol)));
   json results = {{"tool", {{"name", "lockstep"}, {"version", run.tool_version}}},
                   {"summary", Summary(run, properties)},
                   {"tests", tests},

@@ -73,13 +73,17 @@ std::optional<Counterexample> ReadCounterexample(const json& j) {
   return cx;
 }
 
-std::vector<std::uint64_t> Keys(const json& hit_of_total) {
+// Fingerprints written as 16 hex digits; anything else is skipped.
+std::vector<std::uint64_t> HexList(const json& array) {
   std::vector<std::uint64_t> keys;
-  const auto it = hit_of_total.find("keys");
-  if (it == hit_of_total.end()) return keys;
-  for (const json& k : *it) keys.push_back(std::stoull(k.get<std::string>(), nullptr, 16));
+  if (!array.is_array()) return keys;
+  for (const json& k : array) {
+    if (k.is_string() && !k.get<std::string>().empty()) keys.push_back(std::stoull(k.get<std::string>(), nullptr, 16));
+  }
   return keys;
 }
+
+std::vector<std::uint64_t> Keys(const json& hit_of_total) { return HexList(At(hit_of_total, "keys")); }
 
 Coverage ReadCoverage(const json& j) {
   Coverage c;
@@ -160,6 +164,19 @@ Report ReportFromCtrf(const json& ctrf) {
   const json& tests = At(results, "tests");
   if (tests.is_array()) {
     for (const json& test : tests) report.properties.push_back(ReadProperty(test));
+  }
+  // Coverage keys written once per protocol go back to each of its properties (when they
+  // account for its hits; a test's own keys win).
+  const json& shared = At(At(results, "extra"), "coverage_keys");
+  for (PropertyResult& p : report.properties) {
+    const json& keys = At(shared, p.protocol.c_str());
+    Coverage& c = p.coverage;
+    if (c.state_keys.empty() && Array(keys, "states").size() == c.states_hit) {
+      c.state_keys = HexList(At(keys, "states"));
+    }
+    if (c.transition_keys.empty() && Array(keys, "transitions").size() == c.transitions_hit) {
+      c.transition_keys = HexList(At(keys, "transitions"));
+    }
   }
   return report;
 }

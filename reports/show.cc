@@ -63,9 +63,16 @@ std::string Headline(const Report& report) {
     counts[static_cast<int>(p.verdict)]++;
     verdicts.push_back(p.verdict);
   }
+  // An interrupted campaign says so first: what finished is not a verdict on the time box.
+  const nlohmann::json* campaign =
+      report.run.extra.is_object() && report.run.extra.contains("campaign") ? &report.run.extra["campaign"] : nullptr;
+  const bool incomplete = campaign && campaign->is_object() && !campaign->value("complete", true);
   std::ostringstream out;
   out << "lockstep " << (report.run.kind.empty() ? "report" : report.run.kind) << ": "
-      << Upper(VerdictName(CombineVerdicts(verdicts))) << " (" << counts[0] << " passed, "
+      << (incomplete ? "INTERRUPTED, incomplete (what finished: " +
+                           std::string(VerdictName(CombineVerdicts(verdicts))) + ")"
+                     : Upper(VerdictName(CombineVerdicts(verdicts))))
+      << " (" << counts[0] << " passed, "
       << counts[1] << " failed, " << counts[2] << " other)\n";
   out << "  seed " << report.run.seed << ", model " << report.run.model_revision << ", host "
       << report.run.host << ", build " << report.run.build_type << ", lockstep "

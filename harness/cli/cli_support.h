@@ -25,6 +25,9 @@ namespace lockstep::harness::cli {
 inline constexpr int kExitPassed = 0;  // every property held
 inline constexpr int kExitFailed = 1;  // a property failed
 inline constexpr int kExitUsage = 2;   // usage or environment error (also verdict "other")
+// lockstep campaign only: stopped by SIGINT/SIGTERM before its time box ended; its report has
+// complete: false (and a verdict over what finished).
+inline constexpr int kExitInterrupted = 3;
 
 // Thrown for bad arguments; main() prints "lockstep <subcommand>: <message>" and exits 2.
 struct UsageError : std::runtime_error {

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "reports/ctrf.h"
+#include "reports/from_ctrf.h"
 #include "reports/schema.h"
 #include "tests/reports/fixtures.h"
 
@@ -175,16 +176,46 @@ TEST(MergeTest, UnitesModelCoverageKeysAndFallsBackToTheMaximumWithoutThem) {
   const json& states = (*merged)["results"]["tests"][0]["extra"]["coverage"]["states"];
   EXPECT_EQ(states["hit"], 4);  // {1, 2, 3} u {3, 4}
   EXPECT_EQ(states["total"], 100);
-  EXPECT_EQ(states["keys"], json({"0000000000000001", "0000000000000002", "0000000000000003",
-                                  "0000000000000004"}));
+  // The keys are the protocol's, written once at run level.
+  EXPECT_FALSE(states.contains("keys"));
+  EXPECT_EQ((*merged)["results"]["extra"]["coverage_keys"]["state-transfer"]["states"],
+            json({"0000000000000001", "0000000000000002", "0000000000000003", "0000000000000004"}));
 
   json without = b;  // a report that recorded no keys: k is the larger one, keys dropped
-  without["results"]["tests"][0]["extra"]["coverage"]["states"].erase("keys");
+  without["results"]["extra"]["coverage_keys"].erase("state-transfer");
   merged = MergeReports({a, without});
   ASSERT_TRUE(merged);
   const json& fallback = (*merged)["results"]["tests"][0]["extra"]["coverage"]["states"];
   EXPECT_EQ(fallback["hit"], 3);
   EXPECT_FALSE(fallback.contains("keys"));
+  EXPECT_FALSE((*merged)["results"]["extra"]["coverage_keys"].contains("state-transfer"));
+}
+
+TEST(MergeTest, CoverageKeysAreWrittenOncePerProtocolAndReadBackIntoEachProperty) {
+  PropertyResult p = PassedProperty(), q = FailedProperty();  // both state-transfer
+  for (PropertyResult* r : {&p, &q}) {
+    r->coverage.state_keys = {5, 9};
+    r->coverage.states_hit = 2;
+    r->coverage.transition_keys = {7};
+    r->coverage.transitions_hit = 1;
+  }
+  const json report = ToCtrf(SampleRun(), {p, q});
+  ASSERT_TRUE(ValidateReport(report));
+  for (const json& test : report["results"]["tests"]) {
+    EXPECT_FALSE(test["extra"]["coverage"]["states"].contains("keys")) << "keys copied into a test";
+  }
+  EXPECT_EQ(report["results"]["extra"]["coverage_keys"]["state-transfer"]["transitions"],
+            json({"0000000000000007"}));
+  const Report back = ReportFromCtrf(report);
+  for (const PropertyResult& r : back.properties) {
+    EXPECT_EQ(r.coverage.state_keys, (std::vector<std::uint64_t>{5, 9}));
+    EXPECT_EQ(r.coverage.transition_keys, (std::vector<std::uint64_t>{7}));
+  }
+  q.coverage.state_keys = {5};  // keys that differ within a protocol stay in the tests
+  q.coverage.states_hit = 1;
+  const json differing = ToCtrf(SampleRun(), {p, q});
+  EXPECT_TRUE(differing["results"]["tests"][1]["extra"]["coverage"]["states"].contains("keys"));
+  EXPECT_FALSE(differing["results"]["extra"]["coverage_keys"].contains("state-transfer"));
 }
 
 TEST(MergeTest, KeepsEveryFailureAndTheFirstCounterexample) {

@@ -1,0 +1,181 @@
+// lockstep campaign as a nightly job meets it: the report describes the campaign that was
+// asked for, an interrupted campaign says so (complete: false, exit 3, no PASSED) and leaves
+// no process behind, and one seeded bug found by several seeds is one failure row, replayed.
+#include <signal.h>
+
+#include <fstream>
+#include <set>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "harness/os/deadline.h"
+#include "harness/os/process.h"
+#include "reports/schema.h"
+#include "tests/support/process_tree.h"
+#include "tests/support/test_env.h"
+
+namespace lockstep::harness {
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+class Campaign : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    char tmpl[] = "/tmp/lockstep-campaign-test-XXXXXX";
+    ASSERT_NE(::mkdtemp(tmpl), nullptr);
+    dir_ = tmpl;
+    fs::create_directories(dir_ / "sandbox-root");
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  // The campaign's arguments with its report directory, report and sandbox root in dir_.
+  std::vector<std::string> Args(std::vector<std::string> args) {
+    args.insert(args.begin(), "campaign");
+    args.insert(args.end(), {"--report-dir", (dir_ / "out").string(), "--report", report().string(),
+                             "--sandbox-root", (dir_ / "sandbox-root").string()});
+    return args;
+  }
+  Result<Process> Start(std::vector<std::string> args) {
+    return Process::Spawn({"lockstep campaign", lockstep::testing::BinDir() / "lockstep", Args(std::move(args)),
+                           {}, dir_ / "output.txt", /*drop_capabilities=*/false});
+  }
+  std::string Output() {
+    std::ifstream in(dir_ / "output.txt");
+    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+  }
+  json Report() {
+    std::ifstream in(report());
+    json r = json::parse(in);
+    Status valid = reports::ValidateReport(r);
+    EXPECT_TRUE(valid) << valid.error().message;
+    return r;
+  }
+  fs::path report() const { return dir_ / "campaign.json"; }
+
+  fs::path dir_;
+};
+
+TEST_F(Campaign, ReportDescribesTheCampaignAskedFor) {
+  auto p = Start({"--duration", "3s", "--jobs", "2", "--shard", "1/3", "--base-seed", "1000",
+                  "--campaign-id", "nightly-42", "--protocol", "state-transfer",
+                  "--tests-per-seed", "2", "--max-steps", "8"});
+  ASSERT_TRUE(p) << p.error().message;
+  auto exit = p->WaitExit(std::chrono::seconds(60));
+  ASSERT_TRUE(exit) << exit.error().message;
+  const std::string out = Output();
+  EXPECT_EQ(exit->code, 0) << out;
+  // The opening line names what was asked for.
+  EXPECT_NE(out.find("3s (3 s), 2 jobs, shard 1/3, base seed 1000"), std::string::npos) << out;
+  EXPECT_NE(out.find("report " + report().string()), std::string::npos) << out;
+  EXPECT_NE(out.find(" elapsed, "), std::string::npos) << "no progress line: " << out;
+
+  const json r = Report();
+  const json& extra = r["results"]["extra"];
+  EXPECT_EQ(extra["kind"], "campaign");
+  EXPECT_EQ(extra["seed"], 1000);
+  EXPECT_NE(extra["command_line"].get<std::string>().find("campaign --duration 3s --jobs 2"), std::string::npos)
+      << extra["command_line"] << ": not the campaign's own command line";
+  EXPECT_EQ(r["extra"]["runId"], "nightly-42");
+  const json& c = extra["details"]["campaign"];
+  EXPECT_EQ(c["campaign_id"], "nightly-42");
+  EXPECT_EQ(c["command_line"], extra["command_line"]);
+  EXPECT_TRUE(c["complete"]);
+  EXPECT_EQ(c["interrupted_by"], "");
+  EXPECT_EQ(c["duration_asked_s"], 3);
+  EXPECT_GE(c["duration_run_s"].get<double>(), 3.0);
+  EXPECT_EQ(c["jobs"], 2);
+  EXPECT_EQ(c["shard"], "1/3");
+  EXPECT_EQ(c["base_seed"], 1000);
+  EXPECT_EQ(c["tests_per_seed"], 2);
+  ASSERT_GE(c["seeds_run"].get<int>(), 1);
+  EXPECT_EQ(c["seeds_run"], c["seeds"].size());
+  for (const json& seed : c["seeds"]) {
+    EXPECT_EQ(seed.get<std::uint64_t>() % 3, 1000u % 3 + 1) << "seed " << seed << " is not of shard 1/3";
+  }
+  // Cases, steps and faults: each seed's protocol search counted once, not once per property.
+  std::uint64_t cases = 0, steps = 0;
+  for (const auto& [protocol, t] : extra["protocols"].items()) {
+    cases += t["cases"].get<std::uint64_t>();
+    steps += t["steps"].get<std::uint64_t>();
+  }
+  EXPECT_EQ(c["cases"], cases);
+  EXPECT_EQ(c["steps"], steps);
+  EXPECT_EQ(c["cases"].get<std::uint64_t>(), 2 * c["seeds_run"].get<std::uint64_t>());
+  EXPECT_EQ(c["faults_by_kind"], extra["faults_by_kind"]);
+  EXPECT_TRUE(c["failures"].empty());
+  EXPECT_EQ(c["reproduction"]["replayed"], 0);
+}
+
+TEST_F(Campaign, SigintStopsTheWorkersAndReportsIncomplete) {
+  auto p = Start({"--duration", "10m", "--jobs", "2", "--protocol", "state-transfer",
+                  "--tests-per-seed", "1", "--max-steps", "8"});
+  ASSERT_TRUE(p) << p.error().message;
+  // Started: a seed has finished (its report is renamed into place whole) and workers run.
+  std::set<pid_t> workers;
+  ASSERT_TRUE(PollUntil([&] {
+    bool finished = false;
+    std::error_code ec;
+    for (const auto& e : fs::directory_iterator(dir_ / "out" / "seeds", ec)) {
+      finished = finished || e.path().extension() == ".json";
+    }
+    workers = lockstep::testing::Descendants(p->pid());
+    return finished && !workers.empty();
+  }, std::chrono::seconds(30))) << "the campaign never got going: " << Output();
+  ASSERT_EQ(::kill(p->pid(), SIGINT), 0);
+  auto exit = p->WaitExit(std::chrono::seconds(30));
+  ASSERT_TRUE(exit) << exit.error().message;
+  const std::string out = Output();
+  EXPECT_FALSE(exit->signaled) << out;
+  EXPECT_EQ(exit->code, 3) << out;
+  EXPECT_EQ(out.find("PASSED"), std::string::npos) << out;
+  EXPECT_NE(out.find("INTERRUPTED"), std::string::npos) << out;
+  EXPECT_TRUE(PollUntil([&] {
+    for (pid_t w : workers) {
+      if (lockstep::testing::Alive(w)) return false;
+    }
+    return true;
+  }, std::chrono::seconds(10))) << "workers or their children outlived the interrupted campaign";
+
+  const json r = Report();
+  const json& c = r["results"]["extra"]["details"]["campaign"];
+  EXPECT_FALSE(c["complete"]);
+  EXPECT_EQ(c["interrupted_by"], "SIGINT");
+  EXPECT_EQ(c["duration_asked_s"], 600);
+  EXPECT_LT(c["duration_run_s"].get<double>(), 60.0);
+  EXPECT_GE(c["seeds_run"].get<std::size_t>() + c["abandoned_seeds"].size(), 1u);
+  EXPECT_EQ(c["worker_errors"], 0) << "a worker stopped by the interrupt is abandoned, not an error";
+}
+
+TEST_F(Campaign, OneSeededBugIsOneSignatureRowAndReproduces) {
+  // Two workers start at once and each seed takes longer than the time box: seeds 7 and 8,
+  // which shrink the bug to different arguments of the same commands.
+  auto p = Start({"--duration", "2s", "--jobs", "2", "--base-seed", "7", "--bug",
+                  "memory-not-transferred", "--protocol", "state-transfer", "--tests-per-seed", "100",
+                  "--max-steps", "25"});
+  ASSERT_TRUE(p) << p.error().message;
+  auto exit = p->WaitExit(std::chrono::seconds(90));
+  ASSERT_TRUE(exit) << exit.error().message;
+  const std::string out = Output();
+  EXPECT_EQ(exit->code, 1) << out;
+  const json r = Report();
+  const json& c = r["results"]["extra"]["details"]["campaign"];
+  EXPECT_TRUE(c["complete"]);
+  ASSERT_GE(c["seeds_failed"].get<int>(), 2) << "needs two failing seeds to show grouping: " << c.dump(2);
+  ASSERT_EQ(c["failures"].size(), 1u) << c["failures"].dump(2);
+  const json& row = c["failures"][0];
+  EXPECT_EQ(row["property"], "ST-1");
+  EXPECT_EQ(row["protocol"], "state-transfer");
+  EXPECT_EQ(row["seeds"].size(), c["seeds_failed"].get<std::size_t>());
+  EXPECT_FALSE(row["shrunk"].empty());
+  EXPECT_EQ(row["steps"].size(), row["shrunk"].size());
+  EXPECT_TRUE(row["reproduced"]) << row.dump(2);
+  EXPECT_EQ(row["reproduced_seeds"].size(), row["seeds"].size());
+  EXPECT_EQ(c["reproduction"]["replayed"], row["seeds"].size());
+  EXPECT_EQ(c["reproduction"]["rate"], 1.0);
+}
+
+}  // namespace
+}  // namespace lockstep::harness
