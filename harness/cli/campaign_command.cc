@@ -313,10 +313,10 @@ int CampaignMain(int argc, char** argv) {
   if (a.tests_per_seed <= 0) throw UsageError("--tests-per-seed must be positive");
   if (a.campaign_id.empty()) a.campaign_id = RandomCampaignId();
   if (!vm.count("base-seed")) a.base_seed = BaseSeedOf(a.campaign_id);
-  if (a.impl_dir.empty()) a.impl_dir = DefaultImplDir().string();
+  a.impl_dir = fs::absolute(a.impl_dir.empty() ? DefaultImplDir() : fs::path(a.impl_dir)).string();
   (void)ParseFaultList(a.faults);
   auto protocols = ParseProtocols(a.protocol);
-  if (auto s = CheckBinaries(a.impl_dir, protocols); !s) throw UsageError(s.error().message);
+  const ImplIdentity impl = CheckImplementation(a.impl_dir, protocols, a.bug);
   // Each worker makes its own run directory under the sandbox root, and refuses to run
   // without one (never falling back to outside it). A root that cannot hold one is one
   // environment error now, not a failed seed per worker.
@@ -327,7 +327,7 @@ int CampaignMain(int argc, char** argv) {
   fs::create_directories(seeds_dir, ec);
   if (ec) throw UsageError("cannot create " + seeds_dir.string() + ": " + ec.message());
   if (auto s = CheckWritable(report_path); !s) throw UsageError(s.error().message);
-  const reports::RunInfo info = MakeRunInfo("campaign", argc, argv, a.impl_dir, protocols);
+  const reports::RunInfo info = MakeRunInfo("campaign", argc, argv, a.impl_dir, protocols, impl);
 
   std::signal(SIGINT, OnInterrupt);
   std::signal(SIGTERM, OnInterrupt);

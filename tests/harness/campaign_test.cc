@@ -12,6 +12,7 @@
 #include "harness/os/deadline.h"
 #include "harness/os/process.h"
 #include "reports/schema.h"
+#include "tests/support/cli_test_fixture.h"
 #include "tests/support/process_tree.h"
 #include "tests/support/test_env.h"
 
@@ -21,15 +22,12 @@ namespace {
 namespace fs = std::filesystem;
 using nlohmann::json;
 
-class Campaign : public ::testing::Test {
+class Campaign : public lockstep::testing::CliTest {
  protected:
   void SetUp() override {
-    char tmpl[] = "/tmp/lockstep-campaign-test-XXXXXX";
-    ASSERT_NE(::mkdtemp(tmpl), nullptr);
-    dir_ = tmpl;
+    CliTest::SetUp();
     fs::create_directories(dir_ / "sandbox-root");
   }
-  void TearDown() override { fs::remove_all(dir_); }
 
   // The campaign's arguments with its report directory, report and sandbox root in dir_.
   std::vector<std::string> Args(std::vector<std::string> args) {
@@ -39,13 +37,9 @@ class Campaign : public ::testing::Test {
     return args;
   }
   Result<Process> Start(std::vector<std::string> args) {
-    return Process::Spawn({"lockstep campaign", lockstep::testing::BinDir() / "lockstep", Args(std::move(args)),
-                           {}, dir_ / "output.txt", /*drop_capabilities=*/false});
+    return StartCli("campaign", Args(std::move(args)));
   }
-  std::string Output() {
-    std::ifstream in(dir_ / "output.txt");
-    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-  }
+  std::string Output() { return CliTest::Output("campaign"); }
   json Report() {
     std::ifstream in(report());
     json r = json::parse(in);
@@ -54,8 +48,6 @@ class Campaign : public ::testing::Test {
     return r;
   }
   fs::path report() const { return dir_ / "campaign.json"; }
-
-  fs::path dir_;
 };
 
 TEST_F(Campaign, ReportDescribesTheCampaignAskedFor) {

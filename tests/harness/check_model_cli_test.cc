@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "harness/os/process.h"
+#include "tests/support/cli_test_fixture.h"
 #include "tests/support/test_env.h"
 
 namespace lockstep::harness {
@@ -23,31 +24,12 @@ constexpr const char* kSmallBounds = "inputs=2,crashes=1,faults=1,starts=3";
 constexpr const char* kResyncBounds =
     "transactions=2,reads=1,crashes=1,starts=3,formats=1,replies=1,faults=0";
 
-struct CliResult {
-  ExitStatus exit;
-  std::string output;
-};
+using lockstep::testing::CliResult;
 
-class CheckModelCli : public ::testing::Test {
+class CheckModelCli : public lockstep::testing::CliTest {
  protected:
-  void SetUp() override {
-    char tmpl[] = "/tmp/lockstep-check-model-test-XXXXXX";
-    ASSERT_NE(::mkdtemp(tmpl), nullptr);
-    dir_ = tmpl;
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-
   CliResult RunCli(std::vector<std::string> args) {
-    ProcessSpec spec{"lockstep", testing::BinDir() / "lockstep", std::move(args), {},
-                     dir_ / "output.txt", /*drop_capabilities=*/false};
-    auto p = Process::Spawn(spec);
-    EXPECT_TRUE(p) << p.error().message;
-    auto exit = p->WaitExit(std::chrono::seconds(300));
-    EXPECT_TRUE(exit) << exit.error().message;
-    std::ifstream in(dir_ / "output.txt");
-    std::string out((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    fs::remove(dir_ / "output.txt");
-    return {*exit, out};
+    return CliTest::RunCli(std::move(args), std::chrono::seconds(300));
   }
 
   nlohmann::json Json(const CliResult& r) {
@@ -55,8 +37,6 @@ class CheckModelCli : public ::testing::Test {
     EXPECT_FALSE(j.is_discarded()) << r.output;
     return j;
   }
-
-  fs::path dir_;
 };
 
 TEST_F(CheckModelCli, CorrectModelPassesAsJson) {

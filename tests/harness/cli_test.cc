@@ -12,6 +12,7 @@
 #include "harness/os/deadline.h"
 #include "harness/os/process.h"
 #include "harness/os/sandbox.h"
+#include "tests/support/cli_test_fixture.h"
 #include "tests/support/process_tree.h"
 #include "tests/support/test_env.h"
 
@@ -20,38 +21,9 @@ namespace {
 
 namespace fs = std::filesystem;
 
-struct CliResult {
-  ExitStatus exit;
-  std::string output;
-};
+using lockstep::testing::CliResult;
 
-class Cli : public ::testing::Test {
- protected:
-  void SetUp() override {
-    char tmpl[] = "/tmp/lockstep-cli-test-XXXXXX";
-    ASSERT_NE(::mkdtemp(tmpl), nullptr);
-    dir_ = tmpl;
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-
-  ProcessSpec Spec(std::vector<std::string> args) {
-    return ProcessSpec{"lockstep", testing::BinDir() / "lockstep", std::move(args), {},
-                       dir_ / "output.txt", /*drop_capabilities=*/false};
-  }
-
-  CliResult RunCli(std::vector<std::string> args) {
-    auto p = Process::Spawn(Spec(std::move(args)));
-    EXPECT_TRUE(p) << p.error().message;
-    auto exit = p->WaitExit(std::chrono::seconds(120));
-    EXPECT_TRUE(exit) << exit.error().message;
-    std::ifstream in(dir_ / "output.txt");
-    std::string out((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    fs::remove(dir_ / "output.txt");
-    return {*exit, out};
-  }
-
-  fs::path dir_;
-};
+class Cli : public lockstep::testing::CliTest {};
 
 TEST_F(Cli, UnknownSubcommandIsAUsageError) {
   auto r = RunCli({"frobnicate"});
@@ -215,9 +187,9 @@ using testing::Descendants;
 TEST_F(Cli, SigkilledRunLeavesNoProcessMountOrFile) {
   const fs::path root = dir_ / "sandbox-root";
   fs::create_directories(root);
-  auto p = Process::Spawn(Spec({"run", "--protocol", "state-transfer", "--tests", "100000",
-                                "--sandbox-root", root.string(), "--report",
-                                (dir_ / "r.json").string()}));
+  auto p = StartCli("lockstep", {"run", "--protocol", "state-transfer", "--tests", "100000",
+                                   "--sandbox-root", root.string(), "--report",
+                                   (dir_ / "r.json").string()});
   ASSERT_TRUE(p) << p.error().message;
   std::set<pid_t> children;
   // Wait until the run has loggers going (mds plus at least one logger).

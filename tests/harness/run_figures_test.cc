@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "harness/os/process.h"
+#include "tests/support/cli_test_fixture.h"
 #include "tests/support/test_env.h"
 
 namespace lockstep::harness {
@@ -19,25 +20,15 @@ namespace {
 namespace fs = std::filesystem;
 using nlohmann::json;
 
-class RunFigures : public ::testing::Test {
+class RunFigures : public lockstep::testing::CliTest {
  protected:
-  void SetUp() override {
-    char tmpl[] = "/tmp/lockstep-run-figures-test-XXXXXX";
-    ASSERT_NE(::mkdtemp(tmpl), nullptr);
-    dir_ = tmpl;
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-
-  // Runs lockstep with `args`; its exit code (-1 when it could not be run), output in out().
+  // Runs lockstep with `args`; its exit code, output in out().
   int Lockstep(std::vector<std::string> args) {
-    fs::remove(dir_ / "out.txt");
-    auto p = Process::Spawn({"lockstep", testing::BinDir() / "lockstep", std::move(args), {},
-                             dir_ / "out.txt", /*drop_capabilities=*/false});
-    if (!p) return -1;
-    auto exit = p->WaitExit(std::chrono::seconds(120));
-    return exit ? exit->code : -1;
+    const auto r = RunCli(std::move(args));
+    out_ = r.output;
+    return r.exit.code;
   }
-  std::string out() const { return Slurp(dir_ / "out.txt"); }
+  std::string out() const { return out_; }
   static std::string Slurp(const fs::path& p) {
     std::ifstream in(p);
     return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
@@ -50,7 +41,7 @@ class RunFigures : public ::testing::Test {
     return args;
   }
 
-  fs::path dir_;
+  std::string out_;
 };
 
 TEST_F(RunFigures, AllProtocolsCountEachSearchOnceAndJUnitTimeIsTheRunsWallTime) {

@@ -11,6 +11,7 @@
 
 #include "harness/os/deadline.h"
 #include "harness/os/process.h"
+#include "tests/support/cli_test_fixture.h"
 #include "tests/support/test_env.h"
 
 namespace lockstep::harness {
@@ -19,28 +20,21 @@ namespace {
 namespace fs = std::filesystem;
 using nlohmann::json;
 
-class SharedSandboxRoot : public ::testing::Test {
+class SharedSandboxRoot : public lockstep::testing::CliTest {
  protected:
   void SetUp() override {
-    char tmpl[] = "/tmp/lockstep-shared-root-test-XXXXXX";
-    ASSERT_NE(::mkdtemp(tmpl), nullptr);
-    dir_ = tmpl;
+    CliTest::SetUp();
     root_ = dir_ / "root";  // missing: the first run creates it
   }
-  void TearDown() override { fs::remove_all(dir_); }
 
   Result<Process> StartRun(const std::string& name, std::vector<std::string> args) {
     args.insert(args.begin(), "run");
     args.insert(args.end(), {"--sandbox-root", root_.string(), "--report",
                              (dir_ / (name + ".json")).string()});
-    return Process::Spawn({name, testing::BinDir() / "lockstep", std::move(args), {},
-                           dir_ / (name + ".log"), /*drop_capabilities=*/false});
+    return StartCli(name, std::move(args));
   }
 
-  std::string Log(const std::string& name) {
-    std::ifstream in(dir_ / (name + ".log"));
-    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-  }
+  std::string Log(const std::string& name) { return Output(name); }
 
   // The run directories now under the root, as the host sees them.
   std::vector<fs::path> RunDirs() {
@@ -76,7 +70,7 @@ class SharedSandboxRoot : public ::testing::Test {
     }
   }
 
-  fs::path dir_, root_;
+  fs::path root_;
 };
 
 TEST_F(SharedSandboxRoot, RunsEndingAtDifferentTimesDoNotDisturbEachOther) {

@@ -35,25 +35,32 @@ class CliTest : public ::testing::Test {
 
   const std::filesystem::path& dir() const { return dir_; }
 
+  // Starts `lockstep args...` in the background as the process `name`, its stdout and stderr
+  // into dir()/NAME.out (read with Output(name)).
+  Result<harness::Process> StartCli(const std::string& name, std::vector<std::string> args) {
+    return harness::Process::Spawn({name, BinDir() / "lockstep", std::move(args), {},
+                                    dir_ / (name + ".out"), /*drop_capabilities=*/false});
+  }
+  std::string Output(const std::string& name) const {
+    std::ifstream in(dir_ / (name + ".out"));
+    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+  }
+
   // Runs `lockstep args...` to its end (failing the test if it is still running after
   // `timeout`, when it is killed).
   CliResult RunCli(std::vector<std::string> args,
                    std::chrono::milliseconds timeout = std::chrono::seconds(120)) {
-    const auto output = dir_ / "cli-output.txt";
-    auto p = harness::Process::Spawn({"lockstep", BinDir() / "lockstep", std::move(args), {},
-                                      output, /*drop_capabilities=*/false});
+    auto p = StartCli("lockstep", std::move(args));
     EXPECT_TRUE(p) << p.error().message;
     if (!p) return {};
     auto exit = p->WaitExit(timeout);
     EXPECT_TRUE(exit) << exit.error().message;
-    std::ifstream in(output);
-    std::string out((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    std::filesystem::remove(output);
+    std::string out = Output("lockstep");
+    std::filesystem::remove(dir_ / "lockstep.out");
     return {exit.value_or(harness::ExitStatus{}), out};
   }
 
- private:
-  std::filesystem::path dir_;
+  std::filesystem::path dir_;  // the test's scratch directory, removed afterwards
 };
 
 }  // namespace lockstep::testing
