@@ -1,6 +1,6 @@
 #include "harness/cli/impl_identity.h"
 
-#include <stdlib.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -24,12 +24,24 @@ std::string ReadAll(const fs::path& path) {
   return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
 }
 
-// The first line `exe --version` prints, or why there is none.
+// What the memory file `fd` holds.
+std::string ReadMemoryFile(int fd) {
+  std::string text;
+  char buf[4096];
+  for (off_t at = 0;;) {
+    const ssize_t n = pread(fd, buf, sizeof buf, at);
+    if (n <= 0) return text;
+    text.append(buf, static_cast<std::size_t>(n));
+    at += n;
+  }
+}
+
+// The first line `exe --version` prints, or why there is none. The output goes to a memory
+// file (memfd), so nothing is written to any directory before a sandbox exists.
 std::string VersionLine(const fs::path& exe) {
-  std::string out = (fs::temp_directory_path() / "lockstep-version-XXXXXX").string();
-  const int fd = mkstemp(out.data());
-  if (fd < 0) return "unknown (cannot create a temporary file)";
-  close(fd);
+  const int fd = memfd_create("lockstep-version", MFD_CLOEXEC);
+  if (fd < 0) return "unknown (cannot create a memory file for its output)";
+  const fs::path out = "/proc/self/fd/" + std::to_string(fd);
   std::string line;
   {
     auto child = Process::Spawn({exe.filename().string(), exe, {"--version"}, {}, out});
@@ -41,12 +53,12 @@ std::string VersionLine(const fs::path& exe) {
     } else if (exit->signaled || exit->code != 0) {
       line = "no --version (" + exit->Describe() + ")";
     } else {
-      std::istringstream text(ReadAll(out));
+      std::istringstream text(ReadMemoryFile(fd));
       std::getline(text, line);
       if (line.empty()) line = "no --version (printed nothing)";
     }
-  }  // a child still running is killed and reaped here, before its output file goes
-  fs::remove(out);
+  }  // a child still running is killed and reaped here
+  close(fd);
   return line;
 }
 
