@@ -311,6 +311,7 @@ int CampaignMain(int argc, char** argv) {
   if (!vm.count("jobs")) a.jobs = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   if (a.jobs <= 0) throw UsageError("--jobs must be positive");
   if (a.tests_per_seed <= 0) throw UsageError("--tests-per-seed must be positive");
+  if (a.max_steps <= 0) throw UsageError("--max-steps must be positive");
   if (a.campaign_id.empty()) a.campaign_id = RandomCampaignId();
   if (!vm.count("base-seed")) a.base_seed = BaseSeedOf(a.campaign_id);
   a.impl_dir = fs::absolute(a.impl_dir.empty() ? DefaultImplDir() : fs::path(a.impl_dir)).string();

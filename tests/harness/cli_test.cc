@@ -116,6 +116,8 @@ TEST_F(Cli, BadInputIsAClearUsageError) {
        "duration '99999999999999h' is longer than a year"},
       {"campaign --base-seed -5", {"campaign", "--base-seed", "-5", "--report-dir", "@D/c"},
        "--base-seed must be a non-negative whole number, not '-5'"},
+      {"campaign --max-steps 0", {"campaign", "--max-steps", "0", "--report-dir", "@D/c"},
+       "--max-steps must be positive"},
       {"check-model --max-states -1", {"check-model", "--protocol", "resync", "--max-states", "-1"},
        "--max-states must be a non-negative whole number, not '-1'"},
       {"check-model with an extra positional argument",
