@@ -18,6 +18,7 @@
 #include <boost/program_options.hpp>
 
 #include "harness/cli/cli_support.h"
+#include "harness/cli/shard.h"
 #include "harness/cli/subcommands.h"
 #include "harness/os/deadline.h"
 #include "harness/os/process.h"
@@ -45,7 +46,7 @@ extern "C" void OnInterrupt(int signal) { g_interrupted = signal; }
 struct CampaignArgs {
   std::string duration = "2m", shard, report_dir = "lockstep-campaign", report, protocol = "all";
   std::string faults = "all", impl_dir, sandbox_root, campaign_id, bug;
-  int jobs = 0, tests_per_seed = 25, max_steps = 30;
+  int jobs = 0, tests_per_seed = 25, max_steps = 30, shards = 0;
   std::uint64_t base_seed = 0;
 };
 
@@ -67,7 +68,10 @@ po::options_description CampaignOptions(CampaignArgs& a) {
       ("duration", po::value(&a.duration)->default_value(a.duration), "time box: 90s, 2m, 8h")
       ("jobs", po::value(&a.jobs), "parallel workers (default: number of cores)")
       ("shard", po::value(&a.shard), "I/N: this machine's disjoint slice of the seed space "
-       "(default: from JOB_COMPLETION_INDEX or SLURM_ARRAY_TASK_ID, else 0/1)")
+       "(default: from --shards and the scheduler, else 0/1)")
+      ("shards", po::value(&a.shards), "N shards, this one's index from the scheduler: "
+       "JOB_COMPLETION_INDEX (Kubernetes Indexed Job) or SLURM_ARRAY_TASK_ID - "
+       "SLURM_ARRAY_TASK_MIN (Slurm array; N defaults to SLURM_ARRAY_TASK_COUNT)")
       ("report-dir", po::value(&a.report_dir)->default_value(a.report_dir),
        "directory for per-seed reports and logs")
       ("report", po::value(&a.report), "merged report (default REPORT_DIR/campaign.json)")
@@ -85,16 +89,12 @@ po::options_description CampaignOptions(CampaignArgs& a) {
   return o;
 }
 
-// The shard from --shard, else from a Kubernetes Indexed Job or a Slurm job array.
-std::pair<int, int> ResolveShard(const std::string& flag) {
-  if (!flag.empty()) return ParseShard(flag);
-  const char* k8s_index = std::getenv("JOB_COMPLETION_INDEX");
-  const char* k8s_count = std::getenv("LOCKSTEP_SHARDS");
-  if (k8s_index && k8s_count) return ParseShard(std::string(k8s_index) + "/" + k8s_count);
-  const char* slurm_id = std::getenv("SLURM_ARRAY_TASK_ID");
-  const char* slurm_count = std::getenv("SLURM_ARRAY_TASK_COUNT");
-  if (slurm_id && slurm_count) return ParseShard(std::string(slurm_id) + "/" + slurm_count);
-  return {0, 1};
+// The shard from --shard, else from a Kubernetes Indexed Job or a Slurm job array (shard.h).
+std::pair<int, int> ShardOf(const CampaignArgs& a, const po::variables_map& vm) {
+  const std::optional<int> shards = vm.count("shards") ? std::optional(a.shards) : std::nullopt;
+  auto shard = ResolveShard(a.shard, shards, [](const char* name) { return std::getenv(name); });
+  if (!shard) throw UsageError(shard.error().message);
+  return {shard->index, shard->count};
 }
 
 std::string RandomCampaignId() {
@@ -307,7 +307,7 @@ int CampaignMain(int argc, char** argv) {
   if (!parsed) return kExitPassed;
   const auto& vm = *parsed;
   const auto duration = ParseDuration(a.duration);
-  const auto shard = ResolveShard(a.shard);
+  const auto shard = ShardOf(a, vm);
   if (!vm.count("jobs")) a.jobs = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   if (a.jobs <= 0) throw UsageError("--jobs must be positive");
   if (a.tests_per_seed <= 0) throw UsageError("--tests-per-seed must be positive");

@@ -114,17 +114,6 @@ std::chrono::seconds ParseDuration(const std::string& text) {
   return std::chrono::seconds(value * factor);
 }
 
-std::pair<int, int> ParseShard(const std::string& text) {
-  int index = -1, count = 0;
-  char slash = 0;
-  std::istringstream in(text);
-  if (!(in >> index >> slash >> count) || slash != '/' || !in.eof() || count <= 0 || index < 0 ||
-      index >= count) {
-    throw UsageError("bad shard '" + text + "' (expected I/N with 0 <= I < N, e.g. 0/4)");
-  }
-  return {index, count};
-}
-
 std::vector<std::string> ParseProtocols(const std::string& text) {
   if (text == "all") return ProtocolNames();
   for (const auto& name : ProtocolNames()) {

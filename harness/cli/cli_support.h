@@ -43,7 +43,6 @@ std::optional<boost::program_options::variables_map> ParseArgs(
 std::set<std::string> ParseFaultList(const std::string& list);  // "disk-full,crash" or "all"/"none"
 inline constexpr std::chrono::seconds kMaxDuration{366L * 24 * 3600};  // a campaign's longest
 std::chrono::seconds ParseDuration(const std::string& text);    // "90s", "2m", "1h", "45"
-std::pair<int, int> ParseShard(const std::string& text);        // "I/N", 0 <= I < N
 std::vector<std::string> ParseProtocols(const std::string& text);  // a name or "all"
 // The registered protocol of that name; a usage error naming the known ones otherwise.
 const ProtocolPlugin& ProtocolOrThrow(const std::string& name);
