@@ -2,6 +2,9 @@
 
 #include <algorithm>
 #include <iterator>
+#include <map>
+#include <set>
+#include <sstream>
 #include <string>
 #include <utility>
 
@@ -71,8 +74,13 @@ void MergeProperty(PropertyResult& into, const PropertyResult& from) {
 
 json ShardEntry(const Report& shard) {
   std::vector<Verdict> verdicts;
-  for (const PropertyResult& p : shard.properties) verdicts.push_back(p.verdict);
+  std::set<std::string> protocols;
+  for (const PropertyResult& p : shard.properties) {
+    verdicts.push_back(p.verdict);
+    protocols.insert(p.protocol);
+  }
   return {{"seed", shard.run.seed},
+          {"protocols", protocols},
           {"host", shard.run.host},
           {"verdict", VerdictName(CombineVerdicts(verdicts))},
           {"start", shard.run.start_ms},
@@ -85,7 +93,8 @@ json ShardEntry(const Report& shard) {
 // folds every seed's report into the merge so far).
 void AddShardEntries(json& entries, const Report& shard) {
   const json& details = shard.run.extra;
-  const bool plain_merge = details.is_object() && details.size() == 2 &&
+  const bool plain_merge = details.is_object() &&
+                           details.size() == 2 + details.contains("missing_shards") &&
                            details.contains("merged_from") && details.contains("shards") &&
                            details["shards"].is_array();
   if (!plain_merge) {
@@ -126,6 +135,65 @@ Result<std::vector<Report>> ReadShards(const std::vector<json>& shards) {
   return out;
 }
 
+// What one shard entry is, for refusing the same one twice: a campaign's shard ("shard 1/4 of
+// campaign 5f3a"), else a run's seed and protocols ("seed 42 of resync, state-transfer").
+std::string Identity(const json& entry) {
+  const json& details = entry.value("details", json::object());
+  if (details.is_object() && details.contains("campaign")) {
+    const json& c = details["campaign"];
+    return "shard " + c.value("shard", std::string("?")) + " of campaign " +
+           c.value("campaign_id", std::string("?"));
+  }
+  std::string protocols;
+  for (const json& p : entry.value("protocols", json::array())) {
+    protocols += (protocols.empty() ? "" : ", ") + p.get<std::string>();
+  }
+  return "seed " + entry.value("seed", json(0)).dump() +
+         (protocols.empty() ? "" : " of " + protocols);
+}
+
+// Refuses a shard or seed that two inputs both hold (counting the entries of inputs that are
+// merges themselves), naming both inputs.
+Status RefuseDuplicates(const json& entries, const std::vector<std::size_t>& input_of) {
+  std::map<std::string, std::size_t> seen;  // identity -> input (from 1)
+  for (std::size_t i = 0; i < entries.size(); ++i) {
+    const auto [it, fresh] = seen.try_emplace(Identity(entries[i]), input_of[i] + 1);
+    if (!fresh) {
+      return Fail("shard report " + std::to_string(input_of[i] + 1) + " holds " + it->first +
+                  ", which shard report " + std::to_string(it->second) +
+                  " holds already; merge each shard once");
+    }
+  }
+  return {};
+}
+
+// For each campaign whose shards are here, the shards "I/N" of it that are not.
+json MissingShards(const json& entries) {
+  std::map<std::string, std::pair<int, std::set<int>>> campaigns;  // id -> (N, indexes seen)
+  for (const json& entry : entries) {
+    const json& details = entry.value("details", json::object());
+    if (!details.is_object() || !details.contains("campaign")) continue;
+    const json& c = details["campaign"];
+    int index = -1, count = 0;
+    char slash = 0;
+    std::istringstream text(c.value("shard", std::string()));
+    if (!(text >> index >> slash >> count) || slash != '/' || count <= 0) continue;
+    auto& [n, seen] = campaigns[c.value("campaign_id", std::string())];
+    n = std::max(n, count);
+    seen.insert(index);
+  }
+  json missing = json::array();
+  for (const auto& [id, shards] : campaigns) {
+    for (int i = 0; i < shards.first; ++i) {
+      if (!shards.second.contains(i)) {
+        missing.push_back("shard " + std::to_string(i) + "/" + std::to_string(shards.first) +
+                          " of campaign " + id);
+      }
+    }
+  }
+  return missing;
+}
+
 }  // namespace
 
 Result<json> MergeReports(const std::vector<json>& shards) {
@@ -135,9 +203,12 @@ Result<json> MergeReports(const std::vector<json>& shards) {
   json shard_entries = json::array();
   std::vector<PropertyResult> merged;
   std::map<std::pair<std::string, std::string>, std::size_t> index;  // (protocol, name)
-  for (const Report& shard : *read) {
+  std::vector<std::size_t> input_of;  // the input each shard entry came from
+  for (std::size_t input = 0; input < read->size(); ++input) {
+    const Report& shard = (*read)[input];
     MergeRun(run, shard.run);
     AddShardEntries(shard_entries, shard);
+    input_of.resize(shard_entries.size(), input);
     for (const PropertyResult& p : shard.properties) {
       const auto [it, inserted] = index.try_emplace({p.protocol, TestName(p)}, merged.size());
       if (inserted) {
@@ -147,7 +218,13 @@ Result<json> MergeReports(const std::vector<json>& shards) {
       }
     }
   }
+  if (Status once = RefuseDuplicates(shard_entries, input_of); !once) {
+    return std::unexpected(once.error());
+  }
   run.extra = {{"merged_from", shard_entries.size()}, {"shards", shard_entries}};
+  if (json missing = MissingShards(shard_entries); !missing.empty()) {
+    run.extra["missing_shards"] = std::move(missing);
+  }
   return ToCtrf(run, merged);
 }
 

@@ -17,8 +17,11 @@
 //   * Run level: first shard's run info; start = min, stop = max; summary, verdict,
 //     per-protocol figures and fault totals recomputed (reports/protocol_totals.h); fault
 //     mechanisms united (differing strings joined with " | ");
-//     results.extra.details = {"merged_from": N, "shards": [{seed, host, verdict, start,
-//     stop, details}, ...]}. Merging is flat: a shard that is itself a plain merge adds its
+//     results.extra.details = {"merged_from": N, "shards": [{seed, protocols, host, verdict,
+//     start, stop, details}, ...]}, and "missing_shards" (["shard 1/4 of campaign 5f3a", ...]) when
+//     campaign shards are merged without all of their campaign's shards.
+//   * Each shard is merged once: a campaign's shard (its campaign id and I/N), or a run's
+//     seed, held by two inputs (counting the entries of inputs that are merges) is refused. Merging is flat: a shard that is itself a plain merge adds its
 //     shard entries, not one nested entry (N counts the original shards), so a campaign that
 //     folds each seed into the merge so far stays linear in size.
 //
@@ -35,7 +38,8 @@ namespace lockstep::reports {
 
 // The merged report, which itself passes ValidateReport. Fails, naming the shard by its
 // position (from 1), when there are no inputs, when an input does not pass ValidateReport
-// (not a lockstep report), or when the inputs come from different model revisions.
+// (not a lockstep report), when the inputs come from different model revisions, or when two
+// inputs hold the same shard or seed.
 [[nodiscard]] Result<nlohmann::json> MergeReports(const std::vector<nlohmann::json>& shards);
 
 }  // namespace lockstep::reports

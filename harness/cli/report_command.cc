@@ -74,6 +74,10 @@ int ReportMain(int argc, char** argv) {
     for (int i = 3; i < argc; ++i) parts.push_back(Load(argv[i]));
     auto merged = reports::MergeReports(parts);
     if (!merged) throw UsageError(merged.error().message);
+    for (const auto& missing : merged->at("results")["extra"]["details"].value(
+             "missing_shards", nlohmann::json::array())) {
+      std::cerr << "lockstep report merge: not merged: " << missing.get<std::string>() << "\n";
+    }
     return FinishReport(*merged, argv[2]);
   }
   if (action == "junit") {

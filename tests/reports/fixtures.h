@@ -9,7 +9,9 @@
 
 namespace lockstep::reports::testing {
 
-inline RunInfo SampleRun() {
+// A run report's run info; `seed` tells apart the runs a test merges (merge refuses one seed
+// twice).
+inline RunInfo SampleRun(std::uint64_t seed = 42) {
   RunInfo run;
   run.tool_version = "0.1.0";
   run.model_revision = "abc123def456";
@@ -24,7 +26,7 @@ inline RunInfo SampleRun() {
                           {"reformat", "unavailable: no journal tool"}};
   run.start_ms = 1714564800000;
   run.stop_ms = 1714564860000;
-  run.seed = 42;
+  run.seed = seed;
   run.kind = "run";
   run.os_release = "6.1.0";
   run.os_version = "#1 SMP Debian";

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "reports/campaign_tally.h"
 #include "reports/ctrf.h"
 #include "reports/from_ctrf.h"
 #include "reports/schema.h"
@@ -107,7 +108,7 @@ TEST(MergeTest, APassTruncatedInAnyShardStaysTruncatedUnlessItFailed) {
   PropertyResult full = PassedProperty(), cut = PassedProperty();
   cut.truncated = true;
   cut.reason = "truncated: held on every step of the 3 cases run (of 100 asked for)";
-  const json merged = *MergeReports({ToCtrf(SampleRun(), {full}), ToCtrf(SampleRun(), {cut})});
+  const json merged = *MergeReports({ToCtrf(SampleRun(1), {full}), ToCtrf(SampleRun(2), {cut})});
   const json& extra = merged["results"]["tests"][0]["extra"];
   EXPECT_EQ(extra["verdict"], "passed");
   EXPECT_EQ(extra["truncated"], true);
@@ -116,7 +117,7 @@ TEST(MergeTest, APassTruncatedInAnyShardStaysTruncatedUnlessItFailed) {
   PropertyResult failed = FailedProperty();
   failed.id = full.id;
   failed.name = full.name;
-  const json worse = *MergeReports({merged, ToCtrf(SampleRun(), {failed})});
+  const json worse = *MergeReports({merged, ToCtrf(SampleRun(3), {failed})});
   EXPECT_EQ(worse["results"]["tests"][0]["extra"]["verdict"], "failed");
   EXPECT_EQ(worse["results"]["tests"][0]["extra"]["truncated"], false);
 }
@@ -146,8 +147,10 @@ TEST(MergeTest, MergingAMergeStaysFlat) {
   const json second = SecondShard();
   Result<json> folded = MergeReports({first, second});
   ASSERT_TRUE(folded);
-  for (int i = 0; i < 3; ++i) {
-    folded = MergeReports({*folded, second});  // as a campaign folds seed after seed
+  for (int i = 1; i <= 3; ++i) {
+    json next = second;  // the next seed's report
+    next["results"]["extra"]["seed"] = 1000 + i;
+    folded = MergeReports({*folded, next});  // as a campaign folds seed after seed
     ASSERT_TRUE(folded) << folded.error().message;
   }
   const json& details = (*folded)["results"]["extra"]["details"];
@@ -160,9 +163,51 @@ TEST(MergeTest, MergingAMergeStaysFlat) {
   EXPECT_EQ(details["shards"][4]["host"], "ci-8");
 }
 
+TEST(MergeTest, RefusesASeedItAlreadyHolds) {
+  const json second = SecondShard();
+  Result<json> twice = MergeReports({second, second});
+  ASSERT_FALSE(twice);
+  EXPECT_NE(twice.error().message.find("shard report 2 holds seed 1000 of "),
+            std::string::npos)
+      << twice.error().message;
+  Result<json> merged = MergeReports({ToCtrf(SampleRun(), AllThree()), second});
+  ASSERT_TRUE(merged);
+  EXPECT_FALSE(MergeReports({*merged, second})) << "held inside a merge counts too";
+}
+
+// A campaign's shard report: details.campaign names the campaign and the shard.
+json CampaignShard(const std::string& id, const std::string& shard) {
+  RunInfo run = SampleRun();
+  run.kind = "campaign";
+  json campaign = CampaignTally().ToJson();
+  campaign.update({{"campaign_id", id}, {"command_line", "lockstep campaign"}, {"complete", true},
+                   {"interrupted_by", ""}, {"duration_asked_s", 60}, {"duration_run_s", 60.0},
+                   {"jobs", 2}, {"shard", shard}, {"base_seed", 7}, {"protocol", "all"},
+                   {"faults", "all"}, {"bug", ""}, {"tests_per_seed", 25}, {"max_steps", 30}});
+  run.extra = {{"campaign", std::move(campaign)}};
+  return ToCtrf(run, AllThree());
+}
+
+TEST(MergeTest, RefusesACampaignShardTwiceAndListsTheMissingOnes) {
+  Result<json> twice = MergeReports({CampaignShard("c1", "1/4"), CampaignShard("c1", "1/4")});
+  ASSERT_FALSE(twice);
+  EXPECT_NE(twice.error().message.find("shard 1/4 of campaign c1"), std::string::npos)
+      << twice.error().message;
+
+  Result<json> partial = MergeReports({CampaignShard("c1", "0/4"), CampaignShard("c1", "2/4")});
+  ASSERT_TRUE(partial) << partial.error().message;
+  EXPECT_EQ(partial->at("results")["extra"]["details"]["missing_shards"],
+            json({"shard 1/4 of campaign c1", "shard 3/4 of campaign c1"}));
+  Result<json> whole = MergeReports({*partial, CampaignShard("c1", "1/4"),
+                                     CampaignShard("c1", "3/4")});
+  ASSERT_TRUE(whole) << whole.error().message;
+  EXPECT_FALSE(whole->at("results")["extra"]["details"].contains("missing_shards"));
+  EXPECT_EQ(whole->at("results")["extra"]["details"]["merged_from"], 4);
+}
+
 TEST(MergeTest, UnitesModelCoverageKeysAndFallsBackToTheMaximumWithoutThem) {
   auto with_keys = [](std::vector<std::uint64_t> states) {
-    RunInfo run = SampleRun();
+    RunInfo run = SampleRun(states.front());
     PropertyResult p = PassedProperty();
     p.coverage.state_keys = states;
     p.coverage.states_hit = states.size();
@@ -224,7 +269,7 @@ TEST(MergeTest, KeepsEveryFailureAndTheFirstCounterexample) {
   again.seed = 99;
   again.reproduce = "st:ST-4:seed=99";
   again.counterexample->message = "second";
-  const json merged = *MergeReports({one, ToCtrf(SampleRun(), {again})});
+  const json merged = *MergeReports({one, ToCtrf(SampleRun(2), {again})});
   const json& x = merged["results"]["tests"][0]["extra"];
   ASSERT_EQ(x["failures"].size(), 2u);
   EXPECT_EQ(x["failures"][0]["seed"], 7);
