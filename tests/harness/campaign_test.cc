@@ -169,5 +169,52 @@ TEST_F(Campaign, OneSeededBugIsOneSignatureRowAndReproduces) {
   EXPECT_EQ(c["reproduction"]["rate"], 1.0);
 }
 
+// Two shards of one campaign, as a Kubernetes Indexed Job runs them: the same --campaign-id
+// and --shards, the index from JOB_COMPLETION_INDEX, no --base-seed. Their seeds are disjoint,
+// they merge into one report holding each once, and a shard merged with itself is refused.
+TEST_F(Campaign, ShardsOfOneCampaignIdRunDisjointSeedsAndMergeOnce) {
+  std::vector<std::set<std::uint64_t>> seeds(2);
+  for (int index = 0; index < 2; ++index) {
+    const std::string name = "shard" + std::to_string(index);
+    auto p = Process::Spawn(
+        {name, lockstep::testing::BinDir() / "lockstep",
+         {"campaign", "--duration", "2s", "--jobs", "1", "--shards", "2", "--campaign-id",
+          "nightly-7", "--protocol", "resync", "--tests-per-seed", "1", "--max-steps", "5",
+          "--report-dir", (dir_ / name).string(), "--report", (dir_ / (name + ".json")).string(),
+          "--sandbox-root", (dir_ / "sandbox-root").string()},
+         {{"JOB_COMPLETION_INDEX", std::to_string(index)}},
+         dir_ / (name + ".out"),
+         /*drop_capabilities=*/false});
+    ASSERT_TRUE(p) << p.error().message;
+    auto exit = p->WaitExit(std::chrono::seconds(60));
+    ASSERT_TRUE(exit) << exit.error().message;
+    ASSERT_EQ(exit->code, 0) << CliTest::Output(name);
+    std::ifstream in(dir_ / (name + ".json"));
+    const json c = json::parse(in)["results"]["extra"]["details"]["campaign"];
+    EXPECT_EQ(c["shard"], std::to_string(index) + "/2");
+    for (const json& seed : c["seeds"]) seeds[index].insert(seed.get<std::uint64_t>());
+    ASSERT_FALSE(seeds[index].empty());
+  }
+  for (std::uint64_t seed : seeds[0]) EXPECT_FALSE(seeds[1].contains(seed)) << seed;
+
+  const std::string merged = (dir_ / "merged.json").string();
+  const auto both = RunCli({"report", "merge", merged, (dir_ / "shard0.json").string(),
+                            (dir_ / "shard1.json").string()});
+  EXPECT_EQ(both.exit.code, 0) << both.output;
+  std::ifstream in(merged);
+  const json details = json::parse(in)["results"]["extra"]["details"];
+  EXPECT_EQ(details["merged_from"], 2);
+  EXPECT_FALSE(details.contains("missing_shards")) << details.dump();
+
+  const auto self = RunCli({"report", "merge", (dir_ / "self.json").string(),
+                            (dir_ / "shard0.json").string(), (dir_ / "shard0.json").string()});
+  EXPECT_EQ(self.exit.code, 2) << self.output;
+  EXPECT_NE(self.output.find("shard 0/2 of campaign nightly-7"), std::string::npos) << self.output;
+  const auto one = RunCli({"report", "merge", (dir_ / "one.json").string(),
+                           (dir_ / "shard1.json").string()});
+  EXPECT_NE(one.output.find("not merged: shard 0/2 of campaign nightly-7"), std::string::npos)
+      << one.output;
+}
+
 }  // namespace
 }  // namespace lockstep::harness
