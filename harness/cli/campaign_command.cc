@@ -396,16 +396,7 @@ int CampaignMain(int argc, char** argv) {
   const CampaignFacts facts{a.campaign_id, info.command_line, shard, duration,
                             start_ms,      NowMs(),           g_interrupted, launch_failed};
   const json report = CampaignReport(a, facts, tally, MergeSeedReports(tally, seeds_dir), info);
-  if (Status valid = reports::ValidateReport(report); !valid) {
-    std::cerr << "lockstep: internal error: the campaign report does not match its schema:\n"
-              << valid.error().message << "\n";
-    return kExitUsage;
-  }
-  if (Status written = reports::WriteJsonAtomically(report_path, report); !written) {
-    std::cerr << "lockstep campaign: " << written.error().message << "\n";
-    return kExitUsage;
-  }
-  std::cout << reports::ShowReport(report) << "report: " << report_path.string() << "\n";
+  if (!WriteAndShowReport(report, report_path)) return kExitUsage;
   return CampaignExit(report, tally, facts);
 }
 

@@ -260,17 +260,22 @@ reports::RunInfo MakeRunInfo(const std::string& kind, int argc, char** argv,
   return info;
 }
 
-int FinishReport(const nlohmann::json& report, const fs::path& path) {
+bool WriteAndShowReport(const nlohmann::json& report, const fs::path& path) {
   if (auto valid = reports::ValidateReport(report); !valid) {
     std::cerr << "lockstep: internal error: the report does not match its schema:\n"
               << valid.error().message << "\n";
-    return kExitUsage;
+    return false;
   }
   if (auto written = reports::WriteJsonAtomically(path, report); !written) {
     std::cerr << "lockstep: " << written.error().message << "\n";
-    return kExitUsage;
+    return false;
   }
   std::cout << reports::ShowReport(report) << "report: " << path.string() << "\n";
+  return true;
+}
+
+int FinishReport(const nlohmann::json& report, const fs::path& path) {
+  if (!WriteAndShowReport(report, path)) return kExitUsage;
   return reports::ExitCodeFor(reports::OverallVerdict(report));
 }
 

@@ -85,8 +85,11 @@ reports::RunInfo MakeRunInfo(const std::string& kind, int argc, char** argv,
                              const std::vector<std::string>& protocols, const ImplIdentity& impl);
 std::int64_t NowMs();
 
-// Validates the report against the schema, writes it atomically, prints the summary.
-// Returns the exit code for its overall verdict (2 if it cannot be written).
+// Validates the report against the schema, writes it atomically and prints its summary.
+// False, after printing why, when it does not validate or cannot be written.
+bool WriteAndShowReport(const nlohmann::json& report, const std::filesystem::path& path);
+// WriteAndShowReport, then the exit code for the report's overall verdict (2 if it could not
+// be written).
 int FinishReport(const nlohmann::json& report, const std::filesystem::path& path);
 
 }  // namespace lockstep::harness::cli
