@@ -3,7 +3,9 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <chrono>
+#include <cstring>
 #include <fstream>
 #include <iterator>
 #include <map>
@@ -40,7 +42,10 @@ std::string ReadMemoryFile(int fd) {
 // file (memfd), so nothing is written to any directory before a sandbox exists.
 std::string VersionLine(const fs::path& exe) {
   const int fd = memfd_create("lockstep-version", MFD_CLOEXEC);
-  if (fd < 0) return "unknown (cannot create a memory file for its output)";
+  if (fd < 0) {
+    return "unknown (cannot create a memory file for the output of " + exe.string() + " --version: " +
+           std::strerror(errno) + " [" + std::to_string(errno) + "])";
+  }
   const fs::path out = "/proc/self/fd/" + std::to_string(fd);
   std::string line;
   {
