@@ -194,15 +194,18 @@ TEST_F(Cli, SigkilledRunLeavesNoProcessMountOrFile) {
                                    (dir_ / "r.json").string()});
   ASSERT_TRUE(p) << p.error().message;
   std::set<pid_t> children;
-  // Wait until the run has loggers going (mds plus at least one logger).
+  // Wait until the run is inside its sandbox with loggers going: its sandbox tmpfs is mounted
+  // in its own namespace (never in ours) and it has the mds plus at least one logger. Before
+  // the sandbox it already has short-lived children of its own (the `--version` probes of
+  // each binary), so a count of children alone does not say the cases have begun.
+  const std::string mountinfo = "/proc/" + std::to_string(p->pid()) + "/mountinfo";
   ASSERT_TRUE(PollUntil([&] {
+    std::ifstream theirs(mountinfo);
+    std::string mounts((std::istreambuf_iterator<char>(theirs)), std::istreambuf_iterator<char>());
+    if (mounts.find(root.string()) == std::string::npos) return false;
     children = Descendants(p->pid());
     return children.size() >= 2;
-  }, std::chrono::seconds(30))) << "the run never started its processes";
-  // Its sandbox tmpfs is mounted in its own namespace, never in ours.
-  std::ifstream theirs("/proc/" + std::to_string(p->pid()) + "/mountinfo");
-  std::string mounts((std::istreambuf_iterator<char>(theirs)), std::istreambuf_iterator<char>());
-  EXPECT_NE(mounts.find(root.string()), std::string::npos) << "no sandbox tmpfs in the run's namespace";
+  }, std::chrono::seconds(60))) << "the run never mounted its sandbox and started its processes";
 
   ASSERT_TRUE(p->Kill());
   EXPECT_TRUE(PollUntil([&] {
