@@ -48,14 +48,14 @@ ActiveFaults::~ActiveFaults() {
 }
 
 Status ActiveFaults::Inject(DirectoryFaultKind kind, const fs::path& target,
-                            const std::string& label) {
+                            const std::string& label, const std::string& side) {
   if (auto s = RefuseOutside(sandbox_, target); !s) return s;
   if (auto s = faults::CheckFaultTarget(target); !s) return s;
-  return Inject(Build(kind, target), label);
+  return Inject(Build(kind, target), label, side);
 }
 
 Status ActiveFaults::Inject(std::unique_ptr<faults::DirectoryFault> fault,
-                            const std::string& label) {
+                            const std::string& label, const std::string& side) {
   const fs::path& target = fault->target();
   if (auto s = RefuseOutside(sandbox_, target); !s) return s;
   if (fault->active() || ActiveOn(target)) {
@@ -67,7 +67,7 @@ Status ActiveFaults::Inject(std::unique_ptr<faults::DirectoryFault> fault,
     return Fail("fault " + fault->kind() + " on " + target.string() +
                 " did not take effect: " + s.error().message);
   }
-  record_.AddFault(fault->kind(), label, fault->mechanism());
+  record_.AddFault(fault->kind(), label, fault->mechanism(), side);
   active_.push_back(std::move(fault));
   return {};
 }

@@ -6,7 +6,7 @@
 // before an injector is built), the injector must succeed, and its probe must show that a
 // capability-less child now gets the expected errno there. On any failure nothing stays
 // injected and nothing is recorded. A proven fault is recorded in the CaseRecord at the
-// current step (kind, target label, mechanism) and kept until removed. At most one fault is
+// current step (kind, target label, mechanism, side) and kept until removed. At most one fault is
 // active per target directory.
 //
 // Thread safety: none; single-threaded, like the drivers and fixtures.
@@ -41,14 +41,16 @@ class ActiveFaults {
   // Builds the injector of `kind` on `target` (faults::DiskFull, faults::AccessDenied) and
   // injects it proven, as the overload below. Refuses, before building anything, a target
   // outside the sandbox or one that is no usable fault target (faults::CheckFaultTarget).
-  // `label` names the target in the record (e.g. its path relative to the case directory).
+  // `label` names the target in the record (e.g. its path relative to the case directory),
+  // `side` the side or system whose directory it is ("A", "SYSTEM73"): the report's lane.
   Status Inject(DirectoryFaultKind kind, const std::filesystem::path& target,
-                const std::string& label);
+                const std::string& label, const std::string& side);
   // Injects `fault`, probes it and keeps it. Fails, with nothing left injected or recorded,
   // when the target is outside the sandbox, a fault is already active on it, `fault` is
   // already active, Inject() fails, or the probe does not prove the fault ("... did not take
   // effect: <what the probe saw>").
-  Status Inject(std::unique_ptr<faults::DirectoryFault> fault, const std::string& label);
+  Status Inject(std::unique_ptr<faults::DirectoryFault> fault, const std::string& label,
+                const std::string& side);
   // Removes the fault active on `target` (compared after lexical normalization, ignoring a
   // trailing separator). Fails naming the target when there is none; when its Remove() fails
   // the fault stays held and active.

@@ -36,8 +36,9 @@ struct CaseRecord {
 
   void Clear() { *this = CaseRecord{}; }
   // Records a fault injected at the current step: in the list, the count and the mechanism.
+  // `side` is the side or system hit, the report's lane ("A", "SYSTEM73").
   void AddFault(const std::string& kind, const std::string& target, const std::string& mechanism,
-                const std::string& side = "") {
+                const std::string& side) {
     faults.push_back({step(), kind, target, mechanism, side});
     fault_counts[kind]++;
     mechanisms[kind] = mechanism;

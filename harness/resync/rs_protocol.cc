@@ -195,9 +195,10 @@ std::optional<model::Violation> ResyncProtocol::Check(const State& before, const
 
 StepNotes ResyncProtocol::Notes(const Command& c, const Events& events) {
   StepNotes notes;
-  for (m::CrashPoint p : events.crash_points) {
-    const std::string name = m::CrashPointName(p);
-    notes.crash_points.push_back({name, "crash point " + name, ""});
+  for (const m::FiredCrashPoint& fired : events.crash_points) {
+    const std::string name = m::CrashPointName(fired.point);
+    const std::string system = m::SystemName(fired.system);
+    notes.crash_points.push_back({name, system + " at " + name, system});
   }
   if (events.mismatch) notes.counters.push_back("(stamp mismatch prompt)");
   if (const auto* r = std::get_if<m::Reply>(&c)) {

@@ -226,7 +226,8 @@ Status RsSystem::Run(const m::InjectFault& c) {
   const fs::path& journal = systems_[c.system].journal;
   const auto kind = c.kind == m::JournalFault::kDiskFull ? DirectoryFaultKind::kDiskFull
                                                          : DirectoryFaultKind::kAccessDenied;
-  return faults_.Inject(kind, journal, fs::relative(journal, dir_).string());
+  return faults_.Inject(kind, journal, fs::relative(journal, dir_).string(),
+                        systems_[c.system].name);
 }
 
 Status RsSystem::Run(const m::RemoveFault& c) { return faults_.Remove(systems_[c.system].journal); }

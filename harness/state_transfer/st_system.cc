@@ -167,7 +167,7 @@ Status StSystem::Run(const m::InjectFault& c) {
   const fs::path& target = at(c.side).FaultDir(c.dir);
   const auto kind = c.kind == m::FaultKind::kDiskFull ? DirectoryFaultKind::kDiskFull
                                                       : DirectoryFaultKind::kAccessDenied;
-  return faults_.Inject(kind, target, fs::relative(target, dir_).string());
+  return faults_.Inject(kind, target, fs::relative(target, dir_).string(), m::SideName(c.side));
 }
 
 Status StSystem::Run(const m::RemoveFault& c) { return faults_.Remove(at(c.side).FaultDir(c.dir)); }

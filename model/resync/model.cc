@@ -26,7 +26,7 @@ void EndProcess(Step& st, int system, ExitKind how) {
 bool HitCrashPoint(Step& st, int system, CrashPoint p) {
   SystemState& x = st.at(system);
   if (!x.up || x.crash_point != p) return false;
-  st.ev.crash_points.push_back(p);
+  st.ev.crash_points.push_back({system, p});
   if (p != CrashPoint::kCoordBeforeEndRecord && p != CrashPoint::kResyncAfterExchange) {
     st.ev.died_at_forced_write = true;
   }

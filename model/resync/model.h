@@ -18,8 +18,13 @@ namespace lockstep::model::rs {
 
 // What happened inside one Apply(), beyond what the resulting state shows. CheckStep uses it
 // to attribute a difference to a property; harnesses use it for coverage probes.
+struct FiredCrashPoint {
+  int system;        // the system whose process it killed
+  CrashPoint point;
+};
+
 struct StepEvents {
-  std::vector<CrashPoint> crash_points;  // crash points that fired, in order
+  std::vector<FiredCrashPoint> crash_points;  // crash points that fired, in order
   // A forced write failed on a journal fault (and was not acted on), or a process died at a
   // crash point just before or just after a forced write (PREPARED, COMMIT, outcome).
   bool forced_write_failed = false;

@@ -99,8 +99,8 @@ class ActiveFaultsTest : public faults::FaultTest {
   }
   // Disk-full on `temp` and access-denied on dir_, both proven.
   void InjectBoth(ActiveFaults& faults, const fs::path& temp) {
-    ASSERT_TRUE(faults.Inject(Kind::kDiskFull, temp, "A/temp"));
-    ASSERT_TRUE(faults.Inject(Kind::kAccessDenied, dir_, "A/data"));
+    ASSERT_TRUE(faults.Inject(Kind::kDiskFull, temp, "A/temp", "A"));
+    ASSERT_TRUE(faults.Inject(Kind::kAccessDenied, dir_, "A/data", "A"));
     ASSERT_EQ(WriteWithoutCapabilities(temp), ENOSPC);
     ASSERT_EQ(WriteWithoutCapabilities(dir_), EACCES);
   }
@@ -119,10 +119,10 @@ TEST_F(ActiveFaultsTest, AFaultOutsideTheSandboxIsRefusedAndNothingStaysInjected
   const fs::path outside = MakeOutside();
   const mode_t before = ModeOf(outside);
   ActiveFaults faults(*sandbox_, record_);
-  const Status built = faults.Inject(Kind::kAccessDenied, outside, "outside");
+  const Status built = faults.Inject(Kind::kAccessDenied, outside, "outside", "A");
   ASSERT_FALSE(built);
   EXPECT_NE(built.error().message.find("outside the sandbox"), std::string::npos);
-  const Status given = faults.Inject(std::make_unique<faults::AccessDenied>(outside), "outside");
+  const Status given = faults.Inject(std::make_unique<faults::AccessDenied>(outside), "outside", "A");
   ASSERT_FALSE(given);
   EXPECT_NE(given.error().message.find("outside the sandbox"), std::string::npos);
   EXPECT_EQ(ModeOf(outside), before);
@@ -133,7 +133,7 @@ TEST_F(ActiveFaultsTest, AFaultOutsideTheSandboxIsRefusedAndNothingStaysInjected
 TEST_F(ActiveFaultsTest, AProvenFaultIsRecordedAtTheStepAndRemovedByTarget) {
   record_.commands = {"Start(A)", "InjectFault(A, data, access-denied)"};
   ActiveFaults faults(*sandbox_, record_);
-  const Status injected = faults.Inject(Kind::kAccessDenied, dir_, "A/data");
+  const Status injected = faults.Inject(Kind::kAccessDenied, dir_, "A/data", "A");
   ASSERT_TRUE(injected) << injected.error().message;
   EXPECT_TRUE(faults.ActiveOn(dir_));
   EXPECT_EQ(ModeOf(dir_), 0u);
@@ -158,7 +158,7 @@ TEST_F(ActiveFaultsTest, AProvenFaultIsRecordedAtTheStepAndRemovedByTarget) {
 TEST_F(ActiveFaultsTest, AFaultWhoseProbeFailsIsRemovedAndNotRecorded) {
   bool removed = false;
   ActiveFaults faults(*sandbox_, record_);
-  const Status injected = faults.Inject(std::make_unique<UnprovenFault>(dir_, &removed), "A/data");
+  const Status injected = faults.Inject(std::make_unique<UnprovenFault>(dir_, &removed), "A/data", "A");
   ASSERT_FALSE(injected);
   EXPECT_NE(injected.error().message.find("did not take effect: the child could write"),
             std::string::npos);
@@ -169,7 +169,7 @@ TEST_F(ActiveFaultsTest, AFaultWhoseProbeFailsIsRemovedAndNotRecorded) {
 
 TEST_F(ActiveFaultsTest, AFaultThatCannotBeInjectedLeavesNothing) {
   ActiveFaults faults(*sandbox_, record_);
-  const Status injected = faults.Inject(Kind::kDiskFull, dir_, "A/data");  // not its own tmpfs
+  const Status injected = faults.Inject(Kind::kDiskFull, dir_, "A/data", "A");  // not its own tmpfs
   ASSERT_FALSE(injected);
   EXPECT_EQ(faults.size(), 0u);
   EXPECT_TRUE(record_.faults.empty());
@@ -179,8 +179,8 @@ TEST_F(ActiveFaultsTest, AFaultThatCannotBeInjectedLeavesNothing) {
 
 TEST_F(ActiveFaultsTest, ASecondFaultOnTheSameTargetIsRefused) {
   ActiveFaults faults(*sandbox_, record_);
-  ASSERT_TRUE(faults.Inject(Kind::kAccessDenied, dir_, "A/data"));
-  const Status second = faults.Inject(Kind::kAccessDenied, dir_, "A/data");
+  ASSERT_TRUE(faults.Inject(Kind::kAccessDenied, dir_, "A/data", "A"));
+  const Status second = faults.Inject(Kind::kAccessDenied, dir_, "A/data", "A");
   ASSERT_FALSE(second);
   EXPECT_NE(second.error().message.find("already active"), std::string::npos);
   EXPECT_EQ(faults.size(), 1u);

@@ -131,7 +131,8 @@ void SignalChild(harness::RoleProcess& child, int signal) {
 
 void InjectDirectoryFault(harness::ActiveFaults& faults, harness::DirectoryFaultKind kind,
                           const fs::path& dir) {
-  const Status injected = faults.Inject(kind, dir, dir.string());
+  // A fixture's record is never reported: the directory names both the target and the lane.
+  const Status injected = faults.Inject(kind, dir, dir.string(), dir.string());
   ASSERT_TRUE(injected) << injected.error().message;
 }
 

@@ -116,7 +116,7 @@ struct Coverage {
   bool prompt = false, manual_pending = false, by_hand = false, redo = false;
   std::unordered_set<int> crash_points;
   void Note(const State& s, const StepEvents& ev) {
-    for (CrashPoint p : ev.crash_points) crash_points.insert(static_cast<int>(p));
+    for (const FiredCrashPoint& fired : ev.crash_points) crash_points.insert(static_cast<int>(fired.point));
     for (const SystemState& x : s.systems) {
       prompt = prompt || !x.prompts.empty();
       for (const auto& [seq, b] : x.journal().branches) {
