@@ -1,7 +1,11 @@
 #include "reports/junit.h"
 
+#include <cstdint>
 #include <cstdio>
+#include <ctime>
+#include <map>
 #include <sstream>
+#include <vector>
 
 #include "reports/ctrf.h"
 #include "reports/from_ctrf.h"
@@ -71,34 +75,66 @@ void AppendProperties(std::ostringstream& xml, const RunInfo& run) {
   xml << "    </properties>\n";
 }
 
+// "2026-12-02T02:40:00": the JUnit schema's timestamp (ISO 8601, no zone; lockstep's is UTC).
+std::string Timestamp(std::int64_t ms) {
+  const std::time_t seconds = static_cast<std::time_t>(ms / 1000);
+  std::tm utc{};
+  gmtime_r(&seconds, &utc);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &utc);
+  return buf;
+}
+
+struct Counts {
+  int tests = 0, failures = 0, errors = 0;
+  double ms = 0;
+
+  void Add(const PropertyResult& p) {
+    ++tests;
+    failures += p.verdict == Verdict::kFailed;
+    errors += p.verdict == Verdict::kOther;
+    ms += p.duration_ms;
+  }
+  std::string Attributes(double time_ms) const {
+    return Attr("tests", std::to_string(tests)) + Attr("failures", std::to_string(failures)) +
+           Attr("errors", std::to_string(errors)) + Attr("skipped", "0") +
+           Attr("time", Seconds(time_ms));
+  }
+};
+
 }  // namespace
 
 std::string ToJUnitXml(const nlohmann::json& ctrf) {
   const Report report = ReportFromCtrf(ctrf);
-  int failures = 0, errors = 0;
-  double total_ms = 0;
+  std::vector<std::string> protocols;  // in report order
+  std::map<std::string, Counts> by_protocol;
+  Counts all;
   for (const PropertyResult& p : report.properties) {
-    failures += p.verdict == Verdict::kFailed;
-    errors += p.verdict == Verdict::kOther;
-    total_ms += p.duration_ms;
+    if (!by_protocol.contains(p.protocol)) protocols.push_back(p.protocol);
+    by_protocol[p.protocol].Add(p);
+    all.Add(p);
   }
-  // The suite took the run's wall time. (Its testcases add up to the searches' time: about the
-  // same for a run, up to --jobs times more for a campaign, whose workers run in parallel.)
-  if (report.run.stop_ms > report.run.start_ms) {
-    total_ms = static_cast<double>(report.run.stop_ms - report.run.start_ms);
-  }
-  const std::string counts = Attr("tests", std::to_string(report.properties.size())) +
-                             Attr("failures", std::to_string(failures)) +
-                             Attr("errors", std::to_string(errors)) + Attr("skipped", "0") +
-                             Attr("time", Seconds(total_ms));
+  // <testsuites> took the run's wall time; without one, the sum of its suites.
+  const double wall_ms = report.run.stop_ms > report.run.start_ms
+                             ? static_cast<double>(report.run.stop_ms - report.run.start_ms)
+                             : all.ms;
+  const std::string host = report.run.host.empty() ? "unknown" : report.run.host;
   std::ostringstream xml;
   xml << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
-  xml << "<testsuites" << Attr("name", "lockstep") << counts << ">\n";
-  xml << "  <testsuite" << Attr("name", "lockstep") << counts
-      << Attr("hostname", report.run.host.empty() ? "unknown" : report.run.host) << ">\n";
-  AppendProperties(xml, report.run);
-  for (const PropertyResult& p : report.properties) AppendTestcase(xml, p);
-  xml << "  </testsuite>\n</testsuites>\n";
+  xml << "<testsuites" << Attr("name", "lockstep") << all.Attributes(wall_ms) << ">\n";
+  for (std::size_t i = 0; i < protocols.size(); ++i) {
+    const Counts& suite = by_protocol[protocols[i]];
+    xml << "  <testsuite" << Attr("name", "lockstep." + protocols[i]) << Attr("id", std::to_string(i))
+        << suite.Attributes(suite.ms) << Attr("hostname", host);
+    if (report.run.start_ms > 0) xml << Attr("timestamp", Timestamp(report.run.start_ms));
+    xml << ">\n";
+    AppendProperties(xml, report.run);
+    for (const PropertyResult& p : report.properties) {
+      if (p.protocol == protocols[i]) AppendTestcase(xml, p);
+    }
+    xml << "  </testsuite>\n";
+  }
+  xml << "</testsuites>\n";
   return xml.str();
 }
 

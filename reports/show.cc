@@ -99,11 +99,28 @@ std::string Problems(const Report& report) {
 
 // What each protocol's search ran, counted once (the rows above repeat it per property), and
 // why any passed property was truncated.
+std::string KOfN(std::uint64_t hit, std::uint64_t total) {
+  return std::to_string(hit) + " of " + (total ? std::to_string(total) : std::string("?"));
+}
+
+// "; model states 40 of 52, transitions 120 of 300": the model coverage of a protocol's
+// search (the same in each of its properties), or "" when the report has none.
+std::string CoverageOf(const Report& report, const std::string& protocol) {
+  for (const PropertyResult& p : report.properties) {
+    const Coverage& c = p.coverage;
+    if (p.protocol != protocol || (c.states_hit == 0 && c.transitions_hit == 0)) continue;
+    return "; model states " + KOfN(c.states_hit, c.states_total) + ", transitions " +
+           KOfN(c.transitions_hit, c.transitions_total);
+  }
+  return "";
+}
+
 std::string Totals(const Report& report) {
   std::ostringstream out;
   for (const auto& [protocol, t] : TotalsByProtocol(report.properties)) {
     out << "  " << protocol << ": " << t.cases << " cases, " << t.steps << " steps, "
-        << Total(t.faults_by_kind) << " faults, " << Milliseconds(t.duration_ms) << '\n';
+        << Total(t.faults_by_kind) << " faults, " << Milliseconds(t.duration_ms)
+        << CoverageOf(report, protocol) << '\n';
   }
   std::vector<std::string> reasons;
   for (const PropertyResult& p : report.properties) {
@@ -154,13 +171,18 @@ std::string Change(const Key& key, const PropertyResult& a, const PropertyResult
   return line.empty() ? "" : "~ " + Label(key) + ": " + line + "\n";
 }
 
+// passed < other < failed: how bad a verdict is.
+int Badness(Verdict v) { return v == Verdict::kPassed ? 0 : v == Verdict::kOther ? 1 : 2; }
+
 }  // namespace
 
-std::string DiffReports(const nlohmann::json& a, const nlohmann::json& b) {
+ReportDiff DiffReports(const nlohmann::json& a, const nlohmann::json& b) {
   const Report before = ReportFromCtrf(a), after = ReportFromCtrf(b);
   const auto old_index = Index(before), new_index = Index(after);
   std::ostringstream out;
+  ReportDiff diff;
   const Verdict va = OverallVerdict(a), vb = OverallVerdict(b);
+  diff.worse = Badness(vb) > Badness(va);
   if (va != vb) out << "verdict: " << VerdictName(va) << " -> " << VerdictName(vb) << '\n';
   for (const PropertyResult& p : after.properties) {
     const Key key{p.protocol, TestName(p)};
@@ -170,16 +192,19 @@ std::string DiffReports(const nlohmann::json& a, const nlohmann::json& b) {
           << '\n';
     } else {
       out << Change(key, *old->second, p);
+      diff.worse |= Badness(p.verdict) > Badness(old->second->verdict);
     }
   }
   for (const PropertyResult& p : before.properties) {
     const Key key{p.protocol, TestName(p)};
     if (!new_index.contains(key)) {
       out << "- " << Label(key) << ": removed (was " << VerdictName(p.verdict) << ")\n";
+      diff.worse = true;
     }
   }
-  const std::string text = out.str();
-  return text.empty() ? "no differences in verdicts, properties or case counts\n" : text;
+  diff.text = out.str();
+  if (diff.text.empty()) diff.text = "no differences in verdicts, properties or case counts\n";
+  return diff;
 }
 
 }  // namespace lockstep::reports

@@ -31,27 +31,41 @@ bool Contains(const std::string& haystack, const std::string& needle) {
   return haystack.find(needle) != std::string::npos;
 }
 
-TEST(JUnitTest, SuiteCounts) {
+// One suite per protocol, named after it, with that protocol's counts and the run's start.
+TEST(JUnitTest, OneSuitePerProtocol) {
   const std::string xml = ToJUnitXml(ToCtrf(SampleRun(), AllThree()));
   EXPECT_TRUE(xml.starts_with("<?xml version=\"1.0\" encoding=\"UTF-8\"?>")) << xml;
-  EXPECT_TRUE(Contains(xml, "<testsuite name=\"lockstep\" tests=\"3\" failures=\"1\" errors=\"1\""))
+  EXPECT_TRUE(Contains(xml, "<testsuite name=\"lockstep.state-transfer\" id=\"0\" tests=\"2\" "
+                            "failures=\"1\" errors=\"0\""))
       << xml;
+  EXPECT_TRUE(Contains(xml, "<testsuite name=\"lockstep.resync\" id=\"1\" tests=\"1\" "
+                            "failures=\"0\" errors=\"1\""))
+      << xml;
+  EXPECT_TRUE(Contains(xml, "timestamp=\"2024-05-01T12:00:00\"")) << xml;  // SampleRun's start
   EXPECT_TRUE(Contains(xml, "classname=\"lockstep.state-transfer\" name=\"ST-1 single service\" time=\"1.235\""))
       << xml;
-  EXPECT_TRUE(Contains(xml, "classname=\"lockstep.resync\""));
+  // Each testcase sits in its own protocol's suite.
+  const std::size_t resync_suite = xml.find("<testsuite name=\"lockstep.resync\"");
+  EXPECT_GT(xml.find("classname=\"lockstep.resync\""), resync_suite) << xml;
+  EXPECT_LT(xml.find("classname=\"lockstep.state-transfer\""), resync_suite) << xml;
 }
 
-// The suite's time is the run's wall time (SampleRun: 60 s), not the sum of the properties'
-// durations (which, before they were shares of their protocol's time, multiplied it).
-TEST(JUnitTest, SuiteTimeIsTheRunsWallTime) {
+// A suite's time is the sum of its testcases' (its protocol's search time); the whole,
+// <testsuites>, took the run's wall time (SampleRun: 60 s).
+TEST(JUnitTest, SuitesAddUpTheirTestcasesAndTheWholeIsTheWallTime) {
   const std::string xml = ToJUnitXml(ToCtrf(SampleRun(), AllThree()));
-  EXPECT_TRUE(Contains(xml, "<testsuite name=\"lockstep\" tests=\"3\" failures=\"1\" errors=\"1\" "
-                            "skipped=\"0\" time=\"60.000\"")) << xml;
+  EXPECT_TRUE(Contains(xml, "<testsuite name=\"lockstep.state-transfer\" id=\"0\" tests=\"2\" "
+                            "failures=\"1\" errors=\"0\" skipped=\"0\" time=\"2.035\"")) << xml;
+  EXPECT_TRUE(Contains(xml, "<testsuite name=\"lockstep.resync\" id=\"1\" tests=\"1\" "
+                            "failures=\"0\" errors=\"1\" skipped=\"0\" time=\"0.050\"")) << xml;
   EXPECT_TRUE(Contains(xml, "<testsuites name=\"lockstep\" tests=\"3\" failures=\"1\" errors=\"1\" "
                             "skipped=\"0\" time=\"60.000\"")) << xml;
   RunInfo unknown = SampleRun();
-  unknown.start_ms = unknown.stop_ms = 0;  // no wall time: the testcases' sum
-  EXPECT_TRUE(Contains(ToJUnitXml(ToCtrf(unknown, AllThree())), "time=\"2.085\"")) << xml;
+  unknown.start_ms = unknown.stop_ms = 0;  // no wall time: the suites' sum, and no timestamp
+  const std::string sum = ToJUnitXml(ToCtrf(unknown, AllThree()));
+  EXPECT_TRUE(Contains(sum, "<testsuites name=\"lockstep\" tests=\"3\" failures=\"1\" errors=\"1\" "
+                            "skipped=\"0\" time=\"2.085\"")) << sum;
+  EXPECT_FALSE(Contains(sum, "timestamp=")) << sum;
 }
 
 TEST(JUnitTest, TruncatedPassSaysWhy) {
