@@ -34,7 +34,8 @@ json CounterexampleJson(const std::optional<Counterexample>& cx) {
     processes.push_back({{"name", p.name}, {"exit", p.exit}, {"log_excerpt", p.log_excerpt}});
   }
   return {{"original", cx->original},   {"shrunk", cx->shrunk},
-          {"shrink_steps", cx->shrink_steps}, {"message", cx->message},
+          {"shrink_steps", cx->shrink_steps}, {"shrink_stopped", cx->shrink_stopped},
+          {"message", cx->message},
           {"faults", FaultsJson(cx->faults)}, {"processes", processes}};
 }
 

@@ -62,6 +62,7 @@ std::optional<Counterexample> ReadCounterexample(const json& j) {
   cx.original = Strings(At(j, "original"));
   cx.shrunk = Strings(At(j, "shrunk"));
   cx.shrink_steps = static_cast<int>(I64(j, "shrink_steps"));
+  cx.shrink_stopped = Str(j, "shrink_stopped");
   cx.message = Str(j, "message");
   for (const json& f : Array(j, "faults")) {
     cx.faults.push_back({static_cast<int>(I64(f, "step")), Str(f, "kind"), Str(f, "target"),

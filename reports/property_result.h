@@ -47,6 +47,9 @@ struct Counterexample {
   std::vector<std::string> original;  // command sequence as first found
   std::vector<std::string> shrunk;    // after shrinking
   int shrink_steps = 0;
+  // "" when shrinking ran to its end; else why it stopped early, so `shrunk` may not be
+  // minimal: "the shrink budget of 300 s was spent", "interrupted by SIGTERM".
+  std::string shrink_stopped;
   std::string message;                // what was violated, predicted vs observed
   std::vector<FaultRecord> faults;    // faults injected in the shrunk sequence
   std::vector<ProcessRecord> processes;

@@ -75,7 +75,10 @@ std::string CounterexampleText(const Counterexample& cx, std::string_view indent
   std::ostringstream out;
   if (!cx.message.empty()) out << indent << "violated: " << cx.message << '\n';
   out << indent << "shrunk counterexample (" << cx.shrunk.size() << " steps, from "
-      << cx.original.size() << " in " << cx.shrink_steps << " shrink steps):\n";
+      << cx.original.size() << " in " << cx.shrink_steps << " shrink steps"
+      << (cx.shrink_stopped.empty() ? "" : "; shrinking stopped early, " + cx.shrink_stopped +
+                                                ", so it may not be minimal")
+      << "):\n";
   for (const FaultRecord& f : cx.faults) {
     if (f.step == 0) {
       out << indent << "   0. (before the first command)\n";

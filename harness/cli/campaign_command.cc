@@ -17,12 +17,14 @@
 
 #include <boost/program_options.hpp>
 
+#include "harness/bugs/seeded_bugs.h"
 #include "harness/cli/cli_support.h"
 #include "harness/cli/shard.h"
 #include "harness/cli/subcommands.h"
 #include "harness/os/deadline.h"
 #include "harness/os/process.h"
 #include "harness/os/sandbox.h"
+#include "harness/os/stop_request.h"
 #include "reports/campaign_tally.h"
 #include "reports/ctrf.h"
 #include "reports/from_ctrf.h"
@@ -40,12 +42,9 @@ using nlohmann::json;
 
 namespace {
 
-volatile std::sig_atomic_t g_interrupted = 0;  // the signal that stopped the campaign, or 0
-extern "C" void OnInterrupt(int signal) { g_interrupted = signal; }
-
 struct CampaignArgs {
   std::string duration = "2m", shard, report_dir = "lockstep-campaign", report, protocol = "all";
-  std::string faults = "all", impl_dir, sandbox_root, campaign_id, bug;
+  std::string faults = "all", impl_dir, sandbox_root, campaign_id, bug, shrink_budget = "5m";
   int jobs = 0, tests_per_seed = 25, max_steps = 30, shards = 0;
   std::uint64_t base_seed = 0;
 };
@@ -85,7 +84,9 @@ po::options_description CampaignOptions(CampaignArgs& a) {
       ("faults", po::value(&a.faults)->default_value(a.faults), "fault kinds, as for run")
       ("bug", po::value(&a.bug), "seeded bug to enable in every worker (see lockstep bugs)")
       ("impl-dir", po::value(&a.impl_dir), "directory of the implementation binaries")
-      ("sandbox-root", po::value(&a.sandbox_root), "where run directories live");
+      ("sandbox-root", po::value(&a.sandbox_root), "where run directories live")
+      ("shrink-budget", po::value(&a.shrink_budget)->default_value(a.shrink_budget),
+       "how long each worker may shrink a failure, as for run");
   return o;
 }
 
@@ -126,8 +127,7 @@ Result<Worker> LaunchRun(const CampaignArgs& a, std::uint64_t seed, const fs::pa
                    {},
                    seeds_dir / (stem + ".log"),
                    /*drop_capabilities=*/false};
-  // A seeded bug brings its own fault kinds unless --faults says otherwise (as for run).
-  if (a.bug.empty() || a.faults != "all") spec.args.insert(spec.args.end(), {"--faults", a.faults});
+  spec.args.insert(spec.args.end(), {"--faults", a.faults, "--shrink-budget", a.shrink_budget});
   if (!a.bug.empty()) spec.args.insert(spec.args.end(), {"--bug", a.bug});
   if (!a.sandbox_root.empty()) spec.args.insert(spec.args.end(), {"--sandbox-root", a.sandbox_root});
   auto p = Process::Spawn(spec);
@@ -316,7 +316,14 @@ int CampaignMain(int argc, char** argv) {
   if (!vm.count("base-seed")) a.base_seed = BaseSeedOf(a.campaign_id);
   a.impl_dir = fs::absolute(a.impl_dir.empty() ? DefaultImplDir() : fs::path(a.impl_dir)).string();
   (void)ParseFaultList(a.faults);
-  auto protocols = ParseProtocols(a.protocol);
+  (void)ParseDuration(a.shrink_budget);
+  // A seeded bug narrows the campaign to its protocol and, unless --faults is given, to the
+  // fault kinds it is hunted under, as for run; the report then says what was run.
+  const auto protocols = ProtocolsForBug(a.bug, ParseProtocols(a.protocol));
+  if (!a.bug.empty()) {
+    a.protocol = protocols.front();
+    if (vm["faults"].defaulted()) a.faults = FaultListText(FindSeededBug(a.bug)->faults);
+  }
   const ImplIdentity impl = CheckImplementation(a.impl_dir, protocols, a.bug);
   // Each worker makes its own run directory under the sandbox root, and refuses to run
   // without one (never falling back to outside it). A root that cannot hold one is one
@@ -330,8 +337,7 @@ int CampaignMain(int argc, char** argv) {
   if (auto s = CheckWritable(report_path); !s) throw UsageError(s.error().message);
   const reports::RunInfo info = MakeRunInfo("campaign", argc, argv, a.impl_dir, protocols, impl);
 
-  std::signal(SIGINT, OnInterrupt);
-  std::signal(SIGTERM, OnInterrupt);
+  InstallStopHandlers();
   const std::int64_t start_ms = NowMs();
   const auto end = std::chrono::steady_clock::now() + duration;
   std::cerr << "lockstep campaign " << a.campaign_id << ": " << a.duration << " ("
@@ -345,9 +351,9 @@ int CampaignMain(int argc, char** argv) {
   std::vector<reports::PendingReplay> replays;  // failing seeds not yet replayed
   std::uint64_t next = 0;
   bool launch_failed = false;
-  while (!g_interrupted) {
+  while (!StopSignal()) {
     // Replays first, then new seeds while time is left; replays still run after the time box.
-    while (!g_interrupted && !launch_failed && running.size() < static_cast<std::size_t>(a.jobs)) {
+    while (!StopSignal() && !launch_failed && running.size() < static_cast<std::size_t>(a.jobs)) {
       Result<Worker> w = Fail("no work");
       if (!replays.empty()) {
         w = LaunchReplay(a, replays.back(), seeds_dir);
@@ -366,14 +372,16 @@ int CampaignMain(int argc, char** argv) {
       running.push_back(std::move(*w));
     }
     if (running.empty()) break;
-    PollUntil([&] { return g_interrupted || std::any_of(running.begin(), running.end(), [](Worker& w) { return !w.process.Running(); }); },
+    PollUntil([&] { return StopSignal() || std::any_of(running.begin(), running.end(), [](Worker& w) { return !w.process.Running(); }); },
               std::chrono::seconds(1));
     bool changed = false;
     for (auto it = running.begin(); it != running.end();) {
       if (it->process.Running()) { ++it; continue; }
-      // A worker killed by the interrupt (a terminal's ^C reaches the whole group) did not
-      // finish its seed: it is abandoned, not a worker error.
-      if (g_interrupted && it->process.exit_status()->signaled) { ++it; continue; }
+      // A worker the interrupt stopped (a terminal's ^C reaches the whole group) did not
+      // finish its seed: killed by it, or ended by it with nothing found (exit 3), it is
+      // abandoned, not a worker error. One that found a failure first (exit 1) is collected.
+      const ExitStatus& end = *it->process.exit_status();
+      if (StopSignal() && (end.signaled || end.code == kExitInterrupted)) { ++it; continue; }
       Collect(*it, tally);
       for (auto& r : tally.TakeReplays()) replays.push_back(std::move(r));
       it = running.erase(it);
@@ -389,12 +397,12 @@ int CampaignMain(int argc, char** argv) {
   running.clear();
   progress.Show(tally, 0, true);
   progress.Break();
-  if (g_interrupted) {
-    std::cerr << "lockstep campaign: interrupted by signal " << g_interrupted
+  if (StopSignal()) {
+    std::cerr << "lockstep campaign: interrupted by signal " << StopSignal()
               << "; merging what finished (complete: false)\n";
   }
   const CampaignFacts facts{a.campaign_id, info.command_line, shard, duration,
-                            start_ms,      NowMs(),           g_interrupted, launch_failed};
+                            start_ms,      NowMs(),           StopSignal(), launch_failed};
   const json report = CampaignReport(a, facts, tally, MergeSeedReports(tally, seeds_dir), info);
   if (!WriteAndShowReport(report, report_path)) return kExitUsage;
   return CampaignExit(report, tally, facts);

@@ -6,6 +6,7 @@
 #include <iostream>
 #include <sstream>
 #include <typeinfo>
+#include <utility>
 
 #include "harness/bugs/seeded_bugs.h"
 #include "harness/protocols.h"
@@ -91,6 +92,14 @@ std::set<std::string> ParseFaultList(const std::string& list) {
     kinds.insert(kind);
   }
   return kinds;
+}
+
+std::string FaultListText(const std::set<std::string>& kinds) {
+  if (kinds == kAllFaultKinds) return "all";
+  if (kinds.empty()) return "none";
+  std::string text;
+  for (const std::string& kind : kinds) text += (text.empty() ? "" : ",") + kind;
+  return text;
 }
 
 std::chrono::seconds ParseDuration(const std::string& text) {
@@ -258,6 +267,15 @@ reports::RunInfo MakeRunInfo(const std::string& kind, int argc, char** argv,
   reports::DescribeHost(&info);
   info.start_ms = NowMs();
   return info;
+}
+
+nlohmann::json LoadReport(const std::string& file) {
+  auto report = reports::ReadJson(file);
+  if (!report) throw UsageError(report.error().message);
+  if (auto valid = reports::ValidateReport(*report); !valid) {
+    throw UsageError("report " + file + ": " + valid.error().message);
+  }
+  return *std::move(report);
 }
 
 bool WriteAndShowReport(const nlohmann::json& report, const fs::path& path) {

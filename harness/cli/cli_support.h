@@ -41,6 +41,8 @@ std::optional<boost::program_options::variables_map> ParseArgs(
     int argc, char** argv, const boost::program_options::options_description& options);
 
 std::set<std::string> ParseFaultList(const std::string& list);  // "disk-full,crash" or "all"/"none"
+// The inverse: "access-denied,crash" (sorted), "all" for every kind, "none" for no kind.
+std::string FaultListText(const std::set<std::string>& kinds);
 inline constexpr std::chrono::seconds kMaxDuration{366L * 24 * 3600};  // a campaign's longest
 std::chrono::seconds ParseDuration(const std::string& text);    // "90s", "2m", "1h", "45"
 std::vector<std::string> ParseProtocols(const std::string& text);  // a name or "all"
@@ -84,6 +86,11 @@ reports::RunInfo MakeRunInfo(const std::string& kind, int argc, char** argv,
                              const std::filesystem::path& impl_dir,
                              const std::vector<std::string>& protocols, const ImplIdentity& impl);
 std::int64_t NowMs();
+
+// The lockstep report in `file`. A file that cannot be read, is not JSON, or is not a lockstep
+// report (the schema and the rules of reports/schema.h) is a usage error naming the file and
+// listing every violation.
+nlohmann::json LoadReport(const std::string& file);
 
 // Validates the report against the schema, writes it atomically and prints its summary.
 // False, after printing why, when it does not validate or cannot be written.

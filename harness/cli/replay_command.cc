@@ -9,8 +9,6 @@
 #include "harness/os/sandbox.h"
 #include "harness/property/reproduce.h"
 #include "harness/protocols.h"
-#include "reports/report_file.h"
-#include "reports/schema.h"
 
 namespace lockstep::harness::cli {
 
@@ -22,12 +20,8 @@ namespace {
 // report (the schema and rules every report read for merge passes too) is a usage error
 // listing what is wrong with it, before any of it is read.
 std::string ReproduceFromReport(const std::string& file) {
-  auto report = reports::ReadJson(file);
-  if (!report) throw UsageError(report.error().message);
-  if (auto valid = reports::ValidateReport(*report); !valid) {
-    throw UsageError("report " + file + ": " + valid.error().message);
-  }
-  for (const auto& test : (*report)["results"]["tests"]) {
+  const nlohmann::json report = LoadReport(file);
+  for (const auto& test : report["results"]["tests"]) {
     if (test.value("status", "") == "failed" && test.contains("extra") &&
         !test["extra"].value("reproduce", "").empty()) {
       return test["extra"]["reproduce"].get<std::string>();

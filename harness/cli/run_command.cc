@@ -11,9 +11,12 @@
 #include "harness/cli/subcommands.h"
 #include "harness/os/mount_namespace.h"
 #include "harness/os/sandbox.h"
+#include "harness/os/stop_request.h"
 #include "harness/protocols.h"
 #include "reports/ctrf.h"
 #include "reports/protocol_totals.h"
+#include "reports/report_file.h"
+#include "reports/schema.h"
 
 namespace lockstep::harness::cli {
 
@@ -29,6 +32,7 @@ struct RunArgs {
   int tests = 100, max_steps = 30;
   std::vector<std::string> sets;  // NAME=VALUE protocol settings
   bool no_shrink = false;
+  std::string shrink_budget = "5m";
 };
 
 po::options_description RunOptions(RunArgs& a) {
@@ -46,7 +50,10 @@ po::options_description RunOptions(RunArgs& a) {
       ("impl-dir", po::value(&a.impl_dir), "directory of the implementation binaries")
       ("sandbox-root", po::value(&a.sandbox_root), "where run directories live (default $TMPDIR/lockstep-sandbox)")
       ("set", po::value(&a.sets)->composing(), ProtocolSettingsHelp().c_str())
-      ("no-shrink", po::bool_switch(&a.no_shrink), "report the first failing case unshrunk");
+      ("no-shrink", po::bool_switch(&a.no_shrink), "report the first failing case unshrunk")
+      ("shrink-budget", po::value(&a.shrink_budget)->default_value(a.shrink_budget),
+       "how long to shrink a failure (90s, 5m, 1h); then the best counterexample so far is "
+       "reported. SIGINT/SIGTERM while shrinking reports it at once");
   return o;
 }
 
@@ -67,6 +74,7 @@ RunSettings ToSettings(const RunArgs& a) {
   s.impl_dir = fs::absolute(a.impl_dir.empty() ? DefaultImplDir() : fs::path(a.impl_dir));
   s.protocol_options = ParseSettingAssignments(a.sets);
   s.shrink = !a.no_shrink;
+  s.shrink_budget = ParseDuration(a.shrink_budget);
   return s;
 }
 
@@ -78,6 +86,26 @@ void ApplyAvailability(RunSettings& s, reports::RunInfo& info) {
     info.fault_mechanisms["disk-full"] = "unavailable: " + available.disk_full_reason;
     std::cerr << "lockstep run: disk-full faults unavailable: " << available.disk_full_reason << "\n";
   }
+}
+
+// Writes the report as it stands when a failure was found: the protocols finished so far,
+// and `now`'s results with the failure unshrunk. Only said on stderr if it cannot be written:
+// the run goes on either way, and writes its full report at the end.
+void WriteFailureAsFound(const std::vector<reports::PropertyResult>& finished,
+                         const ProtocolRun& now, reports::RunInfo info, const std::string& path) {
+  std::vector<reports::PropertyResult> properties = finished;
+  properties.insert(properties.end(), now.properties.begin(), now.properties.end());
+  for (const auto& [kind, how] : now.mechanisms) info.fault_mechanisms[kind] = how;
+  info.stop_ms = NowMs();
+  const nlohmann::json report = reports::ToCtrf(info, properties);
+  Status written = reports::ValidateReport(report);
+  if (written) written = reports::WriteJsonAtomically(path, report);
+  if (!written) {
+    std::cerr << "lockstep run: could not write the failure as found: " << written.error().message
+              << "\n";
+    return;
+  }
+  std::cerr << "lockstep run: the failure as found is in " << path << "; shrinking it\n";
 }
 
 }  // namespace
@@ -102,11 +130,18 @@ int RunMain(int argc, char** argv) {
   ApplyAvailability(settings, info);
   auto sandbox = Sandbox::Create({a.sandbox_root});
   if (!sandbox) throw UsageError(sandbox.error().message);
+  InstallStopHandlers();  // from here a SIGINT/SIGTERM ends the run with its report written
   std::cerr << "lockstep run: seed " << settings.seed << ", " << settings.tests << " cases per protocol\n";
   std::vector<reports::PropertyResult> results;
+  // A failure is written down the moment it is found, unshrunk, beside what finished before:
+  // shrinking may take minutes, and a SIGKILL during it must not lose the failure.
+  RunObserver observer{.progress = &std::cerr};
+  observer.failure_found = [&](const ProtocolRun& now) {
+    WriteFailureAsFound(results, now, info, a.report);
+  };
   for (const auto& protocol : protocols) {
     const std::int64_t started_ms = NowMs();
-    auto run = ProtocolOrThrow(protocol).Run(settings, *sandbox);
+    auto run = ProtocolOrThrow(protocol).Run(settings, *sandbox, observer);
     if (!run) throw UsageError(run.error().message);
     // All the protocol took (its search, and the model-coverage count after it), shared by its
     // properties, so the report's test durations add up to the run's wall time.
@@ -115,7 +150,15 @@ int RunMain(int argc, char** argv) {
     for (const auto& [kind, how] : run->mechanisms) info.fault_mechanisms[kind] = how;
   }
   info.stop_ms = NowMs();
-  return FinishReport(reports::ToCtrf(info, results), a.report);
+  const int stop = StopSignal();
+  if (stop != 0) {
+    info.extra["interrupted_by"] = StopSignalName(stop);
+    std::cerr << "lockstep run: interrupted by " << StopSignalName(stop)
+              << "; the report holds what finished\n";
+  }
+  const int code = FinishReport(reports::ToCtrf(info, results), a.report);
+  // A failure found is a failure (1); otherwise an interrupted run is 3, as a campaign's.
+  return stop != 0 && code != kExitFailed ? kExitInterrupted : code;
 }
 
 }  // namespace lockstep::harness::cli

@@ -6,6 +6,7 @@
 // children and must be called from the thread that owns them (PR_SET_PDEATHSIG).
 #pragma once
 
+#include <iostream>
 #include <map>
 #include <ostream>
 #include <string>
@@ -57,9 +58,15 @@ class ProtocolPlugin {
   virtual Status CheckOptions(const std::map<std::string, std::string>& options,
                               bool exact) const = 0;
 
-  // A property test run (RunProtocol). Fails only when settings.protocol_options do not pass
+  // A property test run (RunProtocol), telling `observer` of its progress and of a failure
+  // as soon as it is found. Fails only when settings.protocol_options do not pass
   // CheckOptions(options, false).
-  virtual Result<ProtocolRun> Run(const RunSettings& settings, Sandbox& sandbox) const = 0;
+  virtual Result<ProtocolRun> Run(const RunSettings& settings, Sandbox& sandbox,
+                                  const RunObserver& observer) const = 0;
+  // The same, its progress lines on stderr.
+  Result<ProtocolRun> Run(const RunSettings& settings, Sandbox& sandbox) const {
+    return Run(settings, sandbox, RunObserver{.progress = &std::cerr});
+  }
   // Replays a step list (Replay). Fails for a bad setting, a step that does not parse or is
   // not valid in the model, or a system that cannot be driven.
   virtual Result<ReplayOutcome> Replay(const RunSettings& settings, Sandbox& sandbox,

@@ -72,10 +72,12 @@ class PluginOf final : public ProtocolPlugin {
     return {};
   }
 
-  Result<ProtocolRun> Run(const RunSettings& settings, Sandbox& sandbox) const override {
+  using ProtocolPlugin::Run;
+  Result<ProtocolRun> Run(const RunSettings& settings, Sandbox& sandbox,
+                          const RunObserver& observer) const override {
     auto typed = Decode(settings, false);
     if (!typed) return std::unexpected(typed.error());
-    return RunProtocol<P>(*typed, sandbox);
+    return RunProtocol<P>(*typed, sandbox, observer);
   }
 
   Result<ReplayOutcome> Replay(const RunSettings& settings, Sandbox& sandbox,

@@ -1,5 +1,7 @@
 #include "harness/property/property_runner.h"
 
+#include <string>
+
 #include "reports/protocol_totals.h"
 
 namespace lockstep::harness {
@@ -18,9 +20,16 @@ void MergeCounts(CaseRecord& into, const CaseRecord& from) {
 void SearchListener::onTestCaseFinished(const rc::detail::CaseDescription& d) {
   MergeCounts(totals_, *current_);
   steps_ += current_->commands.size();
-  if (d.result.type == rc::detail::CaseResult::Type::Failure) {
-    if (original_.empty()) original_ = current_->commands;
-    KeepFailure();
+  if (d.result.type != rc::detail::CaseResult::Type::Failure || failure_found()) return;
+  found_ = true;
+  original_ = current_->commands;
+  stop_before_failure_ = StopSignal();
+  found_at_ = shown_at_ = std::chrono::steady_clock::now();
+  KeepFailure();
+  if (on_found_) on_found_(best_);
+  if (progress_) {
+    *progress_ << "lockstep: " << protocol_ << ": a case failed after " << current_->commands.size()
+               << " steps; shrinking it (budget " << shrink_budget_.count() / 1000 << " s)\n";
   }
 }
 
@@ -28,11 +37,44 @@ void SearchListener::onShrinkTried(const rc::detail::CaseDescription&, bool acce
   if (!accepted) return;
   ++shrinks_;
   KeepFailure();
+  ShowProgress(false);
 }
 
-void SearchListener::KeepFailure() {
-  violation_ = current_->violation;
-  harness_error_ = current_->harness_error;
+void SearchListener::onTestFinished(const rc::detail::TestMetadata&, const rc::detail::TestResult&) {
+  if (failure_found()) ShowProgress(true);
+}
+
+bool SearchListener::SkipShrinkCandidate() {
+  if (!shrink_stopped_.empty()) return true;
+  if (const int signal = StopSignal(); signal != 0) {
+    shrink_stopped_ = std::string("interrupted by ") + StopSignalName(signal);
+  } else if (std::chrono::steady_clock::now() - found_at_ >= shrink_budget_) {
+    shrink_stopped_ = "the shrink budget of " + std::to_string(shrink_budget_.count() / 1000) +
+                      " s was spent";
+  }
+  return !shrink_stopped_.empty();
+}
+
+void SearchListener::KeepFailure() { best_ = *current_; }
+
+void SearchListener::ShowProgress(bool final) {
+  constexpr auto kEvery = std::chrono::seconds(5);
+  const auto now = std::chrono::steady_clock::now();
+  if (!progress_ || (!final && now - shown_at_ < kEvery)) return;
+  shown_at_ = now;
+  const auto seconds = std::chrono::duration_cast<std::chrono::seconds>(now - found_at_).count();
+  *progress_ << "lockstep: " << protocol_ << ": " << (final ? "shrunk" : "shrinking") << " to "
+             << best_.commands.size() << " steps (from " << original_.size() << ") in "
+             << shrinks_ << " shrinks, " << seconds << " s";
+  if (final && !shrink_stopped_.empty()) *progress_ << "; stopped early: " << shrink_stopped_;
+  *progress_ << "\n";
+}
+
+void DescribeStop(int signal, int cases, SearchOutcome& outcome) {
+  outcome.kind = SearchOutcome::Kind::kInterrupted;
+  outcome.cases = cases;
+  outcome.message = std::string("interrupted by ") + StopSignalName(signal) + " after " +
+                    std::to_string(cases) + " passing cases: not decided";
 }
 
 void DescribeFailure(const SearchListener& listener, const CaseRecord& shrunk,
@@ -50,6 +92,7 @@ void DescribeFailure(const SearchListener& listener, const CaseRecord& shrunk,
   cx.original = listener.original();
   cx.shrunk = shrunk.commands;
   cx.shrink_steps = listener.shrinks();
+  cx.shrink_stopped = listener.shrink_stopped();
   cx.message = violation ? violation->message : outcome.message;
   cx.faults = shrunk.faults;
   cx.processes = shrunk.processes;
@@ -81,6 +124,7 @@ reports::Verdict VerdictFor(const model::PropertyInfo& p, const SearchOutcome& o
       return reports::Verdict::kPassed;
     case K::kGaveUp:
     case K::kHarnessError:
+    case K::kInterrupted:
       reason = o.message;
       return reports::Verdict::kOther;
   }

@@ -32,6 +32,10 @@ struct RunSettings {
   std::uint64_t fault_dir_bytes = 1 << 20;  // size of each faultable tmpfs directory
   std::chrono::milliseconds quiet_deadline{5000};  // beyond the protocol's own timeouts
   bool shrink = true;
+  // How long a failure may be shrunk. Once spent, the best counterexample found so far is
+  // reported (its `shrink_stopped` says so). Not part of a reproduce string: a replay does
+  // not shrink.
+  std::chrono::milliseconds shrink_budget{std::chrono::minutes(5)};
   std::size_t log_excerpt_lines = 30;  // lines of each process log kept in the report
   // Protocol settings given as text, name -> value ({"transfer-timeout-ms", "300"} for
   // --transfer-timeout-ms 300). Each protocol decodes the names it owns into its own typed

@@ -169,6 +169,25 @@ TEST_F(Campaign, OneSeededBugIsOneSignatureRowAndReproduces) {
   EXPECT_EQ(c["reproduction"]["rate"], 1.0);
 }
 
+// A seeded bug narrows a campaign over every protocol to its own, and to the fault kinds it is
+// hunted under, and the report says so rather than "all".
+TEST_F(Campaign, ASeededBugsProtocolAndFaultKindsAreWhatTheReportSays) {
+  auto p = Start({"--duration", "1s", "--jobs", "1", "--bug", "sticky-transfer-failure",
+                  "--protocol", "all", "--tests-per-seed", "1", "--max-steps", "3"});
+  ASSERT_TRUE(p) << p.error().message;
+  auto exit = p->WaitExit(std::chrono::seconds(60));
+  ASSERT_TRUE(exit) << exit.error().message;
+  const std::string out = Output();
+  EXPECT_TRUE(exit->code == 0 || exit->code == 1) << out;  // a 3-step seed may miss the bug
+  const json r = Report();
+  const json& c = r["results"]["extra"]["details"]["campaign"];
+  EXPECT_EQ(c["protocol"], "state-transfer") << c.dump(2);
+  EXPECT_EQ(c["faults"], "access-denied,disk-full") << c.dump(2);
+  for (const json& t : r["results"]["tests"]) {
+    EXPECT_EQ(t["extra"]["protocol"], "state-transfer") << t.dump(2);
+  }
+}
+
 // Two shards of one campaign, as a Kubernetes Indexed Job runs them: the same --campaign-id
 // and --shards, the index from JOB_COMPLETION_INDEX, no --base-seed. Their seeds are disjoint,
 // they merge into one report holding each once, and a shard merged with itself is refused.

@@ -37,9 +37,10 @@ TEST(Reproduce, RoundTripsCommonSettingsProtocolFieldsAndSteps) {
 // it changes observations (then it must be encoded above) fails here.
 TEST(Reproduce, EveryCommonSettingIsEncodedOrKnownNotToChangeObservations) {
   // Encoded: seed, bug, fault_dir_bytes, quiet_deadline, impl_dir, impl_digest. Not encoded,
-  // since a replay runs given steps with full logs: tests, max_steps, faults, shrink,
-  // log_excerpt_lines; protocol_options are the protocol's (protocol_settings_test.cc).
-  EXPECT_EQ(AggregateArity<RunSettings>(), 6u + 5u + 1u);
+  // since a replay runs given steps with full logs and does not shrink: tests, max_steps,
+  // faults, shrink, shrink_budget, log_excerpt_lines; protocol_options are the protocol's
+  // (protocol_settings_test.cc).
+  EXPECT_EQ(AggregateArity<RunSettings>(), 6u + 6u + 1u);
 }
 
 // A string written before impl-dir existed still decodes (the replay uses its own

@@ -49,7 +49,12 @@ TEST_P(SeededBugCaught, ExpectedPropertyFailsWithShortReplayableCounterexample) 
   EXPECT_EQ(failed->id, bug->property) << failed->reason;
   ASSERT_TRUE(failed->counterexample);
   EXPECT_LE(failed->counterexample->shrunk.size(), kHandfulOfSteps);
+  EXPECT_EQ(failed->counterexample->shrink_stopped, "") << "shrinking did not run to its end";
   EXPECT_FALSE(failed->reproduce.empty());
+  for (const auto& f : failed->counterexample->faults) {  // each fault on its side's lane
+    EXPECT_FALSE(f.side.empty()) << f.kind << " on " << f.target << " at step " << f.step
+                                 << " names no side";
+  }
 
   auto replay = protocol->Replay(settings, *sandbox, failed->counterexample->shrunk, nullptr);
   ASSERT_TRUE(replay) << replay.error().message;
