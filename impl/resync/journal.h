@@ -102,7 +102,7 @@ struct DecodedJournal {
 
 // The journal stamp of the set in `dir` as a txsys opening it would read it: the value of its
 // last stamp record, "" when it has none yet (a freshly formatted set). This is what
-// `journal-format --dir DIR --stamp` prints (impl/resync/README.md, "journal-format"), so the
+// `journal-format --dir DIR --stamp` prints (impl/resync/README.md, "Command lines"), so the
 // harness can prove a reformat without knowing this file layout. Reads a snapshot without
 // taking the lock and changes nothing (a torn tail is not cut off).
 // Fails: not formatted (ENOENT: journal.dat missing), unreadable (errno), corrupt or without a

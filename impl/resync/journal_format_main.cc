@@ -1,5 +1,6 @@
 // journal-format: prepares a fresh journal set for a stopped txsys, or (--stamp) prints the
-// stamp a set holds. Command line and exit statuses: impl/resync/README.md, "journal-format".
+// stamp a set holds. Command line and exit statuses: impl/resync/README.md, "Command lines"
+// and "Exit statuses".
 #include <cerrno>
 #include <cstdio>
 
