@@ -4,21 +4,20 @@
 // and the next system that opens it assigns a new one. The other form of the fault, "start on
 // another journal set", is not an injector: it is the journal-set argument of the Start command.
 //
-// Inject() snapshots the set's journal file (inode, whether it held a stamp), runs the tool
-// (with the operator's privileges; it refuses while a txsys holds the set) and requires exit 0.
-// Probe() proves the fault took effect: DIR/journal.dat exists, is another file than before
-// (the tool replaces it atomically) and holds no stamp record. There is no Remove(): a
-// formatted set stays formatted (the model's Format command is permanent).
+// Inject() runs the tool (with the operator's privileges; it refuses while a txsys holds the
+// set) and requires exit 0. Probe() proves the fault took effect through the tool's documented
+// query, never the set's files (their layout belongs to the implementation under test;
+// docs/design.md, "Conformance"): `journal-format --dir DIR --stamp` exits 0 and prints an
+// empty line, i.e. the set holds no stamp and the next system that opens it assigns a new one.
+// There is no Remove(): a formatted set stays formatted (the model's Format command is
+// permanent).
 //
 // Depends on base/ only: the tool is started with posix_spawn and reaped with waitpid.
 // Thread safety: none; one thread drives an injector.
 // REQUIRES (constructor): tool and dir are absolute paths.
 #pragma once
 
-#include <sys/types.h>
-
 #include <filesystem>
-#include <optional>
 #include <string>
 
 #include "base/result.h"
@@ -31,21 +30,21 @@ class Reformat {
 
   // Runs the tool; fails naming the tool, the directory, its exit status and its output.
   Status Inject();
-  // Ok iff the set was replaced by a fresh one (see above); else says what is still there.
+  // Ok iff, after Inject(), the tool says the set holds no stamp (see above); else says what
+  // it holds or why the tool could not tell.
   Status Probe() const;
   std::string kind() const { return "reformat"; }
-  // "journal-format --dir DIR run on the stopped system's journal set (fresh journal.dat, no
-  // stamp record)".
+  // "journal-format --dir DIR run on the stopped system's journal set (then --stamp prints no
+  // stamp)".
   std::string mechanism() const;
   const std::filesystem::path& target() const { return dir_; }
 
-  // Whether a journal file holds a stamp record (a record whose JSON payload has
-  // "type":"stamp"). False when the file is missing.
-  static bool HoldsStamp(const std::filesystem::path& journal_file);
+  // The stamp the set holds, as `journal-format --dir DIR --stamp` prints it ("" for none);
+  // fails naming the tool, the directory, its exit status and its stderr.
+  Result<std::string> Stamp() const;
 
  private:
   std::filesystem::path tool_, dir_;
-  std::optional<ino_t> inode_before_;
   bool injected_ = false;
 };
 

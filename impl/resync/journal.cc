@@ -200,6 +200,26 @@ Status FormatJournal(const std::string& dir) {
   return status;
 }
 
+Result<std::string> ReadJournalStamp(const std::string& dir) {
+  const std::string path = dir + "/" + kJournalFile;
+  auto bytes = ReadWholeFile(path);
+  if (!bytes) return std::unexpected(bytes.error());
+  if (!bytes->has_value()) {
+    return Fail("journal set " + dir + " is not formatted (" + path + " is missing)", ENOENT);
+  }
+  auto decoded = DecodeJournal(**bytes, path);
+  if (!decoded) return std::unexpected(decoded.error());
+  if (decoded->records.empty()) return Fail("journal " + path + " holds no valid format record");
+  std::string stamp;
+  for (const JournalRecord& r : decoded->records) {
+    const auto value = r.body.find("stamp");
+    if (r.body["type"] == "stamp" && value != r.body.end() && value->is_string()) {
+      stamp = value->get<std::string>();
+    }
+  }
+  return stamp;
+}
+
 Journal::Journal(Journal&& other) noexcept
     : dir_(std::move(other.dir_)),
       lock_fd_(std::exchange(other.lock_fd_, -1)),

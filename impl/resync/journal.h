@@ -100,6 +100,15 @@ struct DecodedJournal {
 // the first txsys that opens the set. Fails with EWOULDBLOCK while a txsys holds the set.
 [[nodiscard]] Status FormatJournal(const std::string& dir);
 
+// The journal stamp of the set in `dir` as a txsys opening it would read it: the value of its
+// last stamp record, "" when it has none yet (a freshly formatted set). This is what
+// `journal-format --dir DIR --stamp` prints (impl/resync/README.md, "Command lines"), so the
+// harness can prove a reformat without knowing this file layout. Reads a snapshot without
+// taking the lock and changes nothing (a torn tail is not cut off).
+// Fails: not formatted (ENOENT: journal.dat missing), unreadable (errno), corrupt or without a
+// format record (errno 0, names the file and offset).
+[[nodiscard]] Result<std::string> ReadJournalStamp(const std::string& dir);
+
 class Journal {
  public:
   // Locks and reads the set in `dir`; cuts a torn tail off (see above).

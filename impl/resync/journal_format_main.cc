@@ -1,5 +1,6 @@
-// journal-format: prepares a fresh journal set for a stopped txsys. Command line and exit
-// statuses: impl/resync/README.md, "journal-format".
+// journal-format: prepares a fresh journal set for a stopped txsys, or (--stamp) prints the
+// stamp a set holds. Command line and exit statuses: impl/resync/README.md, "Command lines"
+// and "Exit statuses".
 #include <cerrno>
 #include <cstdio>
 
@@ -8,18 +9,36 @@
 #include "impl/resync/exit_status.h"
 #include "impl/resync/journal.h"
 
+namespace {
+
+using namespace lockstep::impl::resync;
+
+// --stamp: one line on stdout, the set's stamp or empty when it has none yet; exit 0.
+int PrintStamp(const std::string& dir) {
+  auto stamp = ReadJournalStamp(dir);
+  if (!stamp) {
+    std::fprintf(stderr, "journal-format: %s\n", stamp.error().message.c_str());
+    return kExitDataError;
+  }
+  std::printf("%s\n", stamp->c_str());
+  return kExitShutdown;
+}
+
+}  // namespace
+
 int main(int argc, char** argv) {
   using namespace lockstep::impl;
   using namespace lockstep::impl::resync;
   if (VersionRequested(argc, argv)) return PrintVersion();
-  auto args = CommandLine::Parse(argc, argv, {"--dir"}, {});
+  auto args = CommandLine::Parse(argc, argv, {"--dir"}, {"--stamp"});
   auto dir = args ? args->Required("--dir") : lockstep::Result<std::string>(
                                                   std::unexpected(args.error()));
   if (!dir) {
-    std::fprintf(stderr, "journal-format: %s\nusage: journal-format --dir DIR\n",
+    std::fprintf(stderr, "journal-format: %s\nusage: journal-format --dir DIR [--stamp]\n",
                  dir.error().message.c_str());
     return kExitUsage;
   }
+  if (args->Has("--stamp")) return PrintStamp(*dir);
   if (auto s = FormatJournal(*dir); !s) {
     std::fprintf(stderr, "journal-format: %s\n", s.error().message.c_str());
     if (s.error().errnum == EWOULDBLOCK) {

@@ -7,6 +7,7 @@
 #include <fstream>
 
 #include "fault_test_env.h"
+#include "impl/resync/journal.h"
 #include "tests/support/test_env.h"
 
 namespace lockstep::faults {
@@ -16,24 +17,60 @@ class ReformatTest : public FaultTest {
  protected:
   std::filesystem::path Tool() const { return lockstep::testing::BinDir() / "journal-format"; }
   std::filesystem::path Set() const { return sandbox_->dir() / "journal-1"; }
+  // Appends a stamp record as a txsys does the first time it opens a fresh set.
+  void Stamp(const std::string& stamp) {
+    auto journal = impl::resync::Journal::Open(Set().string());
+    ASSERT_TRUE(journal) << journal.error().message;
+    auto seq = journal->Append(nlohmann::json{{"type", "stamp"}, {"stamp", stamp}});
+    ASSERT_TRUE(seq) << seq.error().message;
+  }
+  static constexpr const char* kStamp = "2003-01-30-08.07.42.278334";
 };
 
-TEST_F(ReformatTest, FreshSetHasNoStampAndIsAnotherFile) {
+TEST_F(ReformatTest, FormattingRemovesTheStampAsTheToolReportsIt) {
   Reformat first(Tool(), Set());
   ASSERT_TRUE(first.Inject());
   ASSERT_TRUE(first.Probe()) << first.Probe().error().message;
-  {  // a system opened it and stamped it
-    std::ofstream out(Set() / "journal.dat", std::ios::app | std::ios::binary);
-    out << R"({"stamp":"2003-01-30-08.07.42.278334","type":"stamp"})";
-  }
-  ASSERT_TRUE(Reformat::HoldsStamp(Set() / "journal.dat"));
+  Stamp(kStamp);  // a system opened the set and stamped it
+  auto stamped = first.Stamp();
+  ASSERT_TRUE(stamped) << stamped.error().message;
+  EXPECT_EQ(*stamped, kStamp);
   Reformat again(Tool(), Set());
   ASSERT_TRUE(again.Inject());
   auto probe = again.Probe();
   EXPECT_TRUE(probe) << probe.error().message;
-  EXPECT_FALSE(Reformat::HoldsStamp(Set() / "journal.dat"));
+  auto fresh = again.Stamp();
+  ASSERT_TRUE(fresh) << fresh.error().message;
+  EXPECT_EQ(*fresh, "");
   EXPECT_EQ(again.kind(), "reformat");
   EXPECT_NE(again.mechanism().find("journal-format"), std::string::npos);
+}
+
+// The probe asks the tool, so a tool that exits 0 without formatting is caught.
+TEST_F(ReformatTest, ProbeFailsWhenTheSetKeepsItsStamp) {
+  Reformat first(Tool(), Set());
+  ASSERT_TRUE(first.Inject());
+  Stamp(kStamp);
+  const std::filesystem::path lazy = sandbox_->dir() / "lazy-format";
+  std::ofstream(lazy) << "#!/bin/sh\ncase \"$*\" in *--stamp*) exec '" << Tool().string()
+                      << "' \"$@\";; esac\nexit 0\n";
+  std::filesystem::permissions(lazy, std::filesystem::perms::owner_all);
+  Reformat r(lazy, Set());
+  ASSERT_TRUE(r.Inject());
+  auto probe = r.Probe();
+  ASSERT_FALSE(probe);
+  EXPECT_NE(probe.error().message.find(std::string("still holds stamp ") + kStamp),
+            std::string::npos)
+      << probe.error().message;
+}
+
+TEST_F(ReformatTest, StampFailsOnASetThatWasNeverFormatted) {
+  std::filesystem::create_directories(Set());
+  Reformat r(Tool(), Set());
+  auto stamp = r.Stamp();
+  ASSERT_FALSE(stamp);
+  EXPECT_NE(stamp.error().message.find("exit status 3"), std::string::npos)
+      << stamp.error().message;
 }
 
 TEST_F(ReformatTest, ProbeFailsUnlessInjected) {
