@@ -61,12 +61,14 @@ std::string TryAccessDenied() {
 
 }  // namespace
 
-FaultAvailability ProbeAvailability(bool in_private_mount_namespace) {
+FaultAvailability ProbeAvailability(bool in_private_mount_namespace,
+                                    const std::string& namespace_error) {
   FaultAvailability a;
   if (!in_private_mount_namespace) {
     a.disk_full_reason =
-        "needs a private mount namespace for its size-limited tmpfs (unshare(CLONE_NEWNS) failed or "
-        "was not tried: run as root, or where unprivileged user namespaces are allowed)";
+        "needs a private mount namespace for its size-limited tmpfs (run as root, or where "
+        "unprivileged user namespaces are allowed)";
+    if (!namespace_error.empty()) a.disk_full_reason += ", which could not be entered: " + namespace_error;
   } else {
     a.disk_full_reason = TryMountTmpfs();
   }

@@ -20,9 +20,11 @@ struct FaultAvailability {
 };
 
 // disk-full: needs a private mount namespace (pass InPrivateMountNamespace()) and a trial
-//   mount of a small tmpfs in a temporary directory that succeeds.
+//   mount of a small tmpfs in a temporary directory that succeeds. Without the namespace, the
+//   reason says so and quotes namespace_error (why entering it failed) when given.
 // access-denied: a chmod 000 scratch directory must refuse a capability-less child with EACCES.
 // crash: SIGKILL of one's own children always works.
-FaultAvailability ProbeAvailability(bool in_private_mount_namespace);
+FaultAvailability ProbeAvailability(bool in_private_mount_namespace,
+                                    const std::string& namespace_error = "");
 
 }  // namespace lockstep::faults

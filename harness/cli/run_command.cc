@@ -72,7 +72,8 @@ RunSettings ToSettings(const RunArgs& a) {
 
 // Drops fault kinds this machine cannot inject, saying so in the report (never silently).
 void ApplyAvailability(RunSettings& s, reports::RunInfo& info) {
-  const auto available = faults::ProbeAvailability(InPrivateMountNamespace());
+  const auto available =
+      faults::ProbeAvailability(InPrivateMountNamespace(), PrivateMountNamespaceError());
   if (s.faults.contains("disk-full") && !available.disk_full) {
     s.faults.erase("disk-full");
     info.fault_mechanisms["disk-full"] = "unavailable: " + available.disk_full_reason;
