@@ -1,5 +1,6 @@
 #include "faults/availability.h"
 
+#include <fcntl.h>
 #include <stdlib.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
@@ -41,32 +42,57 @@ std::string TryMountTmpfs() {
   return reason;
 }
 
-// Empty if a chmod 000 directory refuses a capability-less child; else the reason.
+// Empty if this process (the harness, with the capabilities its operator tools keep) can still
+// open a file in the denied directory `dir`: it must, to observe what a side left in a denied
+// data directory. Needs CAP_DAC_OVERRIDE or CAP_DAC_READ_SEARCH: root, or the root of a user
+// namespace of its own; a plain unprivileged process is as denied as its children.
+std::string TryObserveDenied(const std::filesystem::path& dir, const std::filesystem::path& canary) {
+  const int fd = open(canary.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd >= 0) {
+    close(fd);
+    return "";
+  }
+  return Errno("the harness itself cannot open a file in the denied directory " + dir.string() +
+                   " (it holds no CAP_DAC_OVERRIDE: not root, and no user namespace of its own), so "
+                   "it could not observe what a process left there",
+               errno);
+}
+
+// Empty if a chmod 000 directory refuses a capability-less child with EACCES and this process
+// can still look inside it; else the reason.
 std::string TryAccessDenied() {
   const std::filesystem::path dir = MakeScratchDir();
   if (dir.empty()) return Errno("cannot create a scratch directory for a trial access-denied fault", errno);
+  const std::filesystem::path canary = dir / "canary";
   std::string reason;
-  {
+  const int fd = open(canary.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (fd < 0) reason = Errno("cannot create " + canary.string(), errno);
+  else close(fd);
+  if (reason.empty()) {
     AccessDenied fault(dir);
     if (auto s = fault.Inject(); !s) {
       reason = s.error().message;
     } else {
       if (auto p = fault.Probe(); !p) reason = p.error().message;
+      if (reason.empty()) reason = TryObserveDenied(dir, canary);
       if (auto r = fault.Remove(); !r && reason.empty()) reason = r.error().message;
     }
   }
+  unlink(canary.c_str());
   rmdir(dir.c_str());
   return reason;
 }
 
 }  // namespace
 
-FaultAvailability ProbeAvailability(bool in_private_mount_namespace) {
+FaultAvailability ProbeAvailability(bool in_private_mount_namespace,
+                                    const std::string& namespace_error) {
   FaultAvailability a;
   if (!in_private_mount_namespace) {
     a.disk_full_reason =
-        "needs a private mount namespace for its size-limited tmpfs (unshare(CLONE_NEWNS) failed or "
-        "was not tried: run as root, or where unprivileged user namespaces are allowed)";
+        "needs a private mount namespace for its size-limited tmpfs (run as root, or where "
+        "unprivileged user namespaces are allowed)";
+    if (!namespace_error.empty()) a.disk_full_reason += ", which could not be entered: " + namespace_error;
   } else {
     a.disk_full_reason = TryMountTmpfs();
   }

@@ -20,9 +20,13 @@ struct FaultAvailability {
 };
 
 // disk-full: needs a private mount namespace (pass InPrivateMountNamespace()) and a trial
-//   mount of a small tmpfs in a temporary directory that succeeds.
-// access-denied: a chmod 000 scratch directory must refuse a capability-less child with EACCES.
+//   mount of a small tmpfs in a temporary directory that succeeds. Without the namespace, the
+//   reason says so and quotes namespace_error (why entering it failed) when given.
+// access-denied: a chmod 000 scratch directory must refuse a capability-less child with EACCES,
+//   and this process must still open a file in it (the harness observes denied directories
+//   with its own privileges: root, or the root of its own user namespace).
 // crash: SIGKILL of one's own children always works.
-FaultAvailability ProbeAvailability(bool in_private_mount_namespace);
+FaultAvailability ProbeAvailability(bool in_private_mount_namespace,
+                                    const std::string& namespace_error = "");
 
 }  // namespace lockstep::faults

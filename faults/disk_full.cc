@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <fstream>
 #include <stdexcept>
 #include <vector>
 
@@ -48,6 +49,17 @@ bool InPrivateMountNamespace() {
   if (readlink("/proc/self/ns/mnt", self, sizeof self - 1) < 0) return false;
   if (readlink(parent_ns.c_str(), parent, sizeof parent - 1) < 0) return false;
   return std::string(self) != std::string(parent);
+}
+
+// " of a user namespace (uid 0 there is uid N on the host)" when this process runs in a user
+// namespace whose root is not the host's (an unprivileged lockstep made it), else "".
+std::string UserNamespaceClause() {
+  std::ifstream in("/proc/self/uid_map");
+  unsigned long long inside = 0, outside = 0, count = 0;
+  if (!(in >> inside >> outside >> count)) return "";
+  if (inside == 0 && outside == 0 && count == 4294967295ull) return "";  // the initial namespace
+  if (inside != 0) return " of a user namespace";
+  return " of a user namespace (uid 0 there is uid " + std::to_string(outside) + " on the host)";
 }
 
 // The capability-less child's attempt: create a new file and write one byte to it.
@@ -133,7 +145,14 @@ Status DiskFull::Probe() const {
 
 std::string DiskFull::mechanism() const {
   std::string m = "tmpfs size=" + std::to_string(tmpfs_bytes_) + " filled to ENOSPC";
-  if (InPrivateMountNamespace()) m += " in a private mount namespace";
+  // A mount needs CAP_SYS_ADMIN in the user namespace owning the mount namespace. A process in
+  // a user namespace other than the host's has none in the host's, so the tmpfs it mounted is
+  // in a mount namespace of its own user namespace, never the host's (and an unprivileged
+  // process may not read its parent's /proc/PID/ns/mnt to compare).
+  const std::string user_namespace = UserNamespaceClause();
+  if (InPrivateMountNamespace() || !user_namespace.empty()) {
+    m += " in a private mount namespace" + user_namespace;
+  }
   return m;
 }
 

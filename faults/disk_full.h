@@ -48,7 +48,8 @@ class DiskFull final : public DirectoryFault {
   bool active() const override { return active_; }
   std::string kind() const override { return "disk-full"; }
   // "tmpfs size=1048576 filled to ENOSPC in a private mount namespace": the size as mounted;
-  // the namespace clause only when this process's mount namespace differs from its parent's.
+  // the namespace clause only when this process's mount namespace differs from its parent's;
+  // "... of a user namespace (uid 0 there is uid 65534 on the host)" when it runs in one.
   std::string mechanism() const override;
   const std::filesystem::path& target() const override { return dir_; }
 

@@ -1,5 +1,6 @@
-// lockstep: the command-line front of the harness. Enters the private mount namespace before
-// anything else (no thread may exist yet), then dispatches to a subcommand.
+// lockstep: the command-line front of the harness. Enters the private mount namespace (and, when
+// not root, a user namespace with it) before anything else (no thread may exist yet), then
+// dispatches to a subcommand.
 #include <iostream>
 #include <string>
 
@@ -41,7 +42,8 @@ int main(int argc, char** argv) {
     return argc < 2 ? kExitUsage : 0;
   }
   const std::string command = argv[1];
-  // Mount-based faults need the namespace; without it they are reported unavailable.
+  // Mount-based faults need the namespace (with a user namespace of its own when not root);
+  // without it they are reported unavailable, with PrivateMountNamespaceError() as the reason.
   (void)lockstep::harness::EnterPrivateMountNamespace();
   try {
     return Dispatch(command, argc - 1, argv + 1);

@@ -78,14 +78,19 @@ RunSettings ToSettings(const RunArgs& a) {
   return s;
 }
 
-// Drops fault kinds this machine cannot inject, saying so in the report (never silently).
+// Drops fault kinds this machine cannot inject, saying so in the report and on stderr (never
+// silently): the report's fault_mechanisms then reads "unavailable: <why>" for each.
 void ApplyAvailability(RunSettings& s, reports::RunInfo& info) {
-  const auto available = faults::ProbeAvailability(InPrivateMountNamespace());
-  if (s.faults.contains("disk-full") && !available.disk_full) {
-    s.faults.erase("disk-full");
-    info.fault_mechanisms["disk-full"] = "unavailable: " + available.disk_full_reason;
-    std::cerr << "lockstep run: disk-full faults unavailable: " << available.disk_full_reason << "\n";
-  }
+  const auto available =
+      faults::ProbeAvailability(InPrivateMountNamespace(), PrivateMountNamespaceError());
+  const auto drop = [&](const std::string& kind, bool ok, const std::string& why) {
+    if (ok || !s.faults.contains(kind)) return;
+    s.faults.erase(kind);
+    info.fault_mechanisms[kind] = "unavailable: " + why;
+    std::cerr << "lockstep run: " << kind << " faults unavailable: " << why << "\n";
+  };
+  drop("disk-full", available.disk_full, available.disk_full_reason);
+  drop("access-denied", available.access_denied, available.access_denied_reason);
 }
 
 // Writes the report as it stands when a failure was found: the protocols finished so far,

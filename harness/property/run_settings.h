@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <map>
+#include <optional>
 #include <set>
 #include <string>
 
@@ -43,6 +44,15 @@ struct RunSettings {
   // no protocol of the run owns is a usage error. Empty: every protocol's defaults.
   std::map<std::string, std::string> protocol_options;
 };
+
+// The size of the tmpfs a faultable directory gets of its own (Sandbox::MakeDir), or none when
+// the run injects no disk-full: that tmpfs exists only for disk-full to fill, and needs a
+// private mount namespace, which an unprivileged run without user namespaces lacks (disk-full
+// is then dropped from the faults as unavailable, and the directory is a plain one).
+inline std::optional<std::uint64_t> FaultDirTmpfsBytes(const RunSettings& s) {
+  if (!s.faults.contains("disk-full")) return std::nullopt;
+  return s.fault_dir_bytes;
+}
 
 // A protocol's view of the settings: the common ones plus its own, typed. `protocol` is the
 // only copy of the protocol's settings (protocol_options is empty in a decoded SettingsFor).

@@ -64,7 +64,7 @@ Status RsSystem::MakeLayout(const std::string& case_dir, int systems) {
     rt.name = m::SystemName(x);
     const fs::path rel = fs::path(case_dir) / rt.name;
     auto data = sandbox_.MakeDir(rel / "data");
-    auto journal = sandbox_.MakeDir(rel / "journal", settings_.fault_dir_bytes);
+    auto journal = sandbox_.MakeDir(rel / "journal", FaultDirTmpfsBytes(settings_));
     if (!data) return std::unexpected(data.error());
     if (!journal) return std::unexpected(journal.error());
     rt.dir = dir_ / rt.name;
@@ -82,9 +82,12 @@ Status RsSystem::MakeLayout(const std::string& case_dir, int systems) {
   return {};
 }
 
-// Then faults_, destroyed first of the members, removes every fault still active.
+// Each system's process killed and described (a role left unnamed was never made: the layout
+// failed before it, and there is nothing to record). Then faults_, destroyed first of the
+// members, removes every fault still active.
 RsSystem::~RsSystem() {
   for (auto& rt : systems_) {
+    if (rt.txsys.name().empty()) continue;
     record_->processes.push_back(rt.txsys.TearDown(settings_.log_excerpt_lines));
   }
 }

@@ -4,7 +4,8 @@
 //
 // Layout of system X under the case directory:
 //   X/data                  its database directory
-//   X/journal               its own small tmpfs (fault_dir_bytes), holding the two
+//   X/journal               its own small tmpfs (fault_dir_bytes) when disk-full is among
+//                           the run's faults (FaultDirTmpfsBytes), holding the two
 //     X/journal/journal-1   journal sets, both formatted with journal-format at creation.
 //     X/journal/journal-2   A journal fault (disk-full, access-denied) acts on X/journal, so it
 //                           covers both sets, as the model says (design decision 20).

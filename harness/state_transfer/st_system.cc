@@ -81,8 +81,8 @@ Result<std::unique_ptr<StSystem>> StSystem::Create(Sandbox& sandbox, const std::
   for (m::Side side : m::kSides) {
     auto& rt = sys->at(side);
     const fs::path rel = fs::path(case_dir) / m::SideName(side);
-    auto data = sandbox.MakeDir(rel / "data", settings.fault_dir_bytes);
-    auto temp = sandbox.MakeDir(rel / "temp", settings.fault_dir_bytes);
+    auto data = sandbox.MakeDir(rel / "data", FaultDirTmpfsBytes(settings));
+    auto temp = sandbox.MakeDir(rel / "temp", FaultDirTmpfsBytes(settings));
     if (!data) return std::unexpected(data.error());
     if (!temp) return std::unexpected(temp.error());
     rt.dir = sys->dir_ / m::SideName(side);
@@ -111,12 +111,14 @@ Status StSystem::StartMds() {
   return {};
 }
 
-// The loggers, then the mds, each killed and described; then faults_, destroyed first of the
-// members, removes every fault still active.
+// The loggers, then the mds, each killed and described (a role left unnamed was never made:
+// Create failed before it, and there is nothing to record); then faults_, destroyed first of
+// the members, removes every fault still active.
 StSystem::~StSystem() {
   const std::size_t lines = settings_.log_excerpt_lines;
-  for (auto& rt : sides_) record_->processes.push_back(rt.logger.TearDown(lines));
-  record_->processes.push_back(mds_.TearDown(lines));
+  for (RoleProcess* role : {&sides_[0].logger, &sides_[1].logger, &mds_}) {
+    if (!role->name().empty()) record_->processes.push_back(role->TearDown(lines));
+  }
 }
 
 // Quiet point: every process has settled; if it never does, the properties judge what is

@@ -2,8 +2,9 @@
 // processes) in its own directory of the sandbox, driven one model command at a time.
 //
 // Execute() runs a command, waits (polling against a deadline) until the system is quiet, and
-// returns the observation. Each side's temp and data directories are their own small tmpfs,
-// so disk-full and access-denied faults act on them and nothing else.
+// returns the observation. Disk-full and access-denied faults act on each side's temp and data
+// directories and nothing else; with disk-full among the run's faults, each of those is its
+// own small tmpfs (FaultDirTmpfsBytes), so filling it fills nothing else.
 //
 // Thread safety: single-threaded; create, use and destroy on the thread that owns the
 // children (their PR_SET_PDEATHSIG is tied to it).
