@@ -10,13 +10,9 @@
 #include <string>
 #include <vector>
 
-#include <valijson/adapters/nlohmann_json_adapter.hpp>
-#include <valijson/schema.hpp>
-#include <valijson/schema_parser.hpp>
-#include <valijson/validator.hpp>
-
 #include "reports/ctrf.h"
 #include "reports/from_ctrf.h"
+#include "reports/json_schema.h"
 #include "reports/protocol_totals.h"
 #include "reports/verdict.h"
 
@@ -26,103 +22,10 @@ using nlohmann::json;
 
 namespace {
 
-// The parsed schema, or why it could not be parsed (a build defect: the embedded text is
-// checked by the tests).
-struct ParsedSchema {
-  std::unique_ptr<valijson::Schema> schema;
-  std::string error;
-};
-
-const ParsedSchema& Schema() {
-  static const ParsedSchema parsed = [] {
-    ParsedSchema out;
-    try {
-      const json doc = json::parse(ReportSchemaText());
-      out.schema = std::make_unique<valijson::Schema>();
-      valijson::SchemaParser parser(valijson::SchemaParser::kDraft7);
-      parser.populateSchema(valijson::adapters::NlohmannJsonAdapter(doc), *out.schema);
-    } catch (const std::exception& e) {
-      out.schema.reset();
-      out.error = std::string("the embedded report schema is unusable: ") + e.what();
-    }
-    return out;
-  }();
+const Result<JsonSchema>& Schema() {
+  static const Result<JsonSchema> parsed =
+      JsonSchema::Parse(ReportSchemaText(), "the embedded report schema");
   return parsed;
-}
-
-// One JSON pointer reference token, with its leading '/'.
-std::string EscapeToken(const std::string& token) {
-  std::string out = "/";
-  for (char c : token) {
-    out += c == '~' ? std::string("~0") : c == '/' ? std::string("~1") : std::string(1, c);
-  }
-  return out;
-}
-
-// valijson's context ("<root>", "[results]", "[tests]", "[0]") as a JSON pointer.
-std::string Pointer(const std::vector<std::string>& context) {
-  std::string pointer;
-  for (const std::string& element : context) {
-    if (element == "<root>") continue;
-    const bool bracketed = element.size() >= 2 && element.front() == '[' && element.back() == ']';
-    pointer += EscapeToken(bracketed ? element.substr(1, element.size() - 2) : element);
-  }
-  return pointer;
-}
-
-struct Violation {
-  std::string pointer;  // of the value the error is about ("" = the document)
-  std::string description;
-  bool enclosing;  // reports that something nested failed, not what
-};
-
-// valijson reports, besides each failed constraint, every enclosing subschema that failed
-// because of it ("Failed to validate against schema associated with property name 'x'",
-// "Failed to validate item #3 in array"). Such an error is about the nested value.
-Violation FromValijson(const valijson::ValidationResults::Error& error) {
-  Violation v{Pointer(error.context), error.description,
-              error.description.starts_with("Failed to validate")};
-  const std::string& d = error.description;
-  if (d.find("property name '") != std::string::npos) {
-    const std::size_t open = d.find('\'') + 1, close = d.rfind('\'');
-    if (close > open) v.pointer += EscapeToken(d.substr(open, close - open));
-  } else if (const std::size_t item = d.find("item #"); item != std::string::npos) {
-    v.pointer += EscapeToken(std::to_string(std::atoll(d.c_str() + item + 6)));
-  }
-  return v;
-}
-
-bool Under(const std::string& ancestor, const std::string& pointer) {
-  return pointer == ancestor || pointer.starts_with(ancestor + "/");
-}
-
-// One line per violation: every failed constraint, and an enclosing error only where no more
-// precise error explains it (valijson gives none for some keywords, e.g. propertyNames).
-std::vector<std::string> SchemaViolations(const json& report) {
-  valijson::Validator validator(valijson::Validator::kStrongTypes);
-  valijson::ValidationResults results;
-  if (validator.validate(*Schema().schema, valijson::adapters::NlohmannJsonAdapter(report),
-                         &results)) {
-    return {};
-  }
-  std::vector<Violation> all;
-  for (const auto& error : results) all.push_back(FromValijson(error));
-  std::vector<std::string> lines;
-  for (std::size_t i = 0; i < all.size(); ++i) {
-    bool explained = false;
-    for (std::size_t j = 0; j < all.size() && all[i].enclosing && !explained; ++j) {
-      explained = j != i && Under(all[i].pointer, all[j].pointer) &&
-                  (all[j].pointer != all[i].pointer || !all[j].enclosing);
-    }
-    const std::string what = all[i].enclosing
-                                 ? "does not match its schema (for example a key not allowed there)"
-                                 : all[i].description;
-    std::string line = (all[i].pointer.empty() ? "/" : all[i].pointer) + ": " + what;
-    if (!explained && std::find(lines.begin(), lines.end(), line) == lines.end()) {
-      lines.push_back(std::move(line));
-    }
-  }
-  return lines;
 }
 
 void CheckSummary(const json& results, std::vector<std::string>* out) {
@@ -199,8 +102,8 @@ void CheckProtocols(const json& results, std::vector<std::string>* out) {
 }  // namespace
 
 Status ValidateReport(const json& report) {
-  if (!Schema().schema) return Fail(Schema().error);
-  std::vector<std::string> violations = SchemaViolations(report);
+  if (!Schema()) return std::unexpected(Schema().error());
+  std::vector<std::string> violations = Schema()->Violations(report);
   if (violations.empty()) {  // the consistency rules may rely on the schema's shape
     CheckSummary(report["results"], &violations);
     CheckTests(report["results"], &violations);

@@ -7,11 +7,16 @@
 
 namespace lockstep::harness {
 
-RoleProcess::RoleProcess(std::string name, std::filesystem::path log)
-    : name_(std::move(name)), log_(std::move(log)) {}
+RoleProcess::RoleProcess(std::string name, std::filesystem::path log,
+                         std::filesystem::path trace)
+    : name_(std::move(name)), log_(std::move(log)), trace_(std::move(trace)) {}
 
 Status RoleProcess::Spawn(ProcessSpec spec) {
   spec.name = name_;
+  if (!trace_.empty()) {
+    spec.args.push_back("--trace");
+    spec.args.push_back(trace_.string());
+  }
   auto started = Process::Spawn(spec);
   if (!started) return std::unexpected(started.error());
   process_ = std::move(*started);  // Process's move-assignment kills and reaps a previous one

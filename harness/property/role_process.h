@@ -1,7 +1,7 @@
 // RoleProcess: one role of the system under test (the mds, logger side A, transaction system
-// SYSTEM73, ...) and the child process currently playing it. It knows the role's name and log
-// file, holds the running harness::Process if there is one, and remembers how the previous one
-// ended. Both System drivers keep one per role and do everything with their children through
+// SYSTEM73, ...) and the child process currently playing it. It knows the role's name, log
+// file and trace file, holds the running harness::Process if there is one, and remembers how
+// the previous one ended. Both System drivers keep one per role and do everything with their children through
 // it: spawn, reap, crash, and describe at teardown.
 //
 // "Held" below means: spawned and not yet reaped by ReapIfExited(), CrashNow() or TearDown().
@@ -34,8 +34,9 @@ class RoleProcess {
   // A role with no name and no log; assign a named one before use.
   RoleProcess() = default;
   // `name` is the role's name in errors and reports (and the name of its processes); `log` is
-  // the log file the implementation writes, whose end TearDown() quotes.
-  RoleProcess(std::string name, std::filesystem::path log);
+  // the log file the implementation writes, whose end TearDown() quotes; `trace`, when not
+  // empty, is the event trace every process of the role appends to (`--trace`, docs/trace.md).
+  RoleProcess(std::string name, std::filesystem::path log, std::filesystem::path trace = {});
   RoleProcess(RoleProcess&&) noexcept = default;
   RoleProcess& operator=(RoleProcess&&) noexcept = default;
   RoleProcess(const RoleProcess&) = delete;
@@ -43,8 +44,10 @@ class RoleProcess {
 
   const std::string& name() const { return name_; }
   const std::filesystem::path& log() const { return log_; }
+  const std::filesystem::path& trace() const { return trace_; }
 
-  // Starts `spec` (renamed to name()) as the role's process. On success it is held and
+  // Starts `spec` (renamed to name(), and given `--trace trace()` when the role has a trace)
+  // as the role's process. On success it is held and
   // last_exit() is cleared; a process still held from before is SIGKILLed and reaped first,
   // its end not kept. On failure (Process::Spawn's error) nothing changes.
   Status Spawn(ProcessSpec spec);
@@ -88,6 +91,7 @@ class RoleProcess {
 
   std::string name_;
   std::filesystem::path log_;
+  std::filesystem::path trace_;
   std::optional<Process> process_;
   std::optional<ExitStatus> last_exit_;
 };

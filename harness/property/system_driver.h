@@ -1,7 +1,12 @@
 // SystemDriver<Settings>: what every protocol's system driver (P::System, protocol.h) holds for
 // one test case, written once: the sandbox it runs in, its settings, the case record it
-// writes, the directory faults it has active, and the one rule for how long a request to the
-// real processes may take.
+// writes, the directory faults it has active, where the case's event traces go, and the one
+// rule for how long a request to the real processes may take.
+//
+// Traces (docs/trace.md): every role's processes get `--trace TraceFile(role)` (RoleProcess),
+// all in trace_dir() = <case dir>/traces, one file per role, appended to over the role's
+// restarts. They live as long as the case directory: the property runner removes it after the
+// case (a later deliverable of issue 9 validates them before that).
 //
 // A driver derives from SystemDriver<its settings>. Its destructor tears its processes down
 // (RoleProcess::TearDown, in the order the report shows them); the faults still active are
@@ -11,6 +16,8 @@
 #pragma once
 
 #include <chrono>
+#include <filesystem>
+#include <string>
 
 #include "harness/os/sandbox.h"
 #include "harness/property/active_faults.h"
@@ -25,6 +32,8 @@ class SystemDriver {
   SystemDriver& operator=(const SystemDriver&) = delete;
 
   CaseRecord& record() { return *record_; }
+  // The directory holding one trace file per role (empty before MakeTraceDir).
+  const std::filesystem::path& trace_dir() const { return trace_dir_; }
 
  protected:
   // `longest_wait`: the longest a request may legitimately take in this protocol with these
@@ -39,6 +48,19 @@ class SystemDriver {
         longest_wait_(longest_wait) {}
   ~SystemDriver() = default;
 
+  // Creates sandbox.dir()/case_dir/traces; fails (naming it) when the sandbox cannot.
+  Status MakeTraceDir(const std::string& case_dir) {
+    auto dir = sandbox_.MakeDir(std::filesystem::path(case_dir) / "traces");
+    if (!dir) return std::unexpected(dir.error());
+    trace_dir_ = *dir;
+    return {};
+  }
+  // The trace file of role `role` ("mds", "logger-A", "SYSTEM73").
+  // REQUIRES: MakeTraceDir succeeded.
+  std::filesystem::path TraceFile(const std::string& role) const {
+    return trace_dir_ / (role + ".jsonl");
+  }
+
   // How long to wait for an answer, or for a quiet point, before observing anyway.
   std::chrono::milliseconds RequestTimeout() const {
     return longest_wait_ + settings_.quiet_deadline;
@@ -51,6 +73,7 @@ class SystemDriver {
 
  private:
   const std::chrono::milliseconds longest_wait_;
+  std::filesystem::path trace_dir_;
 };
 
 }  // namespace lockstep::harness

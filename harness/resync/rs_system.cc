@@ -58,6 +58,7 @@ Status RsSystem::MakeLayout(const std::string& case_dir, int systems) {
   auto dir = sandbox_.MakeDir(case_dir);
   if (!dir) return std::unexpected(dir.error());
   dir_ = *dir;
+  if (auto s = MakeTraceDir(case_dir); !s) return s;
   systems_.resize(systems);
   for (int x = 0; x < systems; ++x) {
     auto& rt = systems_[x];
@@ -77,7 +78,7 @@ Status RsSystem::MakeLayout(const std::string& case_dir, int systems) {
     }
     rt.socket = dir_ / (rt.name + ".sock");
     rt.log = rt.dir / "txsys.log";
-    rt.txsys = RoleProcess(rt.name, rt.log);
+    rt.txsys = RoleProcess(rt.name, rt.log, TraceFile(rt.name));
   }
   return {};
 }

@@ -72,12 +72,13 @@ Result<std::unique_ptr<StSystem>> StSystem::Create(Sandbox& sandbox, const std::
   auto dir = sandbox.MakeDir(case_dir);
   if (!dir) return std::unexpected(dir.error());
   sys->dir_ = *dir;
+  if (auto s = sys->MakeTraceDir(case_dir); !s) return std::unexpected(s.error());
   auto mds_data = sandbox.MakeDir(fs::path(case_dir) / "mds" / "data");
   if (!mds_data) return std::unexpected(mds_data.error());
   sys->mds_data_ = *mds_data;
   sys->mds_socket_ = sys->dir_ / "mds.sock";
   sys->mds_log_ = sys->dir_ / "mds" / "mds.log";
-  sys->mds_ = RoleProcess("mds", sys->mds_log_);
+  sys->mds_ = RoleProcess("mds", sys->mds_log_, sys->TraceFile("mds"));
   for (m::Side side : m::kSides) {
     auto& rt = sys->at(side);
     const fs::path rel = fs::path(case_dir) / m::SideName(side);
@@ -90,7 +91,8 @@ Result<std::unique_ptr<StSystem>> StSystem::Create(Sandbox& sandbox, const std::
     rt.temp = *temp;
     rt.socket = sys->dir_ / (std::string(m::SideName(side)) + ".sock");
     rt.log = rt.dir / "logger.log";
-    rt.logger = RoleProcess(std::string("logger-") + m::SideName(side), rt.log);
+    const std::string role = std::string("logger-") + m::SideName(side);
+    rt.logger = RoleProcess(role, rt.log, sys->TraceFile(role));
   }
   if (auto s = sys->StartMds(); !s) return std::unexpected(s.error());
   return sys;

@@ -29,6 +29,13 @@ Result<std::string> CommandLine::Required(const std::string& name) const {
   return it->second;
 }
 
+Result<std::optional<std::string>> CommandLine::Optional(const std::string& name) const {
+  const auto it = values_.find(name);
+  if (it == values_.end()) return std::optional<std::string>();
+  if (it->second.empty()) return Fail("argument " + name + " needs a value");
+  return std::optional<std::string>(it->second);
+}
+
 Result<std::uint64_t> CommandLine::Number(const std::string& name,
                                           std::uint64_t fallback) const {
   const auto it = values_.find(name);

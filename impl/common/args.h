@@ -26,6 +26,8 @@ class CommandLine {
   bool Has(const std::string& name) const { return values_.contains(name); }
   // The value of `name`, or a usage error naming it when absent.
   [[nodiscard]] Result<std::string> Required(const std::string& name) const;
+  // The value of `name`, std::nullopt when absent, or a usage error naming it when empty.
+  [[nodiscard]] Result<std::optional<std::string>> Optional(const std::string& name) const;
   // The value of `name` as a non-negative integer; `fallback` when absent.
   [[nodiscard]] Result<std::uint64_t> Number(const std::string& name,
                                              std::uint64_t fallback) const;

@@ -8,9 +8,7 @@
 #include <ctime>
 
 namespace lockstep::impl {
-namespace {
-
-std::string Timestamp() {
+std::string UtcTimestamp() {
   const auto now = std::chrono::system_clock::now();
   const auto micros =
       std::chrono::duration_cast<std::chrono::microseconds>(now.time_since_epoch()).count();
@@ -22,8 +20,6 @@ std::string Timestamp() {
   std::snprintf(buf + n, sizeof buf - n, ".%06lldZ", static_cast<long long>(micros % 1000000));
   return buf;
 }
-
-}  // namespace
 
 LogFile::~LogFile() {
   if (fd_ >= 0) close(fd_);
@@ -37,7 +33,7 @@ Status LogFile::Open(const std::string& path, std::string tag) {
 }
 
 void LogFile::Line(std::string_view text) {
-  std::string line = Timestamp() + " " + tag_ + " ";
+  std::string line = UtcTimestamp() + " " + tag_ + " ";
   line.append(text);
   line.push_back('\n');
   const int fd = fd_ >= 0 ? fd_ : STDERR_FILENO;

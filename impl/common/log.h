@@ -19,6 +19,9 @@
 
 namespace lockstep::impl {
 
+// The current time as the log prefixes it: "2026-11-21T10:00:00.123456Z" (UTC, microseconds).
+std::string UtcTimestamp();
+
 class LogFile {
  public:
   LogFile() = default;

@@ -38,7 +38,7 @@ TxSystem::Exit TxSystem::Dispatch(ClientId id, const json& request) {
     OnAck(id, request);
   } else if (op == "remote_read") {
     if (auto refusal = CheckPeer(request)) {
-      Reply(id, *refusal);
+      RefusePeer(id, request, *refusal);
     } else {
       LocalRead(id, StringField(request, "key"));
     }
@@ -125,6 +125,8 @@ void TxSystem::OnReply(ClientId id, const json& request) {
     return Reply(id, json{{"error", "action must be \"ignore\" or \"defer\""}});
   }
   Prompt& prompt = it->second;
+  trace_.Record("reply_taken",
+                json{{"partner", partner}, {"action", action}, {"dtrids", prompt.dtrids}});
   if (action == "defer") {
     prompt.deferred = true;
     log_.Line("Operator replied DEFER for " + partner + ": resynchronization postponed, " +
@@ -148,6 +150,7 @@ void TxSystem::OnVaryRm(ClientId id, const json& request) {
   if (!links_.contains(partner)) {
     return Reply(id, json{{"error", "unknown partner '" + partner + "'"}});
   }
+  trace_.Record("vary_rm", json{{"partner", partner}});
   log_.Line("Operator: vary rm " + partner);
   if (PromptPending(partner)) {  // decision 19: nothing happens while a reply is awaited
     return Reply(id, json{{"result", "failed"},
@@ -174,6 +177,7 @@ void TxSystem::OnComplete(ClientId id, const json& request) {
     return Reply(id, json{{"error", "branch " + dtrid + " is the coordinator's: its writes "
                                     "were committed with the COMMIT record; only commit"}});
   }
+  trace_.Record("completed_by_hand", json{{"dtrid", dtrid}, {"action", action}});
   if (auto s = Force(json{{"type", "manual"}, {"dtrid", dtrid}, {"outcome", action}}); !s) {
     return Reply(id, json{{"error", s.error().message}});
   }

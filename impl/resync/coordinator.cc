@@ -46,6 +46,8 @@ void TxSystem::OnTxn(ClientId id, const json& request) {
     if (system != config_.name) txn.participants.push_back(system);
   }
   const std::string dtrid = NewDtrid();
+  trace_.Record("txn_begun", json{{"dtrid", dtrid}, {"participants", txn.participants},
+                                  {"writes", *writes}});
   txns_[dtrid] = std::move(txn);
   log_.Line("Transaction " + dtrid + " begins");
   Wait("txn", [this, dtrid] { return TryStartTxn(dtrid); },
@@ -122,6 +124,7 @@ void TxSystem::OnVote(const std::string& dtrid, const std::string& partner,
 
 void TxSystem::CommitTxn(const std::string& dtrid) {
   Txn& t = txns_.at(dtrid);
+  trace_.Record("commit_decided", json{{"dtrid", dtrid}});
   CrashPoint("coord.before_commit_record");
   const json record{{"type", "commit"}, {"dtrid", dtrid}, {"branch", config_.name},
                     {"participants", t.participants}, {"writes", t.writes[config_.name]}};
@@ -159,6 +162,7 @@ void TxSystem::CommitTxn(const std::string& dtrid) {
 void TxSystem::AbortTxn(const std::string& dtrid, const std::string& reason) {
   Txn& t = txns_.at(dtrid);
   std::erase_if(txn_locks_, [&](const auto& kv) { return kv.second == dtrid; });
+  trace_.Record("abort_decided", json{{"dtrid", dtrid}, {"reason", reason}});
   log_.Line("Transaction " + dtrid + " aborted: " + reason);
   if (t.yes.empty()) return FinishTxn(dtrid, "aborted", reason);
   for (const std::string& p : t.yes) {
@@ -176,6 +180,7 @@ void TxSystem::FinishTxn(const std::string& dtrid, const std::string& result,
   if (it == txns_.end()) return;
   json answer{{"result", result}, {"dtrid", dtrid}};
   if (!reason.empty()) answer["reason"] = reason;
+  trace_.Record("txn_answered", answer);
   Reply(it->second.client, answer);
   std::erase_if(txn_locks_, [&](const auto& kv) { return kv.second == dtrid; });
   txns_.erase(it);
@@ -192,6 +197,8 @@ void TxSystem::MaybeEnd(const std::string& dtrid, EndCause cause) {
   if (!b.coordinator || b.ended || !b.pending.empty() || b.state != BranchState::kCommitted) {
     return;
   }
+  trace_.Record("end_decided", json{{"dtrid", dtrid},
+                                    {"by_hand", cause == EndCause::kCompletedByHand}});
   if (cause == EndCause::kAcknowledged) CrashPoint("coord.before_end_record");
   if (auto s = Force(json{{"type", "end"}, {"dtrid", dtrid}}); !s) {
     log_.Line("END of " + dtrid + " not written; the transaction stays outstanding");

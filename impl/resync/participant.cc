@@ -28,6 +28,17 @@ std::optional<json> TxSystem::CheckPeer(const json& request) const {
   return std::nullopt;
 }
 
+void TxSystem::RefusePeer(ClientId id, const json& request, const json& refusal) {
+  const std::string from = StringField(request, "from");
+  const std::string op = StringField(request, "op");
+  if (StringField(refusal, "result") == "fenced") {
+    trace_.Record("access_fenced", json{{"partner", from}, {"op", op}});
+  } else {
+    trace_.Record("peer_refused", json{{"partner", from}, {"op", op}, {"answer", refusal}});
+  }
+  Reply(id, refusal);
+}
+
 std::optional<std::string> TxSystem::LockHolder(const std::string& key) const {
   if (const auto it = txn_locks_.find(key); it != txn_locks_.end()) return it->second;
   const auto locked = state_.LockedKeys();
@@ -36,7 +47,7 @@ std::optional<std::string> TxSystem::LockHolder(const std::string& key) const {
 }
 
 void TxSystem::OnPrepare(ClientId id, const json& request) {
-  if (auto refusal = CheckPeer(request)) return Reply(id, *refusal);
+  if (auto refusal = CheckPeer(request)) return RefusePeer(id, request, *refusal);
   const std::string dtrid = StringField(request, "dtrid");
   const auto w = request.find("writes");
   if (dtrid.empty() || w == request.end() || !w->is_object()) {
@@ -60,28 +71,45 @@ void TxSystem::OnPrepare(ClientId id, const json& request) {
          Prepare(id, dtrid, from, writes);
          return std::nullopt;
        },
-       [this, id](const std::string& why) { Reply(id, json{{"vote", "no"}, {"reason", why}}); });
+       [this, id, dtrid, from](const std::string& why) {
+         trace_.Record("vote", json{{"dtrid", dtrid}, {"coordinator", from}, {"vote", "no"},
+                                    {"reason", why}});
+         Reply(id, json{{"vote", "no"}, {"reason", why}});
+       });
 }
 
 void TxSystem::Prepare(ClientId id, const std::string& dtrid, const std::string& from,
                        const Writes& writes) {
+  trace_.Record("prepare_accepted", json{{"dtrid", dtrid}, {"coordinator", from}});
   CrashPoint("part.before_prepared_record");
+  const auto vote = [&](const char* v, const std::string& reason) {
+    json fields{{"dtrid", dtrid}, {"coordinator", from}, {"vote", v}};
+    if (!reason.empty()) fields["reason"] = reason;
+    trace_.Record("vote", std::move(fields));
+  };
   const bool early = BugEnabled("vote-before-durable");
-  if (early) Reply(id, json{{"vote", "yes"}});
+  if (early) {
+    vote("yes", "");
+    Reply(id, json{{"vote", "yes"}});
+  }
   const json record{{"type", "prepared"}, {"dtrid", dtrid}, {"coordinator", from},
                     {"branch", config_.name}, {"writes", writes}};
   if (auto s = Force(record); !s) {
     log_.Line("Voting no on " + dtrid + ": the PREPARED record could not be forced");
-    Reply(id, json{{"vote", "no"},
-                   {"reason", "cannot force-write the PREPARED record: " + s.error().message}});
+    const std::string reason = "cannot force-write the PREPARED record: " + s.error().message;
+    vote("no", reason);
+    Reply(id, json{{"vote", "no"}, {"reason", reason}});
     return;
   }
   CrashPoint("part.after_prepared_record");
   log_.Line("Prepared " + dtrid + " for " + from + ": InDoubt");
+  vote("yes", "");
   Reply(id, json{{"vote", "yes"}});
 }
 
-Status TxSystem::ForceOutcome(const std::string& dtrid, bool commit) {
+Status TxSystem::ForceOutcome(const std::string& dtrid, bool commit, const char* via) {
+  trace_.Record("outcome_learned",
+                json{{"dtrid", dtrid}, {"outcome", commit ? "commit" : "abort"}, {"via", via}});
   CrashPoint("part.before_outcome_record");
   const json record{{"type", "outcome"}, {"dtrid", dtrid}, {"outcome", commit ? "commit" : "abort"}};
   if (auto s = Force(record, "part.after_outcome_record"); !s) return s;
@@ -90,7 +118,7 @@ Status TxSystem::ForceOutcome(const std::string& dtrid, bool commit) {
 }
 
 void TxSystem::OnOutcome(ClientId id, const json& request, bool commit) {
-  if (auto refusal = CheckPeer(request)) return Reply(id, *refusal);
+  if (auto refusal = CheckPeer(request)) return RefusePeer(id, request, *refusal);
   const std::string dtrid = StringField(request, "dtrid");
   const auto it = state_.branches.find(dtrid);
   if (it == state_.branches.end() || it->second.coordinator) {
@@ -98,7 +126,7 @@ void TxSystem::OnOutcome(ClientId id, const json& request, bool commit) {
     return Reply(id, json{{"result", "ack"}});  // presumed abort: nothing to undo here
   }
   if (it->second.state == BranchState::kInDoubt) {
-    if (auto s = ForceOutcome(dtrid, commit); !s) {
+    if (auto s = ForceOutcome(dtrid, commit, "coordinator"); !s) {
       return Reply(id, json{{"result", "error"}, {"error", s.error().message}});
     }
   }
@@ -106,7 +134,7 @@ void TxSystem::OnOutcome(ClientId id, const json& request, bool commit) {
 }
 
 void TxSystem::OnAck(ClientId id, const json& request) {
-  if (auto refusal = CheckPeer(request)) return Reply(id, *refusal);
+  if (auto refusal = CheckPeer(request)) return RefusePeer(id, request, *refusal);
   const std::string dtrid = StringField(request, "dtrid");
   const auto it = state_.branches.find(dtrid);
   if (it != state_.branches.end() && it->second.coordinator) {
@@ -140,8 +168,11 @@ void TxSystem::LocalRead(ClientId id, const std::string& key) {
          // A local read is never fenced (decision 19), but waits on a locked key.
          if (LockHolder(key)) return "lock timeout on " + key;
          const auto row = db_.rows.find(key);
-         Reply(id, row == db_.rows.end() ? json{{"result", "not_found"}}
-                                         : json{{"result", "found"}, {"value", row->second}});
+         const json answer = row == db_.rows.end()
+                                 ? json{{"result", "not_found"}}
+                                 : json{{"result", "found"}, {"value", row->second}};
+         trace_.Record("read_answered", json{{"key", key}, {"answer", answer}});
+         Reply(id, answer);
          return std::nullopt;
        },
        [this, id](const std::string& why) { Reply(id, ReadFailure(why)); });

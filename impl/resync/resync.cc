@@ -115,6 +115,9 @@ void TxSystem::Resync(const std::string& partner, ResyncDone done, ResyncMode mo
                {"in_doubt", state_.InDoubtWith(partner)},
                {"committing", state_.CommittingWith(partner)},
                {"commit_records", state_.CommitRecordsWith(partner)}};
+  trace_.Record("resync_started", json{{"partner", partner}, {"mode", request["mode"]},
+                                       {"journal_fault", request["journal_fault"]},
+                                       {"saved_stamp", request["saved_stamp"]}});
   log_.Line("Resynchronization with " + partner + " started");
   CallPartner(partner, std::move(request),
               [this, partner](std::optional<json> answer) { OnResyncAnswer(partner, answer); });
@@ -130,6 +133,10 @@ void TxSystem::OnResyncAnswer(const std::string& partner, const std::optional<js
   if (result != "ok" && result != "mismatch") {
     return FinishResync(partner, Fail(partner + " refused: " + answer->dump()), false);
   }
+  trace_.Record("resync_exchange", json{{"partner", partner}, {"role", "initiator"},
+                                        {"result", result},
+                                        {"stamp", answer->value("stamp", json(nullptr))},
+                                        {"startup", answer->value("startup", json(nullptr))}});
   CrashPoint("resync.after_exchange");
   if (const Status& journal = links_.at(partner).journal_at_start; !journal) {  // decision 12
     const Error& fault = journal.error();
@@ -158,6 +165,10 @@ void TxSystem::FinishResync(const std::string& partner, const Status& outcome, b
   link.resync_running = false;
   link.resynced = synced;
   link.last_resync = outcome;
+  json finished{{"partner", partner}, {"role", "initiator"},
+                {"outcome", synced ? "complete" : outcome ? "not_needed" : "failed"}};
+  if (!outcome) finished["error"] = outcome.error().message;
+  trace_.Record("resync_finished", std::move(finished));
   const std::string what = "Resynchronization with " + partner;
   log_.Line(synced    ? what + " complete"
             : outcome ? what + " not needed"
@@ -169,6 +180,7 @@ void TxSystem::OnResyncRequest(ClientId id, const json& request) {
   const std::string from = StringField(request, "from");
   if (!links_.contains(from)) return Reply(id, json{{"error", "unknown partner '" + from + "'"}});
   if (const auto wrong = MalformedResync(request)) {
+    trace_.Record("resync_refused", json{{"partner", from}, {"reason", "malformed: " + *wrong}});
     log_.Line("Resynchronization requested by " + from + " refused: malformed request: " + *wrong);
     return Reply(id, json{{"result", "error"}, {"error", "malformed resync request: " + *wrong}});
   }
@@ -181,11 +193,17 @@ void TxSystem::OnResyncRequest(ClientId id, const json& request) {
   if (auto refusal = RefuseResync(from, request)) return Reply(id, *refusal);
   const std::string stamp = StringField(request, "stamp");
   const std::string startup = StringField(request, "startup");
+  trace_.Record("resync_exchange", json{{"partner", from}, {"role", "responder"},
+                                        {"mode", StringField(request, "mode")},
+                                        {"stamp", stamp}, {"startup", startup}});
   CrashPoint("resync.after_exchange");
   const Status writable = journal_->CheckWritable();
   if (!writable || request.at("journal_fault").get<bool>()) {  // decision 12: nothing saved
     links_.at(from).resynced = false;  // a failed resync leaves the pair to resync again
     const std::string fault = writable ? "at " + from : writable.error().message;
+    trace_.Record("resync_finished", json{{"partner", from}, {"role", "responder"},
+                                          {"outcome", "failed"},
+                                          {"error", "journal fault " + fault}});
     log_.Line("Resynchronization requested by " + from + " failed: journal fault " + fault);
     return Reply(id, json{{"result", "error"}, {"error", "journal fault " + fault}});
   }
@@ -200,6 +218,9 @@ void TxSystem::OnResyncRequest(ClientId id, const json& request) {
   if (mine || theirs) {
     if (mine) RaisePrompt(from, stamp, startup);
     link.resynced = false;
+    trace_.Record("resync_finished",
+                  json{{"partner", from}, {"role", "responder"}, {"outcome", "failed"},
+                       {"error", std::string("journal stamp mismatch") + (mine ? "" : " at " + from)}});
     log_.Line("Resynchronization requested by " + from + " failed: journal stamp mismatch" +
               (mine ? "" : " at " + from));
     answer["result"] = "mismatch";
@@ -209,6 +230,10 @@ void TxSystem::OnResyncRequest(ClientId id, const json& request) {
   if (outcome) outcome = SavePartner(from, stamp, startup);
   link.resynced = outcome.has_value();
   link.last_resync = outcome;
+  json finished{{"partner", from}, {"role", "responder"},
+                {"outcome", outcome ? "complete" : "failed"}};
+  if (!outcome) finished["error"] = outcome.error().message;
+  trace_.Record("resync_finished", std::move(finished));
   if (!outcome) return Reply(id, json{{"result", "error"}, {"error", outcome.error().message}});
   ClearPrompt(from);
   log_.Line("Resynchronization requested by " + from + " complete");
@@ -222,11 +247,13 @@ void TxSystem::OnResyncRequest(ClientId id, const json& request) {
 std::optional<json> TxSystem::RefuseResync(const std::string& from, const json& request) {
   const std::string mode = StringField(request, "mode");
   if (PromptPending(from) || (Fenced(from) && mode != "vary_rm")) {
+    trace_.Record("access_fenced", json{{"partner", from}, {"op", "resync"}});
     log_.Line("Resynchronization requested by " + from + " refused: " + FenceError(from));
     return json{{"result", "fenced"}, {"error", FenceError(from)}};
   }
   const bool theirs = NonEmpty(request, "in_doubt") || NonEmpty(request, "committing");
   if (mode == "start" && !theirs && !HasOutstanding(from)) {
+    trace_.Record("resync_refused", json{{"partner", from}, {"reason", "skipped"}});
     return json{{"result", "skipped"}};
   }
   return std::nullopt;
@@ -241,7 +268,7 @@ Status TxSystem::Resolve(const std::string& partner, const json& theirs, bool in
   for (const std::string& dtrid : state_.InDoubtWith(partner)) {
     const bool commit =
         Lists(their_commit_records, dtrid) && !BugEnabled("resync-presumes-abort");
-    if (auto s = ForceOutcome(dtrid, commit); !s) return s;
+    if (auto s = ForceOutcome(dtrid, commit, "resync"); !s) return s;
     log_.Line("Resolved " + dtrid + " by resynchronization with " + partner + ": " +
               (commit ? "commit" : "abort"));
     if (initiator && commit) {
@@ -286,6 +313,8 @@ void TxSystem::RaisePrompt(const std::string& partner, const std::string& stamp,
       existing->second.new_stamp == stamp && existing->second.dtrids == p.dtrids) {
     return;  // this prompt is already waiting for its reply
   }
+  trace_.Record("prompt_shown", json{{"partner", partner}, {"old_stamp", p.old_stamp},
+                                     {"new_stamp", p.new_stamp}, {"dtrids", p.dtrids}});
   auto line = [&](const char* id, const std::string& text) {
     p.lines.push_back(json{{"id", id}, {"text", text}});
     log_.Line(*id ? std::string(id) + " " + text : text);
@@ -302,7 +331,9 @@ void TxSystem::RaisePrompt(const std::string& partner, const std::string& stamp,
 }
 
 void TxSystem::ClearPrompt(const std::string& partner) {
-  if (prompts_.erase(partner) > 0) {
+  if (prompts_.contains(partner)) {
+    trace_.Record("prompt_withdrawn", json{{"partner", partner}});
+    prompts_.erase(partner);
     log_.Line("Resynchronization with " + partner + " succeeded: prompt withdrawn, " + partner +
               " no longer fenced");
   }

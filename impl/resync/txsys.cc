@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 
 #include "impl/common/seeded_bug.h"
@@ -27,13 +28,21 @@ TxSystem::TxSystem(TxConfig config) : config_(std::move(config)) {
 
 int TxSystem::Run() {
   IgnoreSigpipe();
+  if (!config_.trace_path.empty()) {
+    if (auto s = trace_.Open(config_.trace_path, config_.name, &log_); !s) {
+      std::fprintf(stderr, "txsys: argument --trace: %s\n", s.error().message.c_str());
+      return kExitSetup;
+    }
+  }
   if (auto s = log_.Open(config_.log_path, config_.name); !s) {
     log_.Line(s.error().message);  // goes to stderr
+    trace_.Discard();
     return kExitSetup;
   }
   log_.Line(config_.name + " starting, pid " + std::to_string(getpid()));
   Exit exit = Start();
   if (!exit) exit = Loop();
+  trace_.Record("exiting", json{{"status", exit.value_or(kExitShutdown)}});
   for (auto& [id, c] : clients_) c.conn->FlushBlocking(kLastWordsTimeoutMs / 10);
   log_.Line(config_.name + " exiting with status " + std::to_string(exit.value_or(0)));
   return exit.value_or(kExitShutdown);
@@ -42,6 +51,7 @@ int TxSystem::Run() {
 TxSystem::Exit TxSystem::Start() {
   auto journal = Journal::Open(config_.journal_dir);
   if (!journal) {
+    trace_.Error("open journal", journal.error());
     log_.Line("Unable to open the journal set: " + journal.error().message);
     return kExitDataError;
   }
@@ -52,11 +62,15 @@ TxSystem::Exit TxSystem::Start() {
   }
   if (Exit e = Recover()) return e;
   if (auto s = listener_.Listen(config_.socket); !s) {
+    trace_.Error("listen", s.error());
     log_.Line("Unable to open the control socket: " + s.error().message);
     return kExitSetup;
   }
   std::size_t in_doubt = 0;
   for (const auto& [d, b] : state_.branches) in_doubt += b.state == BranchState::kInDoubt;
+  trace_.Record("recovered", json{{"startup", startup_}, {"stamp", state_.stamp},
+                                  {"branches", state_.branches.size()}, {"in_doubt", in_doubt},
+                                  {"torn_tail_offset", journal_->torn_tail_offset()}});
   log_.Line(config_.name + " started: startup time " + startup_ + ", journal stamp " +
             state_.stamp + ", " + std::to_string(state_.branches.size()) + " branches (" +
             std::to_string(in_doubt) + " InDoubt), listening on " + config_.socket);
@@ -71,6 +85,7 @@ TxSystem::Exit TxSystem::Recover() {
   for (const JournalRecord& r : journal_->recovered()) {
     auto applied = state_.Apply(r.body);
     if (!applied) {
+      trace_.Error("recover journal", applied.error());
       log_.Line("Unable to recover journal " + journal_->path() + ": record at offset " +
                 std::to_string(r.offset) + ": " + applied.error().message);
       return kExitDataError;
@@ -79,6 +94,7 @@ TxSystem::Exit TxSystem::Recover() {
   }
   auto db = LoadDatabase(config_.data_dir);
   if (!db) {
+    trace_.Error("open database", db.error());
     log_.Line("Unable to open the database: " + db.error().message);
     return kExitDataError;
   }
@@ -87,9 +103,11 @@ TxSystem::Exit TxSystem::Recover() {
   startup_ = FormatTimestamp(startup_micros_);
   if (state_.stamp.empty() || BugEnabled("stamp-reassigned-at-start")) {
     const std::string stamp = NewTimestamp();
+    trace_.Record("stamp_assigned", json{{"stamp", stamp}});
     if (auto s = Force(json{{"type", "stamp"}, {"stamp", stamp}}); !s) return kExitDataError;
     log_.Line("Journal stamp " + stamp + " assigned to journal set " + config_.journal_dir);
   } else {
+    trace_.Record("stamp_read", json{{"stamp", state_.stamp}});
     log_.Line("Journal stamp " + state_.stamp + " read from journal set " + config_.journal_dir);
   }
   // Redo this set's committed writes the rows lack, even if the other set was used since.
@@ -104,6 +122,7 @@ TxSystem::Exit TxSystem::Recover() {
   if (redone > 0) {
     db_.applied[state_.stamp] = journal_->next_seq() - 1;
     if (auto s = StoreDatabase(config_.data_dir, db_); !s) {
+      trace_.Error("write database", s.error());
       log_.Line("Unable to write the database: " + s.error().message);
       return kExitDataError;
     }
@@ -127,8 +146,10 @@ TxSystem::Exit TxSystem::Loop() {
       owners.emplace_back(true, id);
     }
     if (poll(fds.data(), fds.size(), PollTimeoutMs()) < 0 && errno != EINTR) {
-      log_.Line(std::string("poll failed: ") + std::strerror(errno) + " [" +
-                std::to_string(errno) + "]");
+      const int errnum = errno;
+      trace_.Error("poll", errnum, "poll failed");
+      log_.Line(std::string("poll failed: ") + std::strerror(errnum) + " [" +
+                std::to_string(errnum) + "]");
       return kExitSetup;
     }
     if (fds[0].revents != 0) AcceptClients();
@@ -174,10 +195,16 @@ TxSystem::Exit TxSystem::OnClientReadable(ClientId id) {
   if (!line) return std::nullopt;
   c.request_taken = true;
   std::string error;
-  const auto request = ParseObject(*line, &error);
+  auto request = ParseObject(*line, &error);
   if (!request) {
     Reply(id, json{{"error", "request is " + error}});
     return std::nullopt;
+  }
+  trace_.Receive(*request);
+  if (const std::string from = StringField(*request, "from"); !from.empty()) {
+    c.peer = from;
+    c.op = StringField(*request, "op");
+    trace_.Record("request_received", json{{"from", from}, {"request", *request}});
   }
   return Dispatch(id, *request);
 }
@@ -196,6 +223,9 @@ void TxSystem::OnCallReadable(std::uint64_t id) {
   } else if (!call.conn->eof() && !call.conn->dead()) {
     return;  // the answer is not complete yet
   }
+  if (answer) trace_.Receive(*answer);
+  trace_.Record("answer_received", json{{"from", call.partner}, {"op", call.op},
+                                        {"answer", answer ? *answer : json(nullptr)}});
   Answer done = std::move(call.done);
   calls_.erase(it);
   done(answer);
@@ -208,6 +238,8 @@ void TxSystem::ExpireCalls() {
       ++it;
       continue;
     }
+    trace_.Record("answer_received", json{{"from", it->second.partner}, {"op", it->second.op},
+                                          {"answer", nullptr}, {"why", "timeout"}});
     log_.Line("No answer from " + it->second.partner + " in time: giving up the request");
     Answer done = std::move(it->second.done);
     it = calls_.erase(it);
@@ -223,10 +255,13 @@ void TxSystem::RunWaiters() {
       if (auto why = current->attempt()) {
         current->why = *why;
         if (Clock::now() < current->deadline) continue;
+        trace_.Record("wait_refused",
+                      json{{"wait", current->id}, {"kind", current->kind}, {"why", *why}});
         Expire expire = std::move(current->expire);
         waiters_.erase(current);
         expire(*why);
       } else {
+        trace_.Record("wait_granted", json{{"wait", current->id}, {"kind", current->kind}});
         waiters_.erase(current);
       }
       progress = true;
@@ -252,8 +287,13 @@ void TxSystem::Sweep() {
 void TxSystem::Reply(ClientId id, const json& answer) {
   const auto it = clients_.find(id);
   if (it == clients_.end() || it->second.answered) return;  // the client went away
-  it->second.conn->Send(answer);
-  it->second.answered = true;
+  Client& c = it->second;
+  c.answered = true;
+  if (c.peer.empty() || !trace_.enabled()) return c.conn->Send(answer);
+  trace_.Record("answer_sent", json{{"to", c.peer}, {"op", c.op}, {"answer", answer}});
+  json stamped = answer;
+  trace_.Stamp(stamped);
+  c.conn->Send(stamped);
 }
 
 bool TxSystem::Reachable(const std::string& partner) const {
@@ -269,15 +309,20 @@ void TxSystem::CallPartner(const std::string& partner, json request, Answer done
   request["from"] = config_.name;
   request["stamp"] = state_.stamp;
   request["startup"] = startup_;
+  const std::string op = StringField(request, "op");
+  trace_.Record("request_sent", json{{"to", partner}, {"request", request}});
   auto fd = ConnectUnix(links_.at(partner).socket);
   if (!fd) {
+    trace_.Error("reach " + partner, fd.error());
     log_.Line("Unable to reach " + partner + ": " + fd.error().message);
     soon_.push_back([done = std::move(done)] { done(std::nullopt); });
     return;
   }
+  trace_.Stamp(request);
   Call& call = calls_[next_id_++];
   call.conn = std::make_unique<LineConnection>(*fd);
   call.partner = partner;
+  call.op = op;
   call.done = std::move(done);
   call.deadline = Clock::now() + kCallTimeout;
   call.conn->Send(request);
@@ -300,8 +345,10 @@ void TxSystem::Wait(std::string kind, Attempt attempt, Expire expire) {
   auto why = attempt();
   if (!why) return;
   const auto now = Clock::now();
-  waiters_.push_back(Waiter{std::move(kind), std::move(attempt), std::move(expire), *why, now,
-                            now + std::chrono::milliseconds(config_.lock_wait_ms)});
+  const std::uint64_t id = next_id_++;
+  trace_.Record("wait_started", json{{"wait", id}, {"kind", kind}, {"why", *why}});
+  waiters_.push_back(Waiter{id, std::move(kind), std::move(attempt), std::move(expire), *why,
+                            now, now + std::chrono::milliseconds(config_.lock_wait_ms)});
 }
 
 // A forced write: append + fdatasync first, then act on it (state, then database).
@@ -309,9 +356,15 @@ Status TxSystem::Force(const json& record, const char* crash_after) {
   const std::string type = record["type"];
   auto seq = journal_->Append(record);
   if (!seq) {
+    trace_.Error("force " + type + " record", seq.error());
     log_.Line("Unable to force-write the " + type + " record: " + seq.error().message);
     return std::unexpected(seq.error());
   }
+  json forced{{"type", type}, {"record_seq", *seq}};
+  for (const char* field : {"dtrid", "partner", "outcome", "stamp", "startup"}) {
+    if (const auto it = record.find(field); it != record.end()) forced[field] = *it;
+  }
+  trace_.Record("record_forced", std::move(forced));
   if (crash_after != nullptr) CrashPoint(crash_after);
   auto applied = state_.Apply(record);
   if (!applied) {
@@ -323,6 +376,7 @@ Status TxSystem::Force(const json& record, const char* crash_after) {
   for (const auto& [k, v] : **applied) db_.rows[k] = v;
   db_.applied[state_.stamp] = *seq;
   if (auto s = StoreDatabase(config_.data_dir, db_); !s) {
+    trace_.Error("write database", s.error());
     log_.Line("Unable to write the database (the journal holds the change; exiting): " +
               s.error().message);
     fatal_ = kExitDataError;

@@ -23,6 +23,9 @@
 //  * links_[p].resynced is true only after a resynchronization with p succeeded in this
 //    process's life and p has not asked for one since.
 //
+// With --trace it records the actions of docs/trace.md ("txsys") before acting on them; every
+// request to a partner and every answer to one carries the trace's clock.
+//
 // Seeded bugs honoured here: every resync bug of impl/resync/README.md.
 // Thread safety: driven by Run() on one thread.
 #pragma once
@@ -43,6 +46,7 @@
 #include "base/result.h"
 #include "impl/common/json_lines.h"
 #include "impl/common/log.h"
+#include "impl/common/trace.h"
 #include "impl/common/unix_listener.h"
 #include "impl/resync/database.h"
 #include "impl/resync/journal.h"
@@ -56,6 +60,7 @@ struct TxConfig {
   std::string data_dir;
   std::string journal_dir;
   std::string log_path;
+  std::string trace_path;  // empty: no trace
   std::map<std::string, std::string> partners;  // name -> socket path
   std::uint64_t lock_wait_ms = 5000;
 };
@@ -84,14 +89,18 @@ class TxSystem {
     std::unique_ptr<LineConnection> conn;
     bool request_taken = false;
     bool answered = false;
+    std::string peer;  // a partner request: who sent it ("" for operators and the harness)
+    std::string op;    // a partner request: its op
   };
   struct Call {
     std::unique_ptr<LineConnection> conn;
     std::string partner;
+    std::string op;
     Answer done;
     Clock::time_point deadline;
   };
   struct Waiter {
+    std::uint64_t id = 0;  // names the wait in the trace
     std::string kind;  // "read", "prepare", "txn", "remote read"
     Attempt attempt;
     Expire expire;
@@ -168,6 +177,8 @@ class TxSystem {
 
   // participant.cc: partner requests and reads.
   std::optional<json> CheckPeer(const json& request) const;
+  // Answers a partner request CheckPeer refused (traced as access_fenced or peer_refused).
+  void RefusePeer(ClientId id, const json& request, const json& refusal);
   void OnPrepare(ClientId id, const json& request);
   void Prepare(ClientId id, const std::string& dtrid, const std::string& from, const Writes& w);
   void OnOutcome(ClientId id, const json& request, bool commit);
@@ -176,7 +187,8 @@ class TxSystem {
   void LocalRead(ClientId id, const std::string& key);
   void RemoteRead(ClientId id, const std::string& key, const std::string& at);
   std::optional<std::string> LockHolder(const std::string& key) const;
-  [[nodiscard]] Status ForceOutcome(const std::string& dtrid, bool commit);
+  // `via`: how the outcome was learned, "coordinator" or "resync" (the trace says so).
+  [[nodiscard]] Status ForceOutcome(const std::string& dtrid, bool commit, const char* via);
 
   // resync.cc: resynchronization, prompts, fencing.
   enum class ResyncMode { kAccess, kStart, kVaryRm };
@@ -208,6 +220,7 @@ class TxSystem {
 
   TxConfig config_;
   LogFile log_;
+  Trace trace_;
   UnixListener listener_;
   std::optional<Journal> journal_;
   JournalState state_;

@@ -15,7 +15,8 @@ namespace {
 
 constexpr const char* kUsage =
     "usage: txsys --name SYSTEM73 --socket PATH --data-dir DIR --journal DIR --log FILE\n"
-    "             --partners SYSTEM74=PATH[,SYSTEM75=PATH] [--lock-wait-ms N (1..86400000, default 5000)]\n";
+    "             --partners SYSTEM74=PATH[,SYSTEM75=PATH] [--lock-wait-ms N (1..86400000, default 5000)]\n"
+    "             [--trace FILE]\n";
 
 // The longest lock wait taken: a day. Longer waits would overflow the deadline arithmetic
 // (steady_clock::now() + the wait, in nanoseconds) long before 2^64 ms.
@@ -59,7 +60,7 @@ Result<std::map<std::string, std::string>> ParsePartners(const std::string& text
 Result<TxConfig> ParseConfig(int argc, char** argv) {
   auto args = CommandLine::Parse(argc, argv,
                                  {"--name", "--socket", "--data-dir", "--journal", "--log",
-                                  "--partners", "--lock-wait-ms"},
+                                  "--partners", "--lock-wait-ms", "--trace"},
                                  {});
   if (!args) return std::unexpected(args.error());
   TxConfig config;
@@ -83,6 +84,9 @@ Result<TxConfig> ParseConfig(int argc, char** argv) {
                 " (a day), not " + std::to_string(*wait));
   }
   config.lock_wait_ms = *wait;
+  auto trace = args->Optional("--trace");
+  if (!trace) return std::unexpected(trace.error());
+  config.trace_path = trace->value_or("");
   return config;
 }
 

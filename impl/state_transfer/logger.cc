@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <vector>
 
@@ -41,9 +42,11 @@ std::string ErrnoText(int errnum) {
 }  // namespace
 
 Logger::Logger(LoggerConfig config)
-    : config_(std::move(config)), sender_(config_.temp_dir, &log_) {}
+    : config_(std::move(config)), sender_(config_.temp_dir, &log_, &trace_) {}
 
 int Logger::ExitWith(int status) {
+  if (state_ == State::kInService) trace_.Record("service_left", json{{"status", status}});
+  trace_.Record("exiting", json{{"status", status}});
   if (link_) link_->FlushBlocking(kLastWordsTimeoutMs);
   log_.Line("Logger exiting with status " + std::to_string(status));
   return status;
@@ -51,8 +54,15 @@ int Logger::ExitWith(int status) {
 
 int Logger::Run() {
   IgnoreSigpipe();
+  if (!config_.trace_path.empty()) {
+    if (auto s = trace_.Open(config_.trace_path, "logger-" + config_.side, &log_); !s) {
+      std::fprintf(stderr, "logger: argument --trace: %s\n", s.error().message.c_str());
+      return kExitSetup;
+    }
+  }
   if (auto s = log_.Open(config_.log_path, config_.side); !s) {
     log_.Line(s.error().message);  // goes to stderr
+    trace_.Discard();
     return kExitSetup;
   }
   log_.Line("Logger starting: side " + config_.side + ", pid " + std::to_string(getpid()));
@@ -63,7 +73,9 @@ int Logger::Run() {
 void Logger::CleanTempDir() {
   DIR* dir = opendir(config_.temp_dir.c_str());
   if (dir == nullptr) {
-    log_.Line("Unable to clean temp directory " + config_.temp_dir + ": " + ErrnoText(errno));
+    const int errnum = errno;
+    trace_.Error("clean temp directory", errnum, config_.temp_dir);
+    log_.Line("Unable to clean temp directory " + config_.temp_dir + ": " + ErrnoText(errnum));
     return;
   }
   std::vector<std::string> leftovers;
@@ -74,9 +86,12 @@ void Logger::CleanTempDir() {
   }
   closedir(dir);
   for (const std::string& path : leftovers) {
+    trace_.Record("temp_file_deleted", json{{"path", path}, {"leftover", true}});
     if (unlink(path.c_str()) != 0) {
+      const int errnum = errno;
+      trace_.Error("remove leftover temp file", errnum, path);
       log_.Line("Unable to remove leftover state transfer file " + path + ": " +
-                ErrnoText(errno));
+                ErrnoText(errnum));
     } else {
       log_.Line("Removed leftover state transfer file " + path);
     }
@@ -86,28 +101,35 @@ void Logger::CleanTempDir() {
 Logger::Exit Logger::Start() {
   auto db = LoadDatabase(config_.data_dir);
   if (!db) {
+    trace_.Error("open database", db.error());
     log_.Line("Unable to open the configuration database: " + db.error().message);
     return kExitDataError;
   }
   db_ = std::move(*db);
+  trace_.Record("database_loaded", json{{"last_update_key", db_.last_update_key},
+                                        {"rows", db_.rows.size()},
+                                        {"checksum", db_.Checksum()}});
   if (auto s = RemoveStaleStaging(config_.data_dir); !s) log_.Line(s.error().message);
   CleanTempDir();
   log_.Line("Checksum config complete: Rows = " + std::to_string(db_.rows.size()) +
             ", checksum = " + db_.Checksum() +
             ", updateKey = " + std::to_string(db_.last_update_key));
   if (auto s = listener_.Listen(config_.control_socket); !s) {
+    trace_.Error("listen", s.error());
     log_.Line("Unable to open the control socket: " + s.error().message);
     return kExitSetup;
   }
   auto link = ConnectUnixWithRetry(config_.mds_socket, kMdsConnectTimeoutMs);
   if (!link) {
+    trace_.Error("connect to mds", link.error());
     log_.Line("Unable to connect to the MDS: " + link.error().message);
     return kExitMdsLink;
   }
   link_ = std::make_unique<LineConnection>(*link);
-  link_->Send(json{{"type", "register"},
-                   {"side", config_.side},
-                   {"last_update_key", db_.last_update_key}});
+  trace_.Record("register_sent", json{{"last_update_key", db_.last_update_key}});
+  SendToMds(json{{"type", "register"},
+                 {"side", config_.side},
+                 {"last_update_key", db_.last_update_key}});
   log_.Line("Registered with the MDS, last update key " + std::to_string(db_.last_update_key));
   return std::nullopt;
 }
@@ -125,10 +147,12 @@ Logger::Exit Logger::OnTimers(Clock::time_point now) {
   const auto quarter = std::chrono::milliseconds(std::max<std::uint64_t>(
       1, config_.transfer_timeout_ms / 4));
   while (now >= next_wait_log_) {
+    trace_.Record("waiting");
     log_.Line("Logger Waiting for MDS Messages");
     next_wait_log_ += quarter;
   }
   if (now >= receive_deadline_ && !BugEnabled("receiver-waits-forever")) {
+    trace_.Record("receiver_assert", json{{"timeout_ms", config_.transfer_timeout_ms}});
     log_.Line("Receiver assert: not in service within " +
               std::to_string(config_.transfer_timeout_ms) + " ms of starting to receive");
     return kExitReceiverAssert;
@@ -144,7 +168,9 @@ Logger::Exit Logger::Loop() {
     for (const auto& [fd, control] : controls_) fds.push_back({fd, Events(*control.conn), 0});
     const int ready = poll(fds.data(), fds.size(), PollTimeoutMs(Clock::now()));
     if (ready < 0 && errno != EINTR) {
-      log_.Line("poll failed: " + ErrnoText(errno));
+      const int errnum = errno;
+      trace_.Error("poll", errnum, "poll failed");
+      log_.Line("poll failed: " + ErrnoText(errnum));
       return kExitSetup;
     }
     if (Exit e = OnTimers(Clock::now())) return e;
@@ -175,10 +201,12 @@ Logger::Exit Logger::OnLinkReadable() {
       log_.Line("Ignoring a bad message from the MDS (" + error + "): " + *line);
       continue;
     }
+    trace_.Receive(*message);
     if (Exit e = OnLinkMessage(*message)) return e;
   }
   link_->Flush();
   if (link_->dead() || link_->eof()) {
+    trace_.Error("mds link", 0, "lost the MDS link: " + link_->death());
     log_.Line("Lost the MDS link: " + link_->death());
     return kExitMdsLink;
   }
@@ -192,6 +220,7 @@ Logger::Exit Logger::OnLinkMessage(const json& message) {
   if (type == "enter_service") {
     EnterService();
   } else if (type == "stale") {
+    trace_.Record("stale");
     state_ = State::kStale;
     log_.Line("Stale: behind the high-water key and the peer is not in service; waiting");
   } else if (type == "receive") {
@@ -202,7 +231,7 @@ Logger::Exit Logger::OnLinkMessage(const json& message) {
       log_.Line("Ignoring a bad send_state: " + request.error().message);
       return std::nullopt;
     }
-    sender_.Answer(*request, db_, memory_, [this](const json& m) { link_->Send(m); });
+    sender_.Answer(*request, db_, memory_, [this](const json& m) { SendToMds(m); });
   } else {
     log_.Line("Ignoring an unknown message from the MDS: " + message.dump());
   }
@@ -211,6 +240,7 @@ Logger::Exit Logger::OnLinkMessage(const json& message) {
 
 void Logger::OnReceive(const json& message) {
   if (state_ == State::kReceiving) return;
+  trace_.Record("receiving", json{{"upto", UintField(message, "upto").value_or(0)}});
   state_ = State::kReceiving;
   const auto now = Clock::now();
   const auto timeout = std::chrono::milliseconds(config_.transfer_timeout_ms);
@@ -222,13 +252,21 @@ void Logger::OnReceive(const json& message) {
 
 void Logger::EnterService() {
   if (state_ == State::kInService) return;
+  trace_.Record("service_entered", json{{"last_update_key", db_.last_update_key},
+                                        {"checksum", db_.Checksum()}});
   state_ = State::kInService;
   log_.Line("Entering service, last update key " + std::to_string(db_.last_update_key));
-  link_->Send(json{{"type", "in_service"}, {"last_update_key", db_.last_update_key}});
+  SendToMds(json{{"type", "in_service"}, {"last_update_key", db_.last_update_key}});
 }
 
 void Logger::SendAck(std::uint64_t update_key) {
-  link_->Send(json{{"type", "ack"}, {"update_key", update_key}});
+  trace_.Record("ack_sent", json{{"update_key", update_key}});
+  SendToMds(json{{"type", "ack"}, {"update_key", update_key}});
+}
+
+void Logger::SendToMds(json message) {
+  trace_.Stamp(message);
+  link_->Send(message);
 }
 
 Logger::Exit Logger::OnInput(const json& message) {
@@ -237,6 +275,7 @@ Logger::Exit Logger::OnInput(const json& message) {
     log_.Line("Ignoring a bad input: " + entry.error().message);
     return std::nullopt;
   }
+  trace_.Record("input_received", ToJson(*entry));
   CrashPoint("logger.input.before_durable");
   const bool ack_first = BugEnabled("ack-before-durable");
   if (ack_first) {
@@ -246,10 +285,12 @@ Logger::Exit Logger::OnInput(const json& message) {
   Database next = db_;
   next.Apply(*entry, config_.log_capacity);
   if (auto s = StoreDatabase(config_.data_dir, next); !s) {
+    trace_.Error("make input " + std::to_string(entry->update_key) + " durable", s.error());
     log_.Line("Unable to make update key " + std::to_string(entry->update_key) +
               " durable: " + s.error().message);
     return kExitDataError;
   }
+  trace_.Record("input_durable", json{{"update_key", entry->update_key}});
   CrashPoint("logger.input.after_durable");
   db_ = std::move(next);
   ++memory_[entry->key];
@@ -262,9 +303,10 @@ Logger::Exit Logger::OnState(const json& message) {
     log_.Line("Ignoring a state message: this side is not receiving");
     return std::nullopt;
   }
-  auto received = ReceiveState(message, db_, config_.data_dir, config_.log_capacity);
+  auto received = ReceiveState(message, db_, config_.data_dir, config_.log_capacity, trace_);
   if (!received) {
     if (received.error().durable) {
+      trace_.Error("apply received state", received.error().error);
       log_.Line("Unable to apply the received state: " + received.error().error.message);
       return kExitDataError;
     }

@@ -11,6 +11,8 @@
 // logs "Logger Waiting for MDS Messages" every quarter of --transfer-timeout-ms and exits 4 when
 // the whole timeout has passed since `receive` without being in service.
 //
+// With --trace it records the actions of docs/trace.md ("logger") before acting on them.
+//
 // Thread safety: the object is driven by Run() on one thread.
 #pragma once
 
@@ -25,6 +27,7 @@
 
 #include "impl/common/json_lines.h"
 #include "impl/common/log.h"
+#include "impl/common/trace.h"
 #include "impl/common/unix_listener.h"
 #include "impl/state_transfer/database.h"
 #include "impl/state_transfer/memory_state.h"
@@ -39,6 +42,7 @@ struct LoggerConfig {
   std::string data_dir;
   std::string temp_dir;
   std::string log_path;
+  std::string trace_path;  // empty: no trace
   std::size_t log_capacity = 1000;
   std::uint64_t transfer_timeout_ms = 180000;
 };
@@ -76,10 +80,13 @@ class Logger {
   nlohmann::json StatusJson() const;
   void CleanTempDir();
   void SendAck(std::uint64_t update_key);
+  // Every message to the mds goes here: stamped with the trace's clock.
+  void SendToMds(nlohmann::json message);
   int ExitWith(int status);
 
   LoggerConfig config_;
   LogFile log_;
+  Trace trace_;
   Sender sender_;
   Database db_;
   MemoryState memory_;

@@ -22,7 +22,7 @@ int Usage(const std::string& problem) {
   std::fprintf(stderr,
                "logger: %s\n"
                "usage: logger --side A|B --mds PATH --socket PATH --data-dir DIR --temp-dir DIR "
-               "--log FILE [--log-capacity N] [--transfer-timeout-ms MS]\n"
+               "--log FILE [--log-capacity N] [--transfer-timeout-ms MS] [--trace FILE]\n"
                "       logger --dump --data-dir DIR\n"
                "       logger --offline-synchronize --from DIR --to DIR\n",
                problem.c_str());
@@ -75,6 +75,9 @@ Result<LoggerConfig> ParseConfig(const CommandLine& args) {
                 std::to_string(*timeout));
   }
   config.transfer_timeout_ms = *timeout;
+  auto trace = args.Optional("--trace");
+  if (!trace) return std::unexpected(trace.error());
+  config.trace_path = trace->value_or("");
   return config;
 }
 
@@ -82,7 +85,7 @@ int Main(int argc, char** argv) {
   auto args = CommandLine::Parse(
       argc, argv,
       {"--side", "--mds", "--socket", "--data-dir", "--temp-dir", "--log", "--log-capacity",
-       "--transfer-timeout-ms", "--from", "--to"},
+       "--transfer-timeout-ms", "--trace", "--from", "--to"},
       {"--dump", "--offline-synchronize"});
   if (!args) return Usage(args.error().message);
   if (args->Has("--dump")) return Dump(*args);

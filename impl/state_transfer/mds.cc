@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 
 #include "impl/common/control_answers.h"
@@ -14,24 +15,28 @@ namespace lockstep::impl {
 
 using nlohmann::json;
 
-namespace {
-
-const char* StateName(int state) {
+const char* Mds::StateName(SideState state) {
   static const char* const kNames[] = {"down", "registered", "receiving", "in_service", "stale"};
-  return kNames[state];
+  return kNames[static_cast<int>(state)];
 }
-
-}  // namespace
 
 int Mds::Run() {
   IgnoreSigpipe();
+  if (!config_.trace_path.empty()) {
+    if (auto s = trace_.Open(config_.trace_path, "mds", &log_); !s) {
+      std::fprintf(stderr, "mds: argument --trace: %s\n", s.error().message.c_str());
+      return kExitSetup;
+    }
+  }
   if (auto s = log_.Open(config_.log_path, "MDS"); !s) {
     log_.Line(s.error().message);  // goes to stderr
+    trace_.Discard();
     return kExitSetup;
   }
   log_.Line("MDS starting, pid " + std::to_string(getpid()));
   Exit exit = Start();
   if (!exit) exit = Loop();
+  trace_.Record("exiting", json{{"status", exit.value_or(kExitShutdown)}});
   for (auto& [fd, c] : connections_) c.conn->FlushBlocking(kLastWordsTimeoutMs / 10);
   log_.Line("MDS exiting with status " + std::to_string(exit.value_or(kExitShutdown)));
   return exit.value_or(kExitShutdown);
@@ -40,11 +45,15 @@ int Mds::Run() {
 Mds::Exit Mds::Start() {
   auto keys = LoadMdsKeys(config_.data_dir);
   if (!keys) {
+    trace_.Error("load keys", keys.error());
     log_.Line("Unable to load the high-water key: " + keys.error().message);
     return kExitDataError;
   }
   keys_ = *keys;
+  trace_.Record("keys_loaded", json{{"high_water_key", keys_.high_water_key},
+                                    {"last_assigned_key", keys_.last_assigned_key}});
   if (auto s = listener_.Listen(config_.socket); !s) {
+    trace_.Error("listen", s.error());
     log_.Line("Unable to open the MDS socket: " + s.error().message);
     return kExitSetup;
   }
@@ -62,7 +71,9 @@ Mds::Exit Mds::Loop() {
       fds.push_back({fd, static_cast<short>((c.conn->eof() ? 0 : POLLIN) | (out ? POLLOUT : 0)), 0});
     }
     if (poll(fds.data(), fds.size(), -1) < 0 && errno != EINTR) {
-      log_.Line(std::string("poll failed: ") + std::strerror(errno));
+      const int errnum = errno;
+      trace_.Error("poll", errnum, "poll failed");
+      log_.Line(std::string("poll failed: ") + std::strerror(errnum));
       return kExitSetup;
     }
     if (fds[0].revents != 0) Accept();
@@ -92,7 +103,7 @@ Mds::Exit Mds::OnReadable(int fd) {
   while (auto line = c.conn->NextLine()) {
     if (c.kind == Connection::Kind::kClient) break;  // one request per connection
     std::string error;
-    const auto message = ParseObject(*line, &error);
+    auto message = ParseObject(*line, &error);
     if (c.kind == Connection::Kind::kUnknown) {
       c.kind = message && message->contains("type") ? Connection::Kind::kLink
                                                     : Connection::Kind::kClient;
@@ -110,6 +121,7 @@ Mds::Exit Mds::OnReadable(int fd) {
       log_.Line("Ignoring a bad message on a logger link (" + error + "): " + *line);
       continue;
     }
+    trace_.Receive(*message);
     OnLinkMessage(fd, *message);
     if (fatal_ || !connections_.contains(fd)) return fatal_;
   }
@@ -141,7 +153,11 @@ void Mds::Answer(int client_fd, const json& answer) {
 
 void Mds::Send(int side, const json& message) {
   const auto it = connections_.find(sides_[side].link_fd);
-  if (it != connections_.end()) it->second.conn->Send(message);
+  if (it == connections_.end()) return;
+  if (!trace_.enabled()) return it->second.conn->Send(message);
+  json stamped = message;
+  trace_.Stamp(stamped);
+  it->second.conn->Send(stamped);
 }
 
 // Drops dead connections (a dead link takes its side down, which may answer clients and
@@ -194,7 +210,7 @@ json Mds::StatusJson() const {
   json sides = json::object();
   for (int i = 0; i < 2; ++i) {
     const Side& s = sides_[i];
-    sides[s.name] = json{{"state", StateName(static_cast<int>(s.state))},
+    sides[s.name] = json{{"state", StateName(s.state)},
                          {"last_update_key", s.last_update_key},
                          {"transfer_attempts", s.transfer_attempts},
                          {"last_transfer_error", s.last_transfer_error},

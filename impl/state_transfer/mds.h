@@ -17,6 +17,8 @@
 //    dies; records transfer attempts, the last transfer error and the last transfer per side;
 //  * reports `busy` while anything it started is unfinished, so a status answer with
 //    busy=false describes a quiet point and is final.
+// With --trace it records the actions of docs/trace.md ("mds") before acting on them; every
+// message on a link carries the trace's clock.
 //
 // Seeded bugs honoured here: no-high-water-check, receiver-enters-after-failed-transfer.
 // Thread safety: the object is driven by Run() on one thread.
@@ -35,6 +37,7 @@
 
 #include "impl/common/json_lines.h"
 #include "impl/common/log.h"
+#include "impl/common/trace.h"
 #include "impl/common/unix_listener.h"
 #include "impl/state_transfer/mds_keys.h"
 
@@ -44,6 +47,7 @@ struct MdsConfig {
   std::string socket;
   std::string data_dir;
   std::string log_path;
+  std::string trace_path;  // empty: no trace
 };
 
 class Mds {
@@ -56,6 +60,8 @@ class Mds {
  private:
   using Exit = std::optional<int>;  // std::nullopt: keep running
   enum class SideState { kDown, kRegistered, kReceiving, kInService, kStale };
+  // "down", "registered", ... as status and the trace spell them.
+  static const char* StateName(SideState state);
 
   struct Side {
     std::string name;
@@ -123,6 +129,7 @@ class Mds {
 
   MdsConfig config_;
   LogFile log_;
+  Trace trace_;
   UnixListener listener_;
   MdsKeys keys_;
   std::array<Side, 2> sides_{Side{.name = "A"}, Side{.name = "B"}};

@@ -10,7 +10,7 @@
 int main(int argc, char** argv) {
   using namespace lockstep::impl;
   if (VersionRequested(argc, argv)) return PrintVersion();
-  auto args = CommandLine::Parse(argc, argv, {"--socket", "--data-dir", "--log"}, {});
+  auto args = CommandLine::Parse(argc, argv, {"--socket", "--data-dir", "--log", "--trace"}, {});
   MdsConfig config;
   lockstep::Status status = args ? lockstep::Status() : std::unexpected(args.error());
   for (const auto& [name, field] : {std::pair{"--socket", &config.socket},
@@ -21,8 +21,14 @@ int main(int argc, char** argv) {
     if (!value) status = std::unexpected(value.error());
     else *field = *value;
   }
+  if (status) {
+    auto trace = args->Optional("--trace");
+    if (!trace) status = std::unexpected(trace.error());
+    else config.trace_path = trace->value_or("");
+  }
   if (!status) {
-    std::fprintf(stderr, "mds: %s\nusage: mds --socket PATH --data-dir DIR --log FILE\n",
+    std::fprintf(stderr,
+                 "mds: %s\nusage: mds --socket PATH --data-dir DIR --log FILE [--trace FILE]\n",
                  status.error().message.c_str());
     return kExitUsage;
   }

@@ -42,15 +42,18 @@ Result<ReceivedState> Build(const json& state, const Database& current,
   return received;
 }
 
-Status MakeDurable(const std::string& data_dir, const Database& current, const Database& next) {
+Status MakeDurable(const std::string& data_dir, const Database& current, const Database& next,
+                   Trace& trace, const json& transfer) {
   if (BugEnabled("non-atomic-apply")) {
     Database rows_only = current;
     rows_only.rows = next.rows;
     if (auto s = StoreDatabase(data_dir, rows_only); !s) return s;
+    trace.Record("state_staged", json{{"transfer", transfer}});
     CrashPoint("receiver.mid_apply");
     return StoreDatabase(data_dir, next);
   }
   if (auto s = StageDatabase(data_dir, next); !s) return s;
+  trace.Record("state_staged", json{{"transfer", transfer}});
   CrashPoint("receiver.mid_apply");
   return CommitStagedDatabase(data_dir);
 }
@@ -60,13 +63,23 @@ Status MakeDurable(const std::string& data_dir, const Database& current, const D
 std::expected<ReceivedState, ReceiveError> ReceiveState(const json& state,
                                                         const Database& current,
                                                         const std::string& data_dir,
-                                                        std::size_t log_capacity) {
+                                                        std::size_t log_capacity,
+                                                        Trace& trace) {
+  const json transfer = state.value("transfer", json(nullptr));
+  trace.Record("state_received", json{{"transfer", transfer},
+                                      {"mode", state.value("mode", json(nullptr))},
+                                      {"upto", state.value("upto", json(nullptr))}});
   CrashPoint("receiver.before_apply");
   auto received = Build(state, current, log_capacity);
   if (!received) return std::unexpected(ReceiveError{false, received.error()});
-  if (auto s = MakeDurable(data_dir, current, received->db); !s) {
+  if (auto s = MakeDurable(data_dir, current, received->db, trace, transfer); !s) {
     return std::unexpected(ReceiveError{true, s.error()});
   }
+  trace.Record("state_applied", json{{"transfer", transfer},
+                                     {"mode", received->mode},
+                                     {"upto", received->upto},
+                                     {"last_update_key", received->db.last_update_key},
+                                     {"checksum", received->db.Checksum()}});
   CrashPoint("receiver.after_apply");
   return std::move(*received);
 }

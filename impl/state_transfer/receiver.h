@@ -7,6 +7,8 @@
 //   crash point "receiver.mid_apply"; rename over db.json and fsync the directory; crash point
 //   "receiver.after_apply".
 // The caller then takes the returned database and memory state as its own.
+// Traced (docs/trace.md), each just before the crash point of the same place: state_received,
+// state_staged, state_applied.
 //
 // Seeded bug non-atomic-apply: the new rows are made durable first (with the old key and log),
 // then, after "receiver.mid_apply", the new key and log in a second durable write.
@@ -19,6 +21,7 @@
 #include <string>
 
 #include "base/result.h"
+#include "impl/common/trace.h"
 #include "impl/state_transfer/database.h"
 #include "impl/state_transfer/memory_state.h"
 
@@ -41,6 +44,6 @@ struct ReceiveError {
 // REQUIRES: `current` is the database as stored in `data_dir`.
 [[nodiscard]] std::expected<ReceivedState, ReceiveError> ReceiveState(
     const nlohmann::json& state, const Database& current, const std::string& data_dir,
-    std::size_t log_capacity);
+    std::size_t log_capacity, Trace& trace);
 
 }  // namespace lockstep::impl

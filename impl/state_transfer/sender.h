@@ -10,6 +10,8 @@
 //  * When the temp file cannot be created, written or read back, it logs the three spec lines,
 //    deletes the partial file, and answers {"type":"transfer_failed","errno":..,"cause":..}.
 // The sender stays in service whatever happens here.
+// Traced (docs/trace.md): send_state_received, database_synchronized, temp_file_created,
+// temp_file_written, state_sent, temp_file_deleted, transfer_failed_sent, error.
 //
 // Seeded bugs honoured here: memory-not-transferred, temp-file-left-behind,
 // sticky-transfer-failure (impl/README.md).
@@ -25,6 +27,7 @@
 
 #include "base/result.h"
 #include "impl/common/log.h"
+#include "impl/common/trace.h"
 #include "impl/state_transfer/database.h"
 #include "impl/state_transfer/memory_state.h"
 
@@ -44,8 +47,9 @@ inline constexpr char kTempFilePrefix[] = "lockstep-st-";
 
 class Sender {
  public:
-  // REQUIRES: `log` outlives this object.
-  Sender(std::string temp_dir, LogFile* log) : temp_dir_(std::move(temp_dir)), log_(log) {}
+  // REQUIRES: `log` and `trace` outlive this object.
+  Sender(std::string temp_dir, LogFile* log, Trace* trace)
+      : temp_dir_(std::move(temp_dir)), log_(log), trace_(trace) {}
 
   // Answers `request` from `db` and `memory` (the sender's state as of X: the mds sends the
   // request after every input up to X, and the link is ordered). `send` delivers the answer.
@@ -58,12 +62,14 @@ class Sender {
                            nlohmann::json& message);
   // Writes `text` to a new temp file, reads it back. On success returns the text read back
   // and sets `*path`; on failure the partial file is gone (unless the seeded bug keeps it).
-  [[nodiscard]] Result<std::string> RoundTrip(const std::string& text, std::string* path);
+  [[nodiscard]] Result<std::string> RoundTrip(const SendRequest& request, const std::string& text,
+                                              std::string* path);
   void FailTransfer(const SendRequest& request, int errnum,
                     const std::function<void(const nlohmann::json&)>& send);
 
   std::string temp_dir_;
   LogFile* log_;
+  Trace* trace_;
   std::optional<int> sticky_errno_;  // seeded bug sticky-transfer-failure only
 };
 

@@ -89,7 +89,8 @@ bool RsCluster::Start(const std::string& name, const TxOptions& options) {
     partners += (partners.empty() ? "" : ",") + other + "=" + Socket(other);
   }
   harness::RoleProcess& role =
-      processes_.try_emplace(name, "txsys-" + name, LogPath(name)).first->second;
+      processes_.try_emplace(name, "txsys-" + name, LogPath(name), TracePath(name))
+          .first->second;
   const lockstep::Status process = SpawnImpl(
       role, "txsys",
       {"--name", name, "--socket", Socket(name), "--data-dir", DataDir(name), "--journal",

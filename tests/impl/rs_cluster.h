@@ -58,6 +58,13 @@ class RsCluster {
   RsCluster& operator=(const RsCluster&) = delete;
 
   const std::filesystem::path& dir() const { return sandbox_.dir(); }
+  // From now on every system started gets `--trace TRACE-DIR/<name>.jsonl` (docs/trace.md).
+  // Without it no system writes a trace. REQUIRES: called before the first Start.
+  void TraceTo(const std::filesystem::path& trace_dir) { trace_dir_ = trace_dir; }
+  // The trace file of system `name` (empty without TraceTo).
+  std::filesystem::path TracePath(const std::string& name) const {
+    return trace_dir_.empty() ? trace_dir_ : trace_dir_ / (name + ".jsonl");
+  }
   static std::string Name(int i) { return "SYSTEM7" + std::to_string(3 + i); }
   std::string Socket(const std::string& name) const;
   std::string DataDir(const std::string& name) const;
@@ -120,6 +127,7 @@ class RsCluster {
   harness::ActiveFaults faults_{sandbox_, fault_record_};
   std::vector<std::string> names_;
   std::map<std::string, harness::RoleProcess> processes_;  // the latest run of each system
+  std::filesystem::path trace_dir_;
 };
 
 }  // namespace lockstep::testing

@@ -171,7 +171,7 @@ std::string StCluster::LogPath(char side) const {
 }
 
 void StCluster::StartMds(const std::map<std::string, std::string>& env) {
-  mds_ = harness::RoleProcess("mds", dir() / "mds.log");
+  mds_ = harness::RoleProcess("mds", dir() / "mds.log", TracePath("mds"));
   const Status spawned =
       SpawnImpl(mds_, "mds",
                 {"--socket", MdsSocket(), "--data-dir", (dir() / "mds").string(), "--log",
@@ -193,7 +193,8 @@ void StCluster::StartMds(const std::map<std::string, std::string>& env) {
 bool StCluster::StartLogger(char side, const LoggerOptions& options) {
   const std::string s(1, side);
   harness::RoleProcess& role =
-      loggers_.try_emplace(side, "logger-" + s, LogPath(side)).first->second;
+      loggers_.try_emplace(side, "logger-" + s, LogPath(side), TracePath("logger-" + s))
+          .first->second;
   const Status logger = SpawnImpl(
       role, "logger",
       {"--side", s, "--mds", MdsSocket(), "--socket", SideSocket(side), "--data-dir",

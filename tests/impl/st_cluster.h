@@ -113,6 +113,14 @@ class StCluster {
   StCluster& operator=(const StCluster&) = delete;
 
   const std::filesystem::path& dir() const { return sandbox_.dir(); }
+  // From now on every process started gets `--trace TRACE-DIR/<role>.jsonl` (role "mds",
+  // "logger-A", "logger-B"; docs/trace.md). Without it no process writes a trace.
+  // REQUIRES: called before the first StartMds/StartLogger.
+  void TraceTo(const std::filesystem::path& trace_dir) { trace_dir_ = trace_dir; }
+  // The trace file of `role` (empty without TraceTo).
+  std::filesystem::path TracePath(const std::string& role) const {
+    return trace_dir_.empty() ? trace_dir_ : trace_dir_ / (role + ".jsonl");
+  }
   std::string MdsSocket() const;
   // The control socket of logger `side`.
   std::string SideSocket(char side) const;
@@ -174,6 +182,7 @@ class StCluster {
   harness::ActiveFaults faults_{sandbox_, fault_record_};
   harness::RoleProcess mds_;
   std::map<char, harness::RoleProcess> loggers_;  // the latest run of each side, ended or not
+  std::filesystem::path trace_dir_;
 };
 
 }  // namespace lockstep::testing

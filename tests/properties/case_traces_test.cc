@@ -1,0 +1,95 @@
+// The harness gives every role of a case a trace (docs/trace.md): the drivers of both protocols
+// pass --trace <case dir>/traces/<role>.jsonl, the traces exist and validate while the case
+// runs, and they go with the case directory when it is removed.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "harness/os/sandbox.h"
+#include "harness/property/checked_step.h"
+#include "harness/resync/rs_protocol.h"
+#include "harness/state_transfer/st_protocol.h"
+#include "model/resync/command_text.h"
+#include "model/state_transfer/command_text.h"
+#include "reports/trace_schema.h"
+#include "tests/support/test_env.h"
+
+namespace lockstep::harness {
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+// Runs `steps` (Describe() texts) on a fresh case of protocol P through the step pipeline;
+// returns the events of each role's trace, by role, read while the case still runs. Every
+// line must validate. Afterwards the case directory is removed, traces included.
+template <class P, class Parse>
+std::map<std::string, std::vector<std::string>> RunCase(const std::vector<std::string>& steps,
+                                                        Parse parse) {
+  std::map<std::string, std::vector<std::string>> events;
+  auto sandbox = Sandbox::Create();
+  EXPECT_TRUE(sandbox) << sandbox.error().message;
+  if (!sandbox) return events;
+  typename P::Settings settings;
+  settings.impl_dir = testing::BinDir();
+  CaseRecord record;
+  auto system = P::MakeSystem(*sandbox, "case-traces", settings, &record);
+  EXPECT_TRUE(system) << system.error().message;
+  if (!system) return events;
+  auto state = P::Initial(settings);
+  for (const std::string& text : steps) {
+    auto command = parse(text);
+    EXPECT_TRUE(command) << text;
+    if (!command) return events;
+    auto step = CheckedStep<P>(**system, state, *command, settings);
+    EXPECT_TRUE(step && !step->violation) << text;
+  }
+  const fs::path dir = (*system)->trace_dir();
+  EXPECT_EQ(dir, sandbox->dir() / "case-traces" / "traces");
+  for (const auto& entry : fs::directory_iterator(dir)) {
+    std::ifstream in(entry.path());
+    for (std::string line; std::getline(in, line);) {
+      const json j = json::parse(line, nullptr, /*allow_exceptions=*/false);
+      const Status valid = reports::ValidateTraceLine(j);
+      EXPECT_TRUE(valid) << entry.path() << ": " << (valid ? "" : valid.error().message);
+      events[entry.path().stem().string()].push_back(j.value("event", ""));
+    }
+  }
+  system->reset();
+  EXPECT_TRUE(sandbox->RemoveDir("case-traces"));
+  EXPECT_FALSE(fs::exists(dir));
+  return events;
+}
+
+bool Has(const std::vector<std::string>& events, const std::string& event) {
+  return std::find(events.begin(), events.end(), event) != events.end();
+}
+
+TEST(CaseTraces, StateTransferDriverTracesEveryRole) {
+  const auto events = RunCase<StateTransferProtocol>(
+      {"Start(A)", "Submit(set k0=v0)", "Start(B)", "Submit(set k1=v1)"},
+      [](const std::string& t) { return model::st::ParseCommand(t); });
+  ASSERT_EQ(events.size(), 3u);
+  EXPECT_TRUE(Has(events.at("mds"), "transfer_started"));
+  EXPECT_TRUE(Has(events.at("logger-A"), "state_sent"));
+  EXPECT_TRUE(Has(events.at("logger-B"), "state_applied"));
+  EXPECT_TRUE(Has(events.at("logger-B"), "ack_sent"));
+}
+
+TEST(CaseTraces, ResyncDriverTracesEveryRole) {
+  const auto events = RunCase<ResyncProtocol>(
+      {"Start(SYSTEM73, journal-1)", "Start(SYSTEM74, journal-1)",
+       "Transaction(SYSTEM73: SYSTEM74{k1=v1})"},
+      [](const std::string& t) { return model::rs::ParseCommand(t); });
+  ASSERT_EQ(events.size(), 2u);
+  EXPECT_TRUE(Has(events.at("SYSTEM73"), "commit_decided"));
+  EXPECT_TRUE(Has(events.at("SYSTEM74"), "vote"));
+}
+
+}  // namespace
+}  // namespace lockstep::harness
