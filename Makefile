@@ -53,12 +53,13 @@ test-plain: build
 # campaign outlasts its test's deadline, and the worker code they drive is the run already
 # covered here. The same holds for the unprivileged runs (UnprivilegedRun.*: two whole
 # `lockstep run`s as uid 65534, about 20 s each plain); UnshareUserNamespace, the step they add,
-# runs under ASan in os_test (UserNamespace.*).
+# runs under ASan in os_test (UserNamespace.*). And for RunInterrupt.* and ShrinkBudget.*:
+# each a whole seeded-bug search and shrink, like the seeded-bug cases left out above.
 ASAN_ENV := LOCKSTEP_TEST_SCALE=0.25 ASAN_OPTIONS=detect_leaks=1 \
   UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 ASAN_SEEDED_SAMPLE := SeededBugCaught\..*/(memory_not_transferred|stamp_reassigned_at_start)
 test-asan: build-asan
-	cd $(ASAN_BUILD) && $(ASAN_ENV) ctest --output-on-failure -j$(JOBS) -E 'SeededBugCaught\.|Campaign\.|Deploy\.|UnprivilegedRun\.'
+	cd $(ASAN_BUILD) && $(ASAN_ENV) ctest --output-on-failure -j$(JOBS) -E 'SeededBugCaught\.|Campaign\.|Deploy\.|UnprivilegedRun\.|RunInterrupt\.|ShrinkBudget\.'
 	cd $(ASAN_BUILD) && $(ASAN_ENV) ctest --output-on-failure -j$(JOBS) -R '$(ASAN_SEEDED_SAMPLE)'
 
 test: test-plain test-asan
