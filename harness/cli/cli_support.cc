@@ -278,13 +278,15 @@ nlohmann::json LoadReport(const std::string& file) {
   return *std::move(report);
 }
 
-bool WriteAndShowReport(const nlohmann::json& report, const fs::path& path) {
+Status WriteReport(const nlohmann::json& report, const fs::path& path) {
   if (auto valid = reports::ValidateReport(report); !valid) {
-    std::cerr << "lockstep: internal error: the report does not match its schema:\n"
-              << valid.error().message << "\n";
-    return false;
+    return Fail("internal error: the report does not match its schema:\n" + valid.error().message);
   }
-  if (auto written = reports::WriteJsonAtomically(path, report); !written) {
+  return reports::WriteJsonAtomically(path, report);
+}
+
+bool WriteAndShowReport(const nlohmann::json& report, const fs::path& path) {
+  if (auto written = WriteReport(report, path); !written) {
     std::cerr << "lockstep: " << written.error().message << "\n";
     return false;
   }

@@ -92,7 +92,10 @@ std::int64_t NowMs();
 // listing every violation.
 nlohmann::json LoadReport(const std::string& file);
 
-// Validates the report against the schema, writes it atomically and prints its summary.
+// Validates the report against the schema and writes it atomically; the error says which
+// failed ("internal error: the report does not match its schema: ..." or the write's).
+Status WriteReport(const nlohmann::json& report, const std::filesystem::path& path);
+// WriteReport, then prints the report's summary.
 // False, after printing why, when it does not validate or cannot be written.
 bool WriteAndShowReport(const nlohmann::json& report, const std::filesystem::path& path);
 // WriteAndShowReport, then the exit code for the report's overall verdict (2 if it could not

@@ -15,8 +15,6 @@
 #include "harness/protocols.h"
 #include "reports/ctrf.h"
 #include "reports/protocol_totals.h"
-#include "reports/report_file.h"
-#include "reports/schema.h"
 
 namespace lockstep::harness::cli {
 
@@ -102,10 +100,7 @@ void WriteFailureAsFound(const std::vector<reports::PropertyResult>& finished,
   properties.insert(properties.end(), now.properties.begin(), now.properties.end());
   for (const auto& [kind, how] : now.mechanisms) info.fault_mechanisms[kind] = how;
   info.stop_ms = NowMs();
-  const nlohmann::json report = reports::ToCtrf(info, properties);
-  Status written = reports::ValidateReport(report);
-  if (written) written = reports::WriteJsonAtomically(path, report);
-  if (!written) {
+  if (const Status written = WriteReport(reports::ToCtrf(info, properties), path); !written) {
     std::cerr << "lockstep run: could not write the failure as found: " << written.error().message
               << "\n";
     return;

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "harness/os/mount_namespace.h"
+#include "tests/support/as_nobody.h"
 
 namespace lockstep::faults {
 namespace {
@@ -37,28 +38,11 @@ TEST(Availability, AccessDeniedIsUnavailableToAHarnessWithoutCapabilities) {
   std::string tmpl = (std::filesystem::temp_directory_path() / "lockstep-avail-XXXXXX").string();
   ASSERT_NE(mkdtemp(tmpl.data()), nullptr);
   ASSERT_EQ(chown(tmpl.c_str(), 65534, 65534), 0);
-  int fds[2];
-  ASSERT_EQ(pipe(fds), 0);
-  const pid_t pid = fork();
-  ASSERT_GE(pid, 0);
-  if (pid == 0) {
-    close(fds[0]);
-    std::string text = "cannot become uid 65534";
-    if (setgroups(0, nullptr) == 0 && setresgid(65534, 65534, 65534) == 0 &&
-        setresuid(65534, 65534, 65534) == 0 && setenv("TMPDIR", tmpl.c_str(), 1) == 0) {
-      const FaultAvailability a = ProbeAvailability(false);
-      text = (a.access_denied ? "available" : "unavailable: ") + a.access_denied_reason;
-    }
-    _exit(write(fds[1], text.data(), text.size()) == static_cast<ssize_t>(text.size()) ? 0 : 1);
-  }
-  close(fds[1]);
-  std::string text;
-  char buf[512];
-  ssize_t n;
-  while ((n = read(fds[0], buf, sizeof buf)) > 0) text.append(buf, static_cast<std::size_t>(n));
-  close(fds[0]);
-  int status = 0;
-  ASSERT_EQ(waitpid(pid, &status, 0), pid);
+  const std::string text = lockstep::testing::AsNobody([&]() -> std::string {
+    if (setenv("TMPDIR", tmpl.c_str(), 1) != 0) return "cannot set TMPDIR";
+    const FaultAvailability a = ProbeAvailability(false);
+    return (a.access_denied ? "available" : "unavailable: ") + a.access_denied_reason;
+  });
   std::error_code ec;
   EXPECT_TRUE(std::filesystem::is_empty(tmpl, ec)) << "the probe left files behind in " << tmpl;
   std::filesystem::remove_all(tmpl, ec);

@@ -26,6 +26,7 @@
 #include "harness/os/user_namespace.h"
 #include "harness/os/process.h"
 #include "reports/schema.h"
+#include "tests/support/as_nobody.h"
 #include "tests/support/cli_test_fixture.h"
 #include "tests/support/process_tree.h"
 #include "tests/support/test_env.h"
@@ -36,42 +37,9 @@ namespace {
 namespace fs = std::filesystem;
 using nlohmann::json;
 
-constexpr uid_t kNobody = 65534;
+using lockstep::testing::AsNobody;
+using lockstep::testing::kNobody;
 constexpr const char* kSetpriv = "/usr/bin/setpriv";
-
-// In a forked child that has become uid/gid kNobody (no groups), runs `check` and sends back
-// its text: empty means yes. Returns the text, or why the child could not answer.
-std::string AsNobody(std::string (*check)()) {
-  int fds[2];
-  if (pipe2(fds, O_CLOEXEC) != 0) return "pipe2 failed";
-  const pid_t pid = fork();
-  if (pid < 0) return "fork failed";
-  if (pid == 0) {
-    close(fds[0]);
-    std::string text;
-    if (setgroups(0, nullptr) != 0 || setresgid(kNobody, kNobody, kNobody) != 0 ||
-        setresuid(kNobody, kNobody, kNobody) != 0 ||
-        // a changed uid makes a process non-dumpable, its /proc/self files root's, as
-        // lockstep after setpriv's exec is not
-        prctl(PR_SET_DUMPABLE, 1, 0, 0, 0) != 0) {
-      text = std::string("cannot become uid 65534: ") + std::strerror(errno);
-    } else {
-      text = check();
-    }
-    const bool sent = write(fds[1], text.data(), text.size()) == static_cast<ssize_t>(text.size());
-    _exit(sent ? 0 : 1);
-  }
-  close(fds[1]);
-  std::string text;
-  char buf[512];
-  ssize_t n;
-  while ((n = read(fds[0], buf, sizeof buf)) > 0) text.append(buf, static_cast<std::size_t>(n));
-  close(fds[0]);
-  int status = 0;
-  waitpid(pid, &status, 0);
-  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) return "the uid-65534 probe child failed";
-  return text;
-}
 
 // Empty if uid 65534 may execute every binary a run needs.
 std::string BinariesExecutable() {

@@ -103,6 +103,16 @@ class Traces {
 
 std::uint64_t Clock(const json& line) { return line.value("clock", std::uint64_t{0}); }
 
+// The last line the process `pid` wrote among `lines` (one role's trace over its restarts):
+// for a process killed at a crash point, the event just before it. Null if it wrote none.
+json LastLineOf(const std::vector<json>& lines, long pid) {
+  json last;
+  for (const json& line : lines) {
+    if (line["pid"].get<long>() == pid) last = line;
+  }
+  return last;
+}
+
 // `events` happened in this order by the Lamport clock (each a line from Traces::Find).
 void ExpectCausalOrder(const std::vector<json>& events) {
   for (std::size_t i = 1; i < events.size(); ++i) {
@@ -192,10 +202,7 @@ TEST(StateTransferTrace, CrashPointLeavesTheActionBeforeItInTheTrace) {
   const std::vector<json>& a = t.of("logger-A");
   ASSERT_FALSE(a.empty());
   const long first_pid = a.front()["pid"].get<long>();
-  json last_of_first;
-  for (const json& line : a) {
-    if (line["pid"].get<long>() == first_pid) last_of_first = line;
-  }
+  const json last_of_first = LastLineOf(a, first_pid);
   EXPECT_EQ(last_of_first["event"], "input_durable") << last_of_first.dump();
   EXPECT_NE(t.Find("logger-A", "database_loaded", {{"last_update_key", 1}}).value("pid", 0L),
             first_pid);
@@ -236,10 +243,7 @@ TEST(ResyncTrace, TwoPhaseCommitAndResyncExchangeAreTracedInCausalOrder) {
                      t.Find(k73, "answer_received", {{"from", k74}, {"op", "prepare"}}),
                      t.Find(k73, "commit_decided", {{"dtrid", dtrid}}),
                      t.Find(k73, "record_forced", {{"type", "commit"}, {"dtrid", dtrid}})});
-  json last_of_first;
-  for (const json& line : s73) {
-    if (line["pid"].get<long>() == first_pid) last_of_first = line;
-  }
+  const json last_of_first = LastLineOf(s73, first_pid);
   EXPECT_EQ(last_of_first["event"], "record_forced") << "the crash point follows the record";
   EXPECT_EQ(last_of_first.value("type", ""), "commit");
   // The resync exchange at the restart: 74 learns commit from 73's COMMIT record.

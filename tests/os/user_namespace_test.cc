@@ -24,13 +24,14 @@
 #include <string>
 
 #include "harness/os/capabilities.h"
+#include "tests/support/as_nobody.h"
 
 namespace lockstep::harness {
 namespace {
 
 namespace fs = std::filesystem;
 
-constexpr uid_t kNobody = 65534;
+using testing::kNobody;
 constexpr const char* kNoNamespace = "no user namespace: ";
 
 std::string Errno(const std::string& what) { return what + ": " + std::strerror(errno); }
@@ -76,40 +77,13 @@ std::string CheckInNamespace(const fs::path& scratch) {
   return "ok";
 }
 
-std::string RunAsNobody(const fs::path& scratch) {
-  int fds[2];
-  if (pipe2(fds, O_CLOEXEC) != 0) return Errno("pipe2");
-  const pid_t pid = fork();
-  if (pid < 0) return Errno("fork");
-  if (pid == 0) {
-    close(fds[0]);
-    std::string text = (setgroups(0, nullptr) == 0 && setresgid(kNobody, kNobody, kNobody) == 0 &&
-                        setresuid(kNobody, kNobody, kNobody) == 0 &&
-                        // a changed uid makes a process non-dumpable, its /proc/self files
-                        // root's; an exec (lockstep under setpriv) would undo that
-                        prctl(PR_SET_DUMPABLE, 1, 0, 0, 0) == 0)
-                           ? CheckInNamespace(scratch)
-                           : Errno("becoming uid 65534");
-    _exit(write(fds[1], text.data(), text.size()) == static_cast<ssize_t>(text.size()) ? 0 : 1);
-  }
-  close(fds[1]);
-  std::string text;
-  char buf[256];
-  ssize_t n;
-  while ((n = read(fds[0], buf, sizeof buf)) > 0) text.append(buf, static_cast<std::size_t>(n));
-  close(fds[0]);
-  int status = 0;
-  waitpid(pid, &status, 0);
-  return text.empty() ? "the uid-65534 child said nothing" : text;
-}
-
 TEST(UserNamespace, UnprivilegedRootOfItsNamespaceMountsAndACapabilityLessChildIsDenied) {
   if (geteuid() != 0) GTEST_SKIP() << "needs root, to become uid 65534 in a child";
   std::string tmpl = (fs::temp_directory_path() / "lockstep-userns-XXXXXX").string();
   ASSERT_NE(mkdtemp(tmpl.data()), nullptr);
   const fs::path scratch = tmpl;
   ASSERT_EQ(chown(scratch.c_str(), kNobody, kNobody), 0);
-  const std::string result = RunAsNobody(scratch);
+  const std::string result = testing::AsNobody([&] { return CheckInNamespace(scratch); });
   std::error_code ec;
   fs::remove_all(scratch, ec);  // the tmpfs and the denied directory died with the namespace
   if (result.starts_with(kNoNamespace)) GTEST_SKIP() << result;
