@@ -46,7 +46,7 @@ test-plain: build
 # The sanitizer build runs the same suite, with three cuts that keep the whole of `make test`
 # under 15 minutes on 2 cores: property suites scale their case counts down, and of the
 # seeded-bug cases (each a search, a shrink and a replay on real processes: about a minute each
-# under the sanitizers) only one per protocol runs, which covers the harness's shrink and replay
+# under the sanitizers at -O0) only one per protocol runs, which covers the harness's shrink and replay
 # paths under ASan/UBSan. Every seeded bug runs in test-plain. The end-to-end campaign and
 # deploy tests (Campaign.*, Deploy.*: campaigns of many `lockstep run` workers, each about 25 s
 # under the sanitizers against 1 s plain) run in test-plain only: under ASan a 3-second
