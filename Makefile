@@ -46,8 +46,9 @@ test-plain: build
 # The sanitizer build runs the same suite, with three cuts that keep the whole of `make test`
 # under 15 minutes on 2 cores: property suites scale their case counts down, and of the
 # seeded-bug cases (each a search, a shrink and a replay on real processes: about a minute each
-# under the sanitizers at -O0) only one per protocol runs, which covers the harness's shrink and replay
-# paths under ASan/UBSan. Every seeded bug runs in test-plain. The end-to-end campaign and
+# under the sanitizers) only one per protocol runs, which covers the harness's shrink and replay
+# paths under ASan/UBSan. (The per-test figures here were measured when the sanitizer build was
+# -O0; at -O1 the whole sanitizer pass runs about 3.5 times faster: 1099 s against 310 s.) Every seeded bug runs in test-plain. The end-to-end campaign and
 # deploy tests (Campaign.*, Deploy.*: campaigns of many `lockstep run` workers, each about 25 s
 # under the sanitizers against 1 s plain) run in test-plain only: under ASan a 3-second
 # campaign outlasts its test's deadline, and the worker code they drive is the run already
