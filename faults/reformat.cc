@@ -1,64 +1,15 @@
 #include "faults/reformat.h"
 
-#include <fcntl.h>
-#include <spawn.h>
 #include <sys/wait.h>
-#include <unistd.h>
 
-#include <cerrno>
-#include <cstring>
-#include <fstream>
-#include <iterator>
 #include <stdexcept>
-#include <vector>
 
-extern char** environ;
+#include "faults/run_tool.h"
 
 namespace lockstep::faults {
 
 namespace fs = std::filesystem;
 
-namespace {
-
-std::string ReadAll(const fs::path& file) {
-  std::ifstream in(file, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
-
-// Runs argv with stdout to `output` and stderr to `errors` (the same file when equal);
-// returns the wait status.
-Result<int> RunTool(const std::vector<std::string>& argv, const fs::path& output,
-                    const fs::path& errors) {
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, output.c_str(),
-                                   O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  if (errors == output) {
-    posix_spawn_file_actions_adddup2(&actions, STDOUT_FILENO, STDERR_FILENO);
-  } else {
-    posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, errors.c_str(),
-                                     O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  }
-  std::vector<char*> args;
-  for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-  args.push_back(nullptr);
-  pid_t pid = 0;
-  const int rc = posix_spawn(&pid, args[0], &actions, nullptr, args.data(), environ);
-  posix_spawn_file_actions_destroy(&actions);
-  if (rc != 0) return Fail("cannot start " + argv[0] + ": " + std::strerror(rc), rc);
-  int status = 0;
-  while (::waitpid(pid, &status, 0) < 0) {
-    if (errno != EINTR) return Fail("waitpid for " + argv[0] + " failed", errno);
-  }
-  return status;
-}
-
-std::string HowItEnded(int status) {
-  return WIFEXITED(status) ? "exit status " + std::to_string(WEXITSTATUS(status))
-                           : "signal " + std::to_string(WTERMSIG(status));
-}
-
-}  // namespace
 
 Reformat::Reformat(fs::path tool, fs::path dir) : tool_(std::move(tool)), dir_(std::move(dir)) {
   if (!tool_.is_absolute() || !dir_.is_absolute()) {
@@ -74,9 +25,9 @@ Result<std::string> Reformat::Stamp() const {
   if (!status) return std::unexpected(status.error());
   if (!WIFEXITED(*status) || WEXITSTATUS(*status) != 0) {
     return Fail(tool_.filename().string() + " --dir " + dir_.string() + " --stamp failed (" +
-                HowItEnded(*status) + "): " + ReadAll(errors));
+                HowItEnded(*status) + "): " + ReadWholeFile(errors));
   }
-  std::string text = ReadAll(output);
+  std::string text = ReadWholeFile(output);
   const auto newline = text.find('\n');
   if (newline == std::string::npos) {
     return Fail(tool_.filename().string() + " --dir " + dir_.string() +
@@ -92,7 +43,7 @@ Status Reformat::Inject() {
   if (!status) return std::unexpected(status.error());
   if (!WIFEXITED(*status) || WEXITSTATUS(*status) != 0) {
     return Fail(tool_.filename().string() + " --dir " + dir_.string() + " failed (" +
-                HowItEnded(*status) + "): " + ReadAll(output));
+                HowItEnded(*status) + "): " + ReadWholeFile(output));
   }
   injected_ = true;
   return {};
