@@ -87,7 +87,7 @@ std::set<std::string> ParseFaultList(const std::string& list) {
   for (std::string kind; std::getline(in, kind, ',');) {
     if (!kAllFaultKinds.contains(kind)) {
       throw UsageError("unknown fault kind '" + kind +
-                       "' in --faults (known: disk-full, access-denied, crash, reformat, all, none)");
+                       "' in --faults (known: disk-full, access-denied, crash, reformat, corrupt, all, none)");
     }
     kinds.insert(kind);
   }

@@ -42,7 +42,7 @@ po::options_description RunOptions(RunArgs& a) {
       ("tests", po::value(&a.tests)->default_value(a.tests), "test cases")
       ("max-steps", po::value(&a.max_steps)->default_value(a.max_steps), "commands per case, at most")
       ("faults", po::value(&a.faults)->default_value(a.faults),
-       "comma list of disk-full, access-denied, crash, reformat; or all, none")
+       "comma list of disk-full, access-denied, crash, reformat, corrupt; or all, none")
       ("bug", po::value(&a.bug), "seeded bug to enable in the implementation (see lockstep bugs)")
       ("report", po::value(&a.report)->default_value(a.report), "CTRF report file to write")
       ("impl-dir", po::value(&a.impl_dir), "directory of the implementation binaries")

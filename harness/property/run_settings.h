@@ -18,7 +18,7 @@ namespace lockstep::harness {
 // named crash points. Reformat (resync only) covers journal-format on a stopped system's
 // journal set and a start on another journal set.
 inline const std::set<std::string> kAllFaultKinds{"disk-full", "access-denied", "crash",
-                                                  "reformat"};
+                                                  "reformat", "corrupt"};
 
 struct RunSettings {
   std::uint64_t seed = 1;

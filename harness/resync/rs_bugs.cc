@@ -34,6 +34,10 @@ const std::vector<SeededBug>& ResyncProtocol::Bugs() {
        {"disk-full", "access-denied"}},
       {"stamp-reassigned-at-start", "resync", "RS-7",
        "a new journal stamp at every start", {"crash"}},
+      {"recovery-accepts-damaged-record", "resync", "RS-6",
+       "recovery takes any damaged record for a torn last write and cuts it off with every "
+       "record after it, so a corrupted journal starts with durable records lost",
+       {"crash", "corrupt"}},
   
   };
   return kBugs;

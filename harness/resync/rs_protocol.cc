@@ -84,6 +84,27 @@ bool NeverStarted(const m::SystemState& x) {
   return !x.up && x.last_exit == m::ExitKind::kNone && x.journal().stamp == 0;
 }
 
+// A stopped system's opened, undamaged journal sets may be corrupted (any record, any damage).
+void AddCorruptOption(const m::State& s, int x, const RsSettings& settings,
+                      std::vector<Option>& options) {
+  if (!settings.faults.contains("corrupt")) return;
+  std::vector<int> sets;
+  for (int set : {1, 2}) {
+    if (m::Precondition(s, m::Corrupt{x, set, 0, m::Damage::kLength})) sets.push_back(set);
+  }
+  if (sets.empty()) return;
+  std::vector<m::Damage> damages;
+  for (int d = 0; d < static_cast<int>(m::kDamageNames.size()); ++d) {
+    damages.push_back(static_cast<m::Damage>(d));
+  }
+  options.push_back({2, rc::gen::apply(
+                            [x](int set, int record, m::Damage damage) {
+                              return m::Command(m::Corrupt{x, set, record, damage});
+                            },
+                            rc::gen::elementOf(sets), rc::gen::inRange(0, m::kCorruptRecords),
+                            rc::gen::elementOf(damages))});
+}
+
 void AddSystemOptions(const m::State& s, int x, const RsSettings& settings,
                       std::vector<Option>& options) {
   const auto& sys = s.at(x);
@@ -121,6 +142,7 @@ void AddSystemOptions(const m::State& s, int x, const RsSettings& settings,
                          return m::Command(m::Complete{x, seq, a});
                        })});
   }
+  AddCorruptOption(s, x, settings, options);
   std::vector<m::JournalFault> kinds;
   if (settings.faults.contains("disk-full")) kinds.push_back(m::JournalFault::kDiskFull);
   if (settings.faults.contains("access-denied")) kinds.push_back(m::JournalFault::kAccessDenied);

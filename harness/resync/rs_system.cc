@@ -2,6 +2,7 @@
 
 #include <csignal>
 
+#include "faults/corrupt.h"
 #include "faults/crash.h"
 #include "faults/reformat.h"
 #include "harness/control/control_client.h"
@@ -20,7 +21,7 @@ namespace {
 std::string CommandName(const m::Command& c) {
   static const char* const kNames[] = {"Transaction", "Read",  "Start",    "Crash",
                                        "Format",      "Reply", "VaryRm",   "Complete",
-                                       "InjectFault", "RemoveFault"};
+                                       "InjectFault", "RemoveFault", "Corrupt"};
   return kNames[c.index()];
 }
 
@@ -235,6 +236,23 @@ Status RsSystem::Run(const m::InjectFault& c) {
 }
 
 Status RsSystem::Run(const m::RemoveFault& c) { return faults_.Remove(systems_[c.system].journal); }
+
+// The damage is located by journal-format --records (faults/corrupt.h) and proved by re-reading.
+Status RsSystem::Run(const m::Corrupt& c) {
+  auto& rt = systems_[c.system];
+  const fs::path target = rt.sets[c.journal_set - 1];
+  if (!sandbox_.Contains(target)) {
+    return Fail("refusing to corrupt a journal outside the sandbox: " + target.string());
+  }
+  faults::Corrupt corrupt(settings_.impl_dir / "journal-format", target, c.record,
+                          m::ToString(c.damage), static_cast<int>(c.damage));
+  if (auto s = corrupt.Inject(); !s) return s;
+  if (auto s = corrupt.Probe(); !s) {
+    return Fail("corruption of " + target.string() + " did not take effect: " + s.error().message);
+  }
+  record_->AddFault("corrupt", fs::relative(target, dir_).string(), corrupt.mechanism(), rt.name);
+  return {};
+}
 
 void RsSystem::Reap() {
   for (auto& rt : systems_) rt.txsys.ReapIfExited();

@@ -91,6 +91,7 @@ class RsSystem : public SystemDriver<RsSettings> {
   Status Run(const model::rs::Complete& c);
   Status Run(const model::rs::InjectFault& c);
   Status Run(const model::rs::RemoveFault& c);
+  Status Run(const model::rs::Corrupt& c);
   Status FormatSet(int system, int set, bool record_fault);
   // Sends an operator request; an answer of any kind is fine, and so is no answer when the
   // system died meanwhile (a crash point). *died tells which.

@@ -109,6 +109,15 @@ struct DecodedJournal {
 // format record (errno 0, names the file and offset).
 [[nodiscard]] Result<std::string> ReadJournalStamp(const std::string& dir);
 
+// The records of the set in `dir`, one JSON line each, for `journal-format --dir DIR --records`
+// (impl/resync/README.md, "Command lines": where the harness's corrupt fault finds a record and
+// its fields without knowing this layout):
+//   {"file":"journal.dat","seq":N,"type":T,"offset":N,"size":N,"fields":[{"name":"magic",
+//    "offset":N,"size":4},{"name":"length",..},{"name":"crc",..},{"name":"payload",..}]}
+// Offsets are absolute in the file. Reads a snapshot as ReadJournalStamp does, with its
+// failures; a torn tail is not listed.
+[[nodiscard]] Result<std::string> ListJournalRecords(const std::string& dir);
+
 class Journal {
  public:
   // Locks and reads the set in `dir`; cuts a torn tail off (see above).

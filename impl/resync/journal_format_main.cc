@@ -24,21 +24,38 @@ int PrintStamp(const std::string& dir) {
   return kExitShutdown;
 }
 
+// --records: one JSON line per record (journal.h, ListJournalRecords); exit 0.
+int PrintRecords(const std::string& dir) {
+  auto records = ListJournalRecords(dir);
+  if (!records) {
+    std::fprintf(stderr, "journal-format: %s\n", records.error().message.c_str());
+    return kExitDataError;
+  }
+  std::fputs(records->c_str(), stdout);
+  return kExitShutdown;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   using namespace lockstep::impl;
   using namespace lockstep::impl::resync;
   if (VersionRequested(argc, argv)) return PrintVersion();
-  auto args = CommandLine::Parse(argc, argv, {"--dir"}, {"--stamp"});
+  auto args = CommandLine::Parse(argc, argv, {"--dir"}, {"--stamp", "--records"});
   auto dir = args ? args->Required("--dir") : lockstep::Result<std::string>(
                                                   std::unexpected(args.error()));
   if (!dir) {
-    std::fprintf(stderr, "journal-format: %s\nusage: journal-format --dir DIR [--stamp]\n",
+    std::fprintf(stderr, "journal-format: %s\nusage: journal-format --dir DIR [--stamp | --records]\n",
                  dir.error().message.c_str());
     return kExitUsage;
   }
+  if (args->Has("--stamp") && args->Has("--records")) {
+    std::fprintf(stderr, "journal-format: --stamp and --records exclude each other\n"
+                         "usage: journal-format --dir DIR [--stamp | --records]\n");
+    return kExitUsage;
+  }
   if (args->Has("--stamp")) return PrintStamp(*dir);
+  if (args->Has("--records")) return PrintRecords(*dir);
   if (auto s = FormatJournal(*dir); !s) {
     std::fprintf(stderr, "journal-format: %s\n", s.error().message.c_str());
     if (s.error().errnum == EWOULDBLOCK) {

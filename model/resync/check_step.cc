@@ -133,6 +133,21 @@ Found CheckForcedWrites(const Step& st) {
   return std::nullopt;
 }
 
+// A start on a damaged journal set must refuse: a system that comes up anyway has dropped or
+// rewritten durable records (RS-6), whatever else its start then changes at its partners.
+Found CheckDamagedJournal(const Step& st) {
+  const auto* start = std::get_if<Start>(&st.cmd);
+  if (!start || (start->journal_set != 1 && start->journal_set != 2)) return std::nullopt;
+  const int set = start->journal_set;
+  if (!st.before.at(start->system).journals[set - 1].damaged) return std::nullopt;
+  for (Field f : {Field::kUp, Field::kLastExit}) {
+    if (auto d = FieldDiff(st, start->system, f)) {
+      return Fail(st, "RS-6", *d + " (damaged journal-" + std::to_string(set) + ")");
+    }
+  }
+  return std::nullopt;
+}
+
 Found CheckPrompts(const Step& st) {
   for (int x = 0; x < st.size(); ++x) {
     const auto& o = st.obs(x).prompts;
@@ -228,7 +243,8 @@ std::optional<Violation> CheckStep(const State& before, const Command& cmd, cons
                 "observed " + std::to_string(observed.systems.size()) + " systems, model has " +
                     std::to_string(predicted.systems.size()));
   }
-  for (auto check : {CheckStampLifecycle, CheckFencedAccess, CheckForcedWrites, CheckPrompts,
+  for (auto check : {CheckStampLifecycle, CheckFencedAccess, CheckForcedWrites,
+                     CheckDamagedJournal, CheckPrompts,
                      CheckIgnore, CheckFenced, CheckRecycle, CheckAtomicOutcome,
                      CheckDurability}) {
     if (auto v = check(step)) return v;

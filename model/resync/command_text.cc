@@ -105,6 +105,12 @@ std::span<const Rule> Rules() {
        [](const Captures& m) -> Result<Command> {
          return Build<RemoveFault>(ParseSystem(m[1].str()));
        }},
+      {"Corrupt(S, journal-1|2, record=N, magic|length|crc|payload|sector)",
+       std::regex(R"(Corrupt\((\w+), journal-([12]), record=(\d), (\w+)\))"),
+       [](const Captures& m) -> Result<Command> {
+         return Build<Corrupt>(ParseSystem(m[1].str()), std::stoi(m[2].str()),
+                               std::stoi(m[3].str()), kDamageNames.Parse(m[4].str(), "damage"));
+       }},
   };
   return kRules;
 }

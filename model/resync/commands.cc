@@ -51,6 +51,10 @@ std::string DescribeOne(const InjectFault& c) {
 std::string DescribeOne(const RemoveFault& c) {
   return "RemoveFault(" + SystemName(c.system) + ")";
 }
+std::string DescribeOne(const Corrupt& c) {
+  return "Corrupt(" + SystemName(c.system) + ", journal-" + std::to_string(c.journal_set) +
+         ", record=" + std::to_string(c.record) + ", " + ToString(c.damage) + ")";
+}
 
 }  // namespace
 

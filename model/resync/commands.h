@@ -42,6 +42,18 @@ inline const char* CrashPointName(CrashPoint p) { return kCrashPointNames.Name(p
 using JournalFault = model::FaultKind;
 using model::ToString;
 
+// What a Corrupt command damages in one record of journal.dat (impl/resync/journal.h, "Record
+// framing"): one bit flipped in the magic, the length field (its high byte: the length then
+// points past the end of the file, the damage an older recovery took for a torn tail), the
+// CRC or the payload; or the 512-byte sector holding the record's header zeroed.
+enum class Damage : std::uint8_t { kMagic, kLength, kCrc, kPayload, kSector };
+inline constexpr auto kDamageNames =
+    MakeEnumNames<Damage>("magic", "length", "crc", "payload", "sector");
+inline const char* ToString(Damage d) { return kDamageNames.Name(d); }
+// Records a Corrupt command may name: `record` is taken modulo the number of records that
+// have another record after them, so every value names one whatever the journal holds.
+inline constexpr int kCorruptRecords = 4;
+
 enum class ReplyAction : std::uint8_t { kIgnore, kDefer };
 inline constexpr auto kReplyActionNames = MakeEnumNames<ReplyAction>("ignore", "defer");
 inline const char* ToString(ReplyAction a) { return kReplyActionNames.Name(a); }
@@ -106,15 +118,25 @@ struct InjectFault {
 struct RemoveFault {
   int system = 0;
 };
+// Damage a record of a stopped system's journal set that has more records after it (a
+// corruption at rest: a bad sector, a stray write). The damage stays until the set is
+// formatted; meanwhile a start on that set refuses (exit 3) and leaves the file as it is.
+struct Corrupt {
+  int system = 0;
+  int journal_set = 1;
+  int record = 0;  // 0 .. kCorruptRecords - 1, see kCorruptRecords
+  Damage damage = Damage::kLength;
+};
 
 using Command = std::variant<Transaction, Read, Start, Crash, Format, Reply, VaryRm, Complete,
-                             InjectFault, RemoveFault>;
+                             InjectFault, RemoveFault, Corrupt>;
 
 // One line, stable, used in reports and reproduce strings, e.g.
 //   "Transaction(SYSTEM73: SYSTEM73{k1=v1} SYSTEM74{k2=v2})"
 //   "Read(SYSTEM74, k1, via=SYSTEM73)"
 //   "Start(SYSTEM73, journal-2, crash=coord.after_commit_record)"
 //   "Reply(SYSTEM74, SYSTEM73, ignore)", "Complete(SYSTEM74, txn=3, backout)"
+//   "Corrupt(SYSTEM73, journal-1, record=1, length)"
 std::string Describe(const Command& c);
 
 }  // namespace lockstep::model::rs

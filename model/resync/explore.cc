@@ -116,6 +116,10 @@ std::vector<Command> MakeAlphabet(const Bounds& b) {
     }
   }
   for (int x = 0; x < n; ++x) out.emplace_back(RemoveFault{x});
+  // One damage stands for all: the model's outcome is the same for every record and field.
+  for (int x = 0; x < n; ++x) {
+    for (int set : {1, 2}) out.emplace_back(Corrupt{x, set, 1, Damage::kLength});
+  }
   return out;
 }
 
@@ -172,7 +176,7 @@ struct RsSearch {
   static State Initial(const Config& config) { return InitialState(config); }
 
   // Transaction a transaction; Read a read; Crash a crash; Format a format; Reply and Complete
-  // a reply; InjectFault a fault; Start a start, a crash when it arms a crash point and a
+  // a reply; InjectFault and Corrupt a fault; Start a start, a crash when it arms a crash point and a
   // format when it swaps the journal set. VaryRm and RemoveFault are free.
   static Budget Cost(const State& s, const Command& c) {
     Budget cost;
@@ -181,7 +185,9 @@ struct RsSearch {
     if (std::holds_alternative<Crash>(c)) cost.crashes = 1;
     if (std::holds_alternative<Format>(c)) cost.formats = 1;
     if (std::holds_alternative<Reply>(c) || std::holds_alternative<Complete>(c)) cost.replies = 1;
-    if (std::holds_alternative<InjectFault>(c)) cost.faults = 1;
+    if (std::holds_alternative<InjectFault>(c) || std::holds_alternative<Corrupt>(c)) {
+      cost.faults = 1;
+    }
     if (const auto* start = std::get_if<Start>(&c)) {
       cost.starts = 1;
       if (start->crash_point) cost.crashes = 1;

@@ -5,7 +5,7 @@
 // Transactions, Reads, crashes (Crash commands and Starts with a crash point armed), Starts
 // (every process start), journal changes (Format commands and Starts on the journal set other
 // than the one the system last ran on: each gives the system a new stamp at its next start),
-// operator answers (Reply and Complete) and journal faults (InjectFault). VaryRm and
+// operator answers (Reply and Complete) and journal faults (InjectFault, Corrupt). VaryRm and
 // RemoveFault cost nothing: they only resynchronize or toggle, and no counter of the state
 // grows through them, so they cannot make the space infinite. Keys are "k0".."k<keys-1>",
 // values "v0".."v<values-1>"; a transaction writes one key on each system it names. Two
@@ -21,7 +21,9 @@
 // reported): Transaction (coordinator ascending, then its participants as a bit set, then the
 // writes), Read, Start without a crash point (set 1, set 2), Crash, Start with each crash
 // point, Format, Reply (ignore, defer), VaryRm, Complete (commit, backout) of each transaction
-// number within the bound, InjectFault, RemoveFault; systems ascending within each.
+// number within the bound, InjectFault, RemoveFault, Corrupt (record 1, length: the model's
+// outcome is the same for every record and damage) of set 1 and set 2; systems ascending
+// within each.
 //
 // Symmetry. Keys are interchangeable and so are values: the model only copies, compares and
 // locks them, and the alphabet holds every key with every value, so renaming keys (values)
@@ -36,7 +38,7 @@
 // permutations only.
 //
 // Coverage abstraction (AbstractEncode): per system that was ever started: up, last exit,
-// journal fault, armed crash point, whether its set is stamped, which set it runs on, and a
+// journal fault, armed crash point, whether its set is stamped and whether damaged, which set it runs on, and a
 // summary of its current journal's branches (how many in each role x state x by-hand class, 0,
 // 1 or 2+; any redo pending; any coordinator branch not ended); per ordered pair of such
 // systems: whether x's saved entry of y is missing, stale in stamp, stale in startup, or

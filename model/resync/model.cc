@@ -125,6 +125,15 @@ bool Allowed(const State& s, const InjectFault& c) {
 bool Allowed(const State& s, const RemoveFault& c) {
   return Valid(s, c.system) && s.at(c.system).fault.has_value();
 }
+// A stopped system without a directory fault, on a set that was opened (so it holds the
+// format and the stamp record at least) and is not damaged yet.
+bool Allowed(const State& s, const Corrupt& c) {
+  if (!Valid(s, c.system) || !ValidSet(c.journal_set)) return false;
+  if (c.record < 0 || c.record >= kCorruptRecords) return false;
+  const SystemState& x = s.at(c.system);
+  const Journal& j = x.journals[c.journal_set - 1];
+  return !x.up && !x.fault && j.stamp != 0 && !j.damaged;
+}
 
 void RunRead(Step& st, const Read& c) {
   auto answer = [&](OpResult r, std::string value = "") {
@@ -158,6 +167,9 @@ void Run(Step& st, const VaryRm& c) { internal::RunVaryRm(st, c); }
 void Run(Step& st, const Complete& c) { internal::RunComplete(st, c); }
 void Run(Step& st, const InjectFault& c) { st.at(c.system).fault = c.kind; }
 void Run(Step& st, const RemoveFault& c) { st.at(c.system).fault.reset(); }
+void Run(Step& st, const Corrupt& c) {
+  st.at(c.system).journals[c.journal_set - 1].damaged = true;
+}
 
 SystemObservation PredictSystem(const SystemState& x) {
   SystemObservation o;

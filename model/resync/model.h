@@ -48,6 +48,8 @@ struct StepEvents {
 //                only of a participant branch (a coordinator's COMMIT record already applied
 //                its writes: design decision 18).
 //   InjectFault  no fault on that journal directory.   RemoveFault  a fault on it.
+//   Corrupt      system down, no fault on its journal directory; the set was opened (it has
+//                a stamp) and is not damaged; record below kCorruptRecords.
 bool Precondition(const State& s, const Command& cmd);
 
 // Applies `cmd` to `s` and runs the systems to the next quiet point, recording what happened

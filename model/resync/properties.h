@@ -94,6 +94,8 @@ std::optional<Violation> CheckInvariants(const State& s);
 //   3. RS-8 forced writes:     the step had a forced write fail or a process die next to one:
 //                              last_outcome, branches, rows; `up`/`last_exit` of a system with
 //                              a journal fault.
+//   3a. RS-6 durability:       the command starts a system on a damaged journal set: its
+//                              `up`/`last_exit`.
 //   4. RS-2 no silent compl.:  which prompts are pending and their OLD/NEW stamps; when the
 //                              step found a stamp mismatch also branches, rows, partner
 //                              tables, last_outcome.

@@ -9,11 +9,13 @@
 namespace lockstep::model::rs::internal {
 namespace {
 
-// Opens the journal set; false (exit 3, stays down) when it cannot be opened or stamped.
+// Opens the journal set; false (exit 3, stays down) when it cannot be opened, is damaged, or
+// cannot be stamped.
 bool OpenJournal(Step& st, int system) {
   SystemState& x = st.at(system);
   if (x.fault == JournalFault::kAccessDenied) return false;
   Journal& j = x.journal();
+  if (j.damaged) return false;
   if (j.stamp != 0) return true;
   if (x.fault) return false;  // the stamp cannot be written
   st.s.stamp_owners.push_back(JournalRef{system, x.journal_set, j.generation});

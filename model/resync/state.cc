@@ -10,7 +10,7 @@ namespace {
 
 std::string JournalText(const Journal& j) {
   std::string out = "stamp=" + std::to_string(j.stamp) + " gen=" + std::to_string(j.generation) +
-                    " partners={";
+                    (j.damaged ? " damaged" : "") + " partners={";
   for (const auto& [p, e] : j.partners) {
     out += SystemName(p) + ":" + std::to_string(e.stamp) + "/" + std::to_string(e.startup) +
            (e.open_rm ? "/open " : "/closed ");

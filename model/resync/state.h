@@ -62,6 +62,9 @@ struct Journal {
   int generation = 0;  // ghost: times this set was formatted
   std::map<int, PartnerEntry> partners;
   std::map<int, Branch> branches;  // by transaction sequence number
+  // A record with more records after it is damaged (Corrupt): opening the set refuses until
+  // it is formatted, and changes nothing on disk.
+  bool damaged = false;
   bool operator==(const Journal&) const = default;
 };
 

@@ -136,8 +136,8 @@ class CompactEncoder {
 // added to the model and not here (the sizes are those of x86-64 libstdc++); the test
 // CompactEncodingIsInjectiveOnReachableStates catches the rest.
 static_assert(sizeof(void*) != 8 || sizeof(Branch) == 16, "Branch changed: update JournalOf");
-static_assert(sizeof(void*) != 8 || sizeof(Journal) == 104, "Journal changed: update JournalOf");
-static_assert(sizeof(void*) != 8 || sizeof(SystemState) == 352,
+static_assert(sizeof(void*) != 8 || sizeof(Journal) == 112, "Journal changed: update JournalOf");
+static_assert(sizeof(void*) != 8 || sizeof(SystemState) == 368,
               "SystemState changed: update CompactEncoder::System and AbstractSystem");
 static_assert(sizeof(void*) != 8 || sizeof(TxnRecord) == 120,
               "TxnRecord changed: update CompactEncoder::Txn");
@@ -166,6 +166,7 @@ void CompactEncoder::RowsOf(const Rows& rows) {
 void CompactEncoder::JournalOf(const Journal& j) {
   Int(j.stamp);
   Int(j.generation);
+  Bool(j.damaged);
   BySystem(j.partners, [this](const PartnerEntry& e) {
     Int(e.stamp);
     Int(e.startup);
@@ -250,6 +251,7 @@ std::string AbstractSystem(const SystemState& x) {
   put(x.fault ? 1 + static_cast<int>(*x.fault) : 0);
   put(x.crash_point ? 1 + static_cast<int>(*x.crash_point) : 0);
   put(x.journal().stamp != 0 ? 1 : 0);
+  put(x.journal().damaged ? 1 : 0);
   // Branches by class (role x state x by hand), each count capped at 2.
   std::array<std::size_t, 2 * 5 * 2> classes{};
   bool redo = false, open_commit = false;
@@ -371,6 +373,7 @@ std::uint32_t CommandKind(const Command& c) {
       return 22 + static_cast<std::uint32_t>(x.kind);
     }
     std::uint32_t operator()(const RemoveFault&) const { return 24; }
+    std::uint32_t operator()(const Corrupt&) const { return 25; }
   };
   return std::visit(Kind{}, c);
 }

@@ -2,6 +2,11 @@
 // its symptom, and the same scenario without the bug does not.
 #include <gtest/gtest.h>
 
+#include <fstream>
+#include <sstream>
+
+#include "impl/resync/journal.h"
+
 #include "tests/impl/rs_cluster.h"
 
 namespace lockstep::testing {
@@ -139,6 +144,45 @@ TEST_P(ResyncBug, StampReassignedAtStart) {
     EXPECT_NE(after, before);  // RS-7
   } else {
     EXPECT_EQ(after, before);
+  }
+}
+
+// The length field's high byte of the record before the last one, flipped at rest: it then
+// points past the end of the file.
+void FlipLengthOfSecondLastRecord(const std::string& set) {
+  auto listing = impl::resync::ListJournalRecords(set);
+  ASSERT_TRUE(listing) << listing.error().message;
+  std::vector<json> records;
+  std::istringstream lines(*listing);
+  for (std::string line; std::getline(lines, line);) records.push_back(json::parse(line));
+  ASSERT_GE(records.size(), 3u);
+  const json& length = records[records.size() - 2]["fields"][1];
+  ASSERT_EQ(length["name"], "length");
+  std::fstream file(set + "/" + impl::resync::kJournalFile,
+                    std::ios::in | std::ios::out | std::ios::binary);
+  const auto at = length["offset"].get<std::streamoff>() + 3;
+  file.seekg(at);
+  const char high = static_cast<char>(file.get() ^ 0x80);
+  file.seekp(at);
+  file.put(high);
+  ASSERT_TRUE(file.flush());
+}
+
+TEST_P(ResyncBug, RecoveryAcceptsDamagedRecord) {
+  ASSERT_TRUE(c_.Start(k73));
+  ASSERT_TRUE(c_.Start(k74));
+  ASSERT_EQ(c_.Txn(k73, {{k74, {{"a", "1"}}}})["result"], "committed");
+  ASSERT_EQ(c_.Txn(k73, {{k74, {{"b", "1"}}}})["result"], "committed");
+  c_.Crash(k74);
+  FlipLengthOfSecondLastRecord(c_.JournalDir(k74));
+  if (bug()) {
+    EXPECT_TRUE(c_.Start(k74, Env(Bug("recovery-accepts-damaged-record"))))
+        << "the damaged record and every record after it are cut off, and it starts (RS-6)";
+  } else {
+    const auto exit = c_.StartExpectingExit(k74);
+    ASSERT_TRUE(exit.has_value());
+    EXPECT_EQ(exit->code, 3) << "a damaged middle record is refused";
+    EXPECT_GT(c_.CountLogLines(k74, "not a torn last write"), 0) << c_.ReadLog(k74);
   }
 }
 

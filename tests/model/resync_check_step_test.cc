@@ -129,6 +129,19 @@ TEST(RsCheckStep, RS6CommittedWriteLostOnCrash) {
   ExpectViolation(c, "RS-6", "rows");
 }
 
+// Seeded bug recovery-accepts-damaged-record: the damaged record is cut off and the system
+// starts, here with a new stamp that a partner would prompt about: RS-6 comes first.
+TEST(RsCheckStep, RS6StartOnADamagedJournal) {
+  State s = InDoubtAtParticipant();
+  RunOn(s, {CorruptSet(S73, 1)});
+  StepCase c = MakeStep(s, Up(S73));
+  ASSERT_FALSE(c.Check().has_value());
+  c.obs(S73) = Predict(AllUp()).systems[S73];
+  c.obs(S73).stamp = 5;
+  c.obs(S74).prompts[S73] = PromptObservation{1, 5, {1}};
+  ExpectViolation(c, "RS-6", "damaged journal-1");
+}
+
 TEST(RsCheckStep, RS6InDoubtBranchLostWithItsLock) {
   State s = InDoubtAtParticipant();
   RunOn(s, {Kill(S74)});

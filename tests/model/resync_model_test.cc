@@ -49,6 +49,32 @@ TEST(RsStart, JournalFaultsAtStart) {
   EXPECT_TRUE(s.at(S73).up) << "a stamped set opens read-only on a full disk";
 }
 
+// A damaged set refuses every start until it is formatted; the other set still starts.
+TEST(RsStart, ADamagedJournalSetRefusesUntilFormatted) {
+  State s = InitialState();
+  EXPECT_FALSE(Precondition(s, CorruptSet(S73, 1))) << "a set never opened holds no middle record";
+  RunOn(s, {Up(S73)});
+  EXPECT_FALSE(Precondition(s, CorruptSet(S73, 1))) << "a running system's journal";
+  RunOn(s, {Kill(S73)});
+  EXPECT_FALSE(Precondition(s, CorruptSet(S73, 2))) << "journal-2 was never opened";
+  EXPECT_FALSE(Precondition(s, Corrupt{S73, 1, kCorruptRecords, Damage::kCrc}));
+  RunOn(s, {CorruptSet(S73, 1, Damage::kSector)});
+  EXPECT_FALSE(Precondition(s, CorruptSet(S73, 1))) << "already damaged";
+  const State damaged = s;
+  RunOn(s, {Up(S73)});
+  EXPECT_FALSE(s.at(S73).up);
+  EXPECT_EQ(s.at(S73).last_exit, ExitKind::kJournalError);
+  EXPECT_EQ(s.at(S73).journals[0], damaged.at(S73).journals[0]) << "a refused start changes nothing";
+  RunOn(s, {Up(S73, 2)});
+  EXPECT_TRUE(s.at(S73).up) << "the other set is intact";
+  EXPECT_EQ(s.at(S73).stamp(), 2);
+  RunOn(s, {Kill(S73), Up(S73, 1)});
+  EXPECT_FALSE(s.at(S73).up) << "still damaged";
+  RunOn(s, {Fmt(S73, 1), Up(S73, 1)});
+  EXPECT_TRUE(s.at(S73).up) << "formatting replaced the damaged set";
+  EXPECT_FALSE(s.at(S73).journals[0].damaged);
+}
+
 TEST(RsTransaction, CommitsEverywhereAfterAFirstResync) {
   State s = AllUp();
   RunOn(s, {kTxn});

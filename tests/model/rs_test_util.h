@@ -39,6 +39,9 @@ inline Command Vary(int system, int partner) { return VaryRm{system, partner}; }
 inline Command Done(int system, int txn, CompleteAction a) { return Complete{system, txn, a}; }
 inline Command Inject(int system, JournalFault kind) { return InjectFault{system, kind}; }
 inline Command Remove(int system) { return RemoveFault{system}; }
+inline Command CorruptSet(int system, int set, Damage what = Damage::kLength) {
+  return Corrupt{system, set, 1, what};
+}
 
 // Applies each command in turn to `s`; every precondition must hold.
 inline void RunOn(State& s, std::initializer_list<Command> script) {

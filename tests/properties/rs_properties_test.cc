@@ -37,7 +37,7 @@ TEST(ResyncProperties, CorrectImplementationPassesEveryProperty) {
   ASSERT_EQ(outcome.kind, SearchOutcome::Kind::kPassed)
       << outcome.message << "\nreproduce: " << outcome.reproduce;
   EXPECT_EQ(outcome.cases, settings.tests);
-  for (const char* kind : {"disk-full", "access-denied", "crash", "reformat"}) {
+  for (const char* kind : {"disk-full", "access-denied", "crash", "reformat", "corrupt"}) {
     EXPECT_GT(Count(outcome.totals.fault_counts, kind), 0u)
         << "no " << kind << " fault was injected in " << outcome.cases << " cases";
   }
