@@ -93,8 +93,9 @@ TEST_P(LockstepBadInput, ExitsTwoNamingWhatWasWrongAndLeavesNothing) {
   const std::set<std::string> before = scratch.Listing();
   std::vector<std::string> args;
   for (const auto& a : c.args) args.push_back(Expand(a, s));
-  std::vector<std::pair<std::string, std::string>> env{{"TMPDIR", s.string()}};
-  for (const auto& [k, v] : c.env) env.emplace_back(k, Expand(v, s));
+  std::map<std::string, std::string> vars{{"TMPDIR", s.string()}};  // a case may replace it
+  for (const auto& [k, v] : c.env) vars[k] = Expand(v, s);
+  const std::vector<std::pair<std::string, std::string>> env(vars.begin(), vars.end());
 
   lockstep::testing::CliResult r;
   {
@@ -207,7 +208,14 @@ INSTANTIATE_TEST_SUITE_P(
         BadCli{"RunReportInMissingDirectory", {"run", "--report", "@S/no/such/r.json"},
                "report directory @S/no/such is not writable"},
         BadCli{"RunReportIsADirectory", {"run", "--report", "@S/adir"},
-               "report path @S/adir is a directory"}),
+               "report path @S/adir is a directory"},
+        BadCli{"RunTmpdirIsAFile", {"run", "--protocol", "state-transfer", "--tests", "1"},
+               "cannot create the parents of sandbox root @S/notes.txt/lockstep-sandbox",
+               {{"TMPDIR", "@S/notes.txt"}}},
+        BadCli{"RunSandboxRootUnderAFile",
+               {"run", "--protocol", "state-transfer", "--tests", "1", "--sandbox-root",
+                "@S/notes.txt/root"},
+               "cannot create the parents of sandbox root @S/notes.txt/root"}),
     [](const auto& info) { return info.param.name; });
 
 INSTANTIATE_TEST_SUITE_P(
@@ -273,6 +281,9 @@ INSTANTIATE_TEST_SUITE_P(
         BadCli{"CampaignReportInMissingDirectory",
                {"campaign", "--duration", "1s", "--report", "@S/no/such/c.json"},
                "@S/no/such is not writable"},
+        BadCli{"CampaignSandboxRootIsAFile",
+               {"campaign", "--duration", "1s", "--sandbox-root", "@S/notes.txt"},
+               "sandbox root @S/notes.txt exists but is not a directory"},
         BadCli{"CampaignReportDirUnderAFile",
                {"campaign", "--duration", "1s", "--report-dir", "@S/notes.txt/c"},
                "@S/notes.txt/c"}),
@@ -347,6 +358,9 @@ INSTANTIATE_TEST_SUITE_P(
                "state-transfer: setting 'log-capacity' is missing"},
         BadCli{"ReplaySettingOutOfRange", Replay(St({{"transfer-timeout-ms", "0"}})),
                "'transfer-timeout-ms' must be a whole number from 1 to 3600000, not '0'"},
+        BadCli{"ReplaySandboxRootIsAFile",
+               {"replay", "--sandbox-root", "@S/notes.txt", "--reproduce", St()},
+               "sandbox root @S/notes.txt exists but is not a directory"},
         BadCli{"ReplayLongStStep",
                Replay(St({{"steps", "Submit(set k=" + std::string(40'000, 'v') + ")"}})),
                "characters long (at most 1024)"},
