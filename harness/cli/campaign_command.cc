@@ -325,16 +325,33 @@ int CampaignMain(int argc, char** argv) {
     if (vm["faults"].defaulted()) a.faults = FaultListText(FindSeededBug(a.bug)->faults);
   }
   const ImplIdentity impl = CheckImplementation(a.impl_dir, protocols, a.bug);
+  // Nothing is created until every path has been checked: a refused campaign leaves no seeds
+  // directory and no sandbox root behind. A --report outside the report directory is checked
+  // first; the default one, inside it, once the directory exists.
+  const fs::path report_path = a.report.empty() ? fs::path(a.report_dir) / "campaign.json" : fs::path(a.report);
+  const fs::path seeds_dir = fs::path(a.report_dir) / "seeds";
+  if (!a.report.empty()) {
+    if (auto s = CheckWritable(report_path); !s) throw UsageError(s.error().message);
+  }
+  std::error_code ec;
+  const bool had_report_dir = fs::exists(a.report_dir, ec);
+  const bool had_seeds_dir = fs::exists(seeds_dir, ec);
+  fs::create_directories(seeds_dir, ec);
+  if (ec) throw UsageError("cannot create " + seeds_dir.string() + ": " + ec.message());
   // Each worker makes its own run directory under the sandbox root, and refuses to run
   // without one (never falling back to outside it). A root that cannot hold one is one
   // environment error now, not a failed seed per worker.
-  if (auto probe = Sandbox::Create({a.sandbox_root}); !probe) throw UsageError(probe.error().message);
-  const fs::path report_path = a.report.empty() ? fs::path(a.report_dir) / "campaign.json" : fs::path(a.report);
-  const fs::path seeds_dir = fs::path(a.report_dir) / "seeds";
-  std::error_code ec;
-  fs::create_directories(seeds_dir, ec);
-  if (ec) throw UsageError("cannot create " + seeds_dir.string() + ": " + ec.message());
-  if (auto s = CheckWritable(report_path); !s) throw UsageError(s.error().message);
+  Status ready = CheckWritable(report_path);
+  if (ready) {
+    auto probe = Sandbox::Create({a.sandbox_root});
+    if (!probe) ready = std::unexpected(probe.error());
+  }
+  if (!ready) {
+    // What this campaign made (fs::remove takes a directory only while it is empty).
+    if (!had_seeds_dir) fs::remove(seeds_dir, ec);
+    if (!had_report_dir) fs::remove(a.report_dir, ec);
+    throw UsageError(ready.error().message);
+  }
   const reports::RunInfo info = MakeRunInfo("campaign", argc, argv, a.impl_dir, protocols, impl);
 
   InstallStopHandlers();

@@ -77,9 +77,10 @@ void NeedArgs(int argc, char** argv, int at_least, int at_most) {
 
 int ReportMain(int argc, char** argv) {
   // argv[0] is "report"; argv[1] the action.
-  if (argc < 2 || IsHelp(argv[1])) {
-    (argc < 2 ? std::cerr : std::cout) << Usage();
-    return argc < 2 ? kExitUsage : kExitPassed;
+  if (argc < 2) throw UsageError("missing action (show, diff, merge, junit or html)\n" + Usage());
+  if (IsHelp(argv[1])) {
+    std::cout << Usage();
+    return kExitPassed;
   }
   const std::string action = argv[1];
   for (const Verb& v : kVerbs) {

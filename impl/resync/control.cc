@@ -116,13 +116,15 @@ json TxSystem::StatusJson() const {
 void TxSystem::OnReply(ClientId id, const json& request) {
   const std::string partner = StringField(request, "partner");
   const std::string action = StringField(request, "action");
+  // The request's own fields first: a malformed reply is refused as such, prompt or not.
+  if (partner.empty()) return Reply(id, json{{"error", "reply needs a string \"partner\""}});
+  if (action != "ignore" && action != "defer") {
+    return Reply(id, json{{"error", "action must be \"ignore\" or \"defer\""}});
+  }
   const auto it = prompts_.find(partner);
   if (it == prompts_.end() || it->second.deferred) {
     return Reply(id, json{{"error", "no resynchronization reply is pending for '" + partner +
                                         "'"}});
-  }
-  if (action != "ignore" && action != "defer") {
-    return Reply(id, json{{"error", "action must be \"ignore\" or \"defer\""}});
   }
   Prompt& prompt = it->second;
   trace_.Record("reply_taken",
@@ -147,6 +149,7 @@ void TxSystem::OnReply(ClientId id, const json& request) {
 
 void TxSystem::OnVaryRm(ClientId id, const json& request) {
   const std::string partner = StringField(request, "partner");
+  if (partner.empty()) return Reply(id, json{{"error", "vary_rm needs a string \"partner\""}});
   if (!links_.contains(partner)) {
     return Reply(id, json{{"error", "unknown partner '" + partner + "'"}});
   }
@@ -166,6 +169,7 @@ void TxSystem::OnVaryRm(ClientId id, const json& request) {
 void TxSystem::OnComplete(ClientId id, const json& request) {
   const std::string dtrid = StringField(request, "dtrid");
   const std::string action = StringField(request, "action");
+  if (dtrid.empty()) return Reply(id, json{{"error", "complete needs a string \"dtrid\""}});
   if (action != "commit" && action != "backout") {
     return Reply(id, json{{"error", "action must be \"commit\" or \"backout\""}});
   }

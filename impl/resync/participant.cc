@@ -148,6 +148,10 @@ void TxSystem::OnRead(ClientId id, const json& request) {
   const std::string key = StringField(request, "key");
   const std::string at = StringField(request, "at");
   if (key.empty()) return Reply(id, json{{"error", "read needs a string \"key\""}});
+  // A remote read names its system; an "at" of another type is refused, not read locally.
+  if (request.contains("at") && at.empty()) {
+    return Reply(id, json{{"error", "read's \"at\" must be a system name"}});
+  }
   if (at.empty() || at == config_.name) return LocalRead(id, key);
   if (!links_.contains(at)) return Reply(id, json{{"error", "unknown system '" + at + "'"}});
   RemoteRead(id, key, at);

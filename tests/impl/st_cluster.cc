@@ -75,12 +75,16 @@ Result<ToolRun> RunTool(const fs::path& executable, const std::vector<std::strin
 }
 
 int SendRequest(const std::string& socket_path, const json& request, bool half_close) {
+  return SendLine(socket_path, request.dump(), half_close);
+}
+
+int SendLine(const std::string& socket_path, const std::string& text, bool half_close) {
   const int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
   if (fd < 0) return -1;
   sockaddr_un addr{};
   addr.sun_family = AF_UNIX;
   std::strncpy(addr.sun_path, socket_path.c_str(), sizeof addr.sun_path - 1);
-  const std::string line = request.dump() + "\n";
+  const std::string line = text + "\n";
   if (connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 ||
       send(fd, line.data(), line.size(), MSG_NOSIGNAL) != static_cast<ssize_t>(line.size())) {
     close(fd);

@@ -72,6 +72,8 @@ Result<ToolRun> RunTool(const std::filesystem::path& executable,
 // two use the socket directly.
 // SendRequest returns the connected descriptor, or -1 when nobody listens.
 int SendRequest(const std::string& socket, const nlohmann::json& request, bool half_close = false);
+// SendRequest of `line` as it is (a newline is added), for a request that is not valid JSON.
+int SendLine(const std::string& socket, const std::string& line, bool half_close = false);
 // Reads the one-line answer on `fd` (polling it against `timeout`) and closes it; std::nullopt
 // when no complete line came in time.
 std::optional<nlohmann::json> ReadAnswer(int fd, std::chrono::milliseconds timeout);

@@ -10,6 +10,7 @@
 #include <fstream>
 #include <iterator>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <gtest/gtest.h>
@@ -35,10 +36,11 @@ class CliTest : public ::testing::Test {
 
   const std::filesystem::path& dir() const { return dir_; }
 
-  // Starts `lockstep args...` in the background as the process `name`, its stdout and stderr
-  // into dir()/NAME.out (read with Output(name)).
-  Result<harness::Process> StartCli(const std::string& name, std::vector<std::string> args) {
-    return harness::Process::Spawn({name, BinDir() / "lockstep", std::move(args), {},
+  // Starts `lockstep args...` in the background as the process `name`, with `env` added to the
+  // test's environment, its stdout and stderr into dir()/NAME.out (read with Output(name)).
+  Result<harness::Process> StartCli(const std::string& name, std::vector<std::string> args,
+                                    std::vector<std::pair<std::string, std::string>> env = {}) {
+    return harness::Process::Spawn({name, BinDir() / "lockstep", std::move(args), std::move(env),
                                     dir_ / (name + ".out"), /*drop_capabilities=*/false});
   }
   std::string Output(const std::string& name) const {
@@ -49,8 +51,9 @@ class CliTest : public ::testing::Test {
   // Runs `lockstep args...` to its end (failing the test if it is still running after
   // `timeout`, when it is killed).
   CliResult RunCli(std::vector<std::string> args,
-                   std::chrono::milliseconds timeout = std::chrono::seconds(120)) {
-    auto p = StartCli("lockstep", std::move(args));
+                   std::chrono::milliseconds timeout = std::chrono::seconds(120),
+                   std::vector<std::pair<std::string, std::string>> env = {}) {
+    auto p = StartCli("lockstep", std::move(args), std::move(env));
     EXPECT_TRUE(p) << p.error().message;
     if (!p) return {};
     auto exit = p->WaitExit(timeout);
