@@ -1,7 +1,8 @@
 // WeightedChoice: rc::gen::weightedOneOf for a list of options built at run time (RapidCheck's
 // takes an initializer_list). One ticket per unit of weight, drawn uniformly with
 // gen::elementOf (gen::inRange would scale with the size parameter and starve short
-// sequences of variety). Shrinks towards the first option.
+// sequences of variety). The option drawn does not shrink (gen::elementOf never does): a
+// command shrinks by removal and through its own arguments.
 #pragma once
 
 #include <cstddef>

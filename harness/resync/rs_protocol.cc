@@ -1,6 +1,7 @@
 #include "harness/resync/rs_protocol.h"
 
 #include "harness/property/plugin_of.h"
+#include "harness/property/shrinking_choice.h"
 #include "harness/property/weighted_choice.h"
 #include "model/explore/explorer.h"
 #include "model/explore/fingerprint.h"
@@ -77,7 +78,7 @@ rc::Gen<m::Command> GenStart(const m::State& s, int x, bool crash_points, bool s
       [x](int journal_set, std::optional<m::CrashPoint> p) {
         return m::Command(m::Start{x, journal_set, p});
       },
-      rc::gen::elementOf(sets), rc::gen::elementOf(points));
+      rc::gen::elementOf(sets), ChoiceShrinkingToFirst(std::move(points)));
 }
 
 bool NeverStarted(const m::SystemState& x) {
@@ -93,6 +94,8 @@ void AddCorruptOption(const m::State& s, int x, const RsSettings& settings,
     if (m::Precondition(s, m::Corrupt{x, set, 0, m::Damage::kLength})) sets.push_back(set);
   }
   if (sets.empty()) return;
+  std::vector<int> records;
+  for (int r = 0; r < m::kCorruptRecords; ++r) records.push_back(r);
   std::vector<m::Damage> damages;
   for (int d = 0; d < static_cast<int>(m::kDamageNames.size()); ++d) {
     damages.push_back(static_cast<m::Damage>(d));
@@ -101,7 +104,7 @@ void AddCorruptOption(const m::State& s, int x, const RsSettings& settings,
                             [x](int set, int record, m::Damage damage) {
                               return m::Command(m::Corrupt{x, set, record, damage});
                             },
-                            rc::gen::elementOf(sets), rc::gen::inRange(0, m::kCorruptRecords),
+                            rc::gen::elementOf(sets), rc::gen::elementOf(records),
                             rc::gen::elementOf(damages))});
 }
 

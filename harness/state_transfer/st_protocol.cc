@@ -1,6 +1,7 @@
 #include "harness/state_transfer/st_protocol.h"
 
 #include "harness/property/plugin_of.h"
+#include "harness/property/shrinking_choice.h"
 #include "harness/property/weighted_choice.h"
 #include "model/explore/explorer.h"
 #include "model/explore/fingerprint.h"
@@ -47,7 +48,7 @@ rc::Gen<m::Command> GenStart(m::Side side, bool crash_points, bool will_receive)
       points.insert(points.end(), 2, p);
     }
   }
-  return rc::gen::map(rc::gen::elementOf(points), [side](std::optional<m::CrashPoint> p) {
+  return rc::gen::map(ChoiceShrinkingToFirst(std::move(points)), [side](std::optional<m::CrashPoint> p) {
     return m::Command(m::Start{side, p});
   });
 }

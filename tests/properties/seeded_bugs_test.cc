@@ -22,6 +22,36 @@ std::vector<std::string> BugNames(const std::string& protocol) {
   return names;
 }
 
+// "B" of "Start(B, crash=...)", "SYSTEM73" of "Start(SYSTEM73, journal-1, crash=...)"; "" for
+// a step that is no Start with a crash point.
+std::string SideStartedWithCrashPoint(const std::string& step) {
+  if (step.rfind("Start(", 0) != 0 || step.find(", crash=") == std::string::npos) return "";
+  return step.substr(6, step.find(',') - 6);
+}
+
+// Every crash point armed in `c`'s shrunk steps fired: a crash fault on that side at its Start
+// or later, before the side's next Start. One that never fired took no effect and must have
+// been shrunk away (issue 13).
+void ExpectEveryCrashPointFired(const reports::Counterexample& c) {
+  for (std::size_t i = 0; i < c.shrunk.size(); ++i) {
+    const std::string side = SideStartedWithCrashPoint(c.shrunk[i]);
+    if (side.empty()) continue;
+    std::size_t next_start = c.shrunk.size() + 1;  // 1-based step of the side's next Start
+    for (std::size_t j = i + 1; j < c.shrunk.size() && next_start > c.shrunk.size(); ++j) {
+      if (c.shrunk[j].rfind("Start(" + side + ",", 0) == 0 || c.shrunk[j] == "Start(" + side + ")") {
+        next_start = j + 1;
+      }
+    }
+    bool fired = false;
+    for (const auto& f : c.faults) {
+      fired = fired || (f.kind == "crash" && f.side == side && f.step >= static_cast<int>(i + 1) &&
+                        f.step < static_cast<int>(next_start));
+    }
+    EXPECT_TRUE(fired) << "step " << i + 1 << " " << c.shrunk[i]
+                       << ": its crash point never fired, yet it was not shrunk away";
+  }
+}
+
 class SeededBugCaught : public ::testing::TestWithParam<std::string> {};
 
 TEST_P(SeededBugCaught, ExpectedPropertyFailsWithShortReplayableCounterexample) {
@@ -51,6 +81,7 @@ TEST_P(SeededBugCaught, ExpectedPropertyFailsWithShortReplayableCounterexample) 
   EXPECT_LE(failed->counterexample->shrunk.size(), kHandfulOfSteps);
   EXPECT_EQ(failed->counterexample->shrink_stopped, "") << "shrinking did not run to its end";
   EXPECT_FALSE(failed->reproduce.empty());
+  ExpectEveryCrashPointFired(*failed->counterexample);
   for (const auto& f : failed->counterexample->faults) {  // each fault on its side's lane
     EXPECT_FALSE(f.side.empty()) << f.kind << " on " << f.target << " at step " << f.step
                                  << " names no side";
