@@ -74,6 +74,7 @@ campaign: build
 bench: build
 	$(BUILD)/bin/lockstep_bench
 	$(BUILD)/bin/lockstep_explorer_bench
+	$(BUILD)/bin/lockstep_coverage_bench
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD)

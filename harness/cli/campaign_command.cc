@@ -130,6 +130,8 @@ Result<Worker> LaunchRun(const CampaignArgs& a, std::uint64_t seed, const fs::pa
   spec.args.insert(spec.args.end(), {"--faults", a.faults, "--shrink-budget", a.shrink_budget});
   if (!a.bug.empty()) spec.args.insert(spec.args.end(), {"--bug", a.bug});
   if (!a.sandbox_root.empty()) spec.args.insert(spec.args.end(), {"--sandbox-root", a.sandbox_root});
+  // Every seed's coverage N is the same search: the first worker to need it writes it there.
+  spec.args.insert(spec.args.end(), {"--coverage-cache", (seeds_dir.parent_path() / "coverage").string()});
   auto p = Process::Spawn(spec);
   if (!p) return std::unexpected(p.error());
   return Worker{seed, report, std::nullopt, std::move(*p)};

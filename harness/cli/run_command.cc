@@ -12,6 +12,7 @@
 #include "harness/os/mount_namespace.h"
 #include "harness/os/sandbox.h"
 #include "harness/os/stop_request.h"
+#include "harness/property/reachable_cache.h"
 #include "harness/protocols.h"
 #include "reports/ctrf.h"
 #include "reports/protocol_totals.h"
@@ -25,7 +26,7 @@ namespace {
 
 struct RunArgs {
   std::string protocol = "all", faults = "all", bug, report = "lockstep-report.json";
-  std::string impl_dir, sandbox_root;
+  std::string impl_dir, sandbox_root, coverage_cache;
   std::uint64_t seed = 0;
   int tests = 100, max_steps = 30;
   std::vector<std::string> sets;  // NAME=VALUE protocol settings
@@ -47,6 +48,9 @@ po::options_description RunOptions(RunArgs& a) {
       ("report", po::value(&a.report)->default_value(a.report), "CTRF report file to write")
       ("impl-dir", po::value(&a.impl_dir), "directory of the implementation binaries")
       ("sandbox-root", po::value(&a.sandbox_root), "where run directories live (default $TMPDIR/lockstep-sandbox)")
+      ("coverage-cache", po::value(&a.coverage_cache),
+       "directory keeping each model's reachable states (coverage N) between runs of this "
+       "lockstep build, instead of searching the model in every run (campaigns pass one)")
       ("set", po::value(&a.sets)->composing(), ProtocolSettingsHelp().c_str())
       ("no-shrink", po::bool_switch(&a.no_shrink), "report the first failing case unshrunk")
       ("shrink-budget", po::value(&a.shrink_budget)->default_value(a.shrink_budget),
@@ -125,11 +129,16 @@ int RunMain(int argc, char** argv) {
   const ImplIdentity impl = CheckImplementation(settings.impl_dir, protocols, settings.bug);
   settings.impl_digest = impl.digests;
   if (auto s = CheckWritable(a.report); !s) throw UsageError(s.error().message);
+  if (std::error_code ec; !a.coverage_cache.empty() && fs::exists(a.coverage_cache, ec) &&
+                          !fs::is_directory(a.coverage_cache, ec)) {
+    throw UsageError("--coverage-cache " + a.coverage_cache + " is not a directory");
+  }
   auto info = MakeRunInfo("run", argc, argv, settings.impl_dir, protocols, impl);
   info.seed = settings.seed;
   ApplyAvailability(settings, info);
   auto sandbox = Sandbox::Create({a.sandbox_root});
   if (!sandbox) throw UsageError(sandbox.error().message);
+  SetReachableCacheDir(a.coverage_cache);
   InstallStopHandlers();  // from here a SIGINT/SIGTERM ends the run with its report written
   std::cerr << "lockstep run: seed " << settings.seed << ", " << settings.tests << " cases per protocol\n";
   std::vector<reports::PropertyResult> results;

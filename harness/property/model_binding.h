@@ -17,6 +17,7 @@
 #include "harness/property/plugin.h"
 #include "harness/property/plugin_of.h"
 #include "harness/property/protocol.h"
+#include "harness/property/reachable_cache.h"
 #include "model/common/property.h"
 #include "model/explore/coverage.h"
 #include "model/explore/explorer.h"
@@ -80,12 +81,16 @@ std::vector<VariantInfo> VariantList(const Variants& variants) {
   return list;
 }
 
-// N at `bounds`: computed by one search the first time it is asked for in a process.
+// N at `bounds`: the first time it is asked for in a process, read from the reachable cache
+// (reachable_cache.h) or found by one search.
 // REQUIRES: the same bounds on every call for one ExploreModel type.
 template <class ExploreModel, class Bounds>
 const model::explore::CoverageSet& CachedReachable(const char* protocol, const Bounds& bounds) {
-  static const model::explore::CoverageSet kReachable = model::explore::ReachableCoverage(
-      ExploreModel(bounds), protocol, detail::BoundsText(bounds));
+  static const model::explore::CoverageSet kReachable =
+      LoadReachable(protocol, detail::BoundsText(bounds), [&] {
+        return model::explore::ReachableCoverage(ExploreModel(bounds), protocol,
+                                                 detail::BoundsText(bounds));
+      });
   return kReachable;
 }
 
