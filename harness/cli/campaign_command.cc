@@ -45,6 +45,7 @@ namespace {
 struct CampaignArgs {
   std::string duration = "2m", shard, report_dir = "lockstep-campaign", report, protocol = "all";
   std::string faults = "all", impl_dir, sandbox_root, campaign_id, bug, shrink_budget = "5m";
+  std::string worker_timeout = "30m";
   int jobs = 0, tests_per_seed = 25, max_steps = 30, shards = 0;
   std::uint64_t base_seed = 0;
 };
@@ -55,6 +56,7 @@ struct Worker {
   fs::path report;                              // a run's per-seed report
   std::optional<reports::PendingReplay> replay;  // set for a replay
   Process process;
+  std::chrono::steady_clock::time_point deadline{};  // killed if still running then
 };
 
 po::options_description CampaignOptions(CampaignArgs& a) {
@@ -86,7 +88,10 @@ po::options_description CampaignOptions(CampaignArgs& a) {
       ("impl-dir", po::value(&a.impl_dir), "directory of the implementation binaries")
       ("sandbox-root", po::value(&a.sandbox_root), "where run directories live")
       ("shrink-budget", po::value(&a.shrink_budget)->default_value(a.shrink_budget),
-       "how long each worker may shrink a failure, as for run");
+       "how long each worker may shrink a failure, as for run")
+      ("worker-timeout", po::value(&a.worker_timeout)->default_value(a.worker_timeout),
+       "how long one worker (a seed's run or a replay) may take; one still running then is "
+       "killed with its processes and counted as a worker error (its log is kept)");
   return o;
 }
 
@@ -174,6 +179,21 @@ void Collect(Worker& w, reports::CampaignTally& tally) {
     return;
   }
   tally.AddSeed(w.seed, *report);
+}
+
+// A worker past its --worker-timeout: killed (its children go with it: PDEATHSIG) and counted
+// as a worker error, or a replay that did not reproduce. Its log stays beside its report.
+void TimeOut(Worker& w, const std::string& timeout, reports::CampaignTally& tally) {
+  if (Status killed = w.process.Kill(); !killed) {
+    std::cerr << "seed " << w.seed << ": " << killed.error().message << "\n";
+  }
+  std::cerr << "seed " << w.seed << ": " << (w.replay ? "replay" : "worker")
+            << " still running after --worker-timeout " << timeout << ": killed\n";
+  if (w.replay) {
+    tally.AddReplay(*w.replay, false);
+  } else {
+    tally.AddWorkerError(w.seed);
+  }
 }
 
 std::string Clock(std::int64_t seconds) {
@@ -319,6 +339,7 @@ int CampaignMain(int argc, char** argv) {
   a.impl_dir = fs::absolute(a.impl_dir.empty() ? DefaultImplDir() : fs::path(a.impl_dir)).string();
   (void)ParseFaultList(a.faults);
   (void)ParseDuration(a.shrink_budget);
+  const auto worker_timeout = ParseDuration(a.worker_timeout);
   // A seeded bug narrows the campaign to its protocol and, unless --faults is given, to the
   // fault kinds it is hunted under, as for run; the report then says what was run.
   const auto protocols = ProtocolsForBug(a.bug, ParseProtocols(a.protocol));
@@ -388,6 +409,7 @@ int CampaignMain(int argc, char** argv) {
         launch_failed = true;
         break;
       }
+      w->deadline = std::chrono::steady_clock::now() + worker_timeout;
       running.push_back(std::move(*w));
     }
     if (running.empty()) break;
@@ -395,6 +417,13 @@ int CampaignMain(int argc, char** argv) {
               std::chrono::seconds(1));
     bool changed = false;
     for (auto it = running.begin(); it != running.end();) {
+      if (it->process.Running() && std::chrono::steady_clock::now() >= it->deadline) {
+        progress.Break();
+        TimeOut(*it, a.worker_timeout, tally);
+        it = running.erase(it);
+        changed = true;
+        continue;
+      }
       if (it->process.Running()) { ++it; continue; }
       // A worker the interrupt stopped (a terminal's ^C reaches the whole group) did not
       // finish its seed: killed by it, or ended by it with nothing found (exit 3), it is

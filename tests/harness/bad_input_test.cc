@@ -215,7 +215,11 @@ INSTANTIATE_TEST_SUITE_P(
         BadCli{"RunSandboxRootUnderAFile",
                {"run", "--protocol", "state-transfer", "--tests", "1", "--sandbox-root",
                 "@S/notes.txt/root"},
-               "cannot create the parents of sandbox root @S/notes.txt/root"}),
+               "cannot create the parents of sandbox root @S/notes.txt/root"},
+        BadCli{"RunCoverageCacheIsAFile",
+               {"run", "--protocol", "state-transfer", "--tests", "1", "--coverage-cache",
+                "@S/notes.txt"},
+               "--coverage-cache @S/notes.txt is not a directory"}),
     [](const auto& info) { return info.param.name; });
 
 INSTANTIATE_TEST_SUITE_P(
@@ -250,6 +254,10 @@ INSTANTIATE_TEST_SUITE_P(
                "unknown seeded bug 'no-such-bug'"},
         BadCli{"CampaignShrinkBudgetZero", {"campaign", "--shrink-budget", "0s"},
                "bad duration '0s'"},
+        BadCli{"CampaignWorkerTimeoutZero", {"campaign", "--worker-timeout", "0"},
+               "bad duration '0'"},
+        BadCli{"CampaignWorkerTimeoutUnknownUnit", {"campaign", "--worker-timeout", "3d"},
+               "bad duration '3d'"},
         BadCli{"CampaignShardIndexPastCount", {"campaign", "--shard", "3/2"}, "bad shard '3/2'"},
         BadCli{"CampaignShardNotAFraction", {"campaign", "--shard", "abc"}, "bad shard 'abc'"},
         BadCli{"CampaignShardCountZero", {"campaign", "--shard", "0/0"}, "bad shard '0/0'"},

@@ -4,6 +4,7 @@
 #include <signal.h>
 
 #include <fstream>
+#include <iterator>
 #include <set>
 
 #include <gtest/gtest.h>
@@ -139,6 +140,56 @@ TEST_F(Campaign, SigintStopsTheWorkersAndReportsIncomplete) {
   EXPECT_LT(c["duration_run_s"].get<double>(), 60.0);
   EXPECT_GE(c["seeds_run"].get<std::size_t>() + c["abandoned_seeds"].size(), 1u);
   EXPECT_EQ(c["worker_errors"], 0) << "a worker stopped by the interrupt is abandoned, not an error";
+}
+
+// The direct children of `pid` that are seed workers (`lockstep run ... --seed N`), not the
+// probes the campaign runs before it starts them (/proc/PID/task/PID/children).
+std::vector<pid_t> Workers(pid_t pid) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/task/" + std::to_string(pid) + "/children");
+  std::vector<pid_t> out;
+  for (pid_t child; in >> child;) {
+    std::ifstream cmdline("/proc/" + std::to_string(child) + "/cmdline");
+    const std::string args((std::istreambuf_iterator<char>(cmdline)), std::istreambuf_iterator<char>());
+    if (args.find(std::string("run\0", 4)) != std::string::npos &&
+        args.find(std::string("--seed\0", 7)) != std::string::npos) {
+      out.push_back(child);
+    }
+  }
+  return out;
+}
+
+// A worker that hangs (here: stopped by SIGSTOP) would hold its job slot forever and the
+// nightly job would never end; at --worker-timeout it is killed with its processes and counted
+// as a worker error.
+TEST_F(Campaign, AWorkerPastItsTimeoutIsKilledAndCountedAsAWorkerError) {
+  auto p = Start({"--duration", "6s", "--jobs", "1", "--worker-timeout", "3s", "--protocol",
+                  "state-transfer", "--tests-per-seed", "1", "--max-steps", "8"});
+  ASSERT_TRUE(p) << p.error().message;
+  pid_t hung = 0;
+  std::set<pid_t> tree;
+  ASSERT_TRUE(PollUntil([&] {
+    const auto children = Workers(p->pid());
+    if (children.empty() || ::kill(children.front(), SIGSTOP) != 0) return false;
+    hung = children.front();
+    tree = lockstep::testing::Descendants(hung);
+    tree.insert(hung);
+    return true;
+  }, std::chrono::seconds(30))) << "no worker started: " << Output();
+  auto exit = p->WaitExit(std::chrono::seconds(60));
+  ASSERT_TRUE(exit) << exit.error().message;
+  const std::string out = Output();
+  EXPECT_FALSE(exit->signaled) << out;
+  EXPECT_EQ(exit->code, 2) << "a worker error makes the campaign's verdict an error\n" << out;
+  EXPECT_NE(out.find("still running after --worker-timeout 3s: killed"), std::string::npos) << out;
+  EXPECT_TRUE(PollUntil([&] {
+    for (pid_t x : tree) {
+      if (lockstep::testing::Alive(x)) return false;
+    }
+    return true;
+  }, std::chrono::seconds(10))) << "the hung worker or its processes outlived the campaign";
+  const json r = Report();
+  const json& c = r["results"]["extra"]["details"]["campaign"];
+  EXPECT_GE(c["worker_errors"].get<int>(), 1) << c.dump(2);
 }
 
 TEST_F(Campaign, OneSeededBugIsOneSignatureRowAndReproduces) {
