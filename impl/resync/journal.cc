@@ -205,14 +205,25 @@ Status FormatJournal(const std::string& dir) {
   return status;
 }
 
-Result<std::string> ReadJournalStamp(const std::string& dir) {
+namespace {
+
+// The set in `dir` as a snapshot, read without the lock, changing nothing (a torn tail is not
+// cut off): what the tool's queries show. Fails as ReadJournalStamp documents.
+Result<DecodedJournal> ReadSnapshot(const std::string& dir) {
   const std::string path = dir + "/" + kJournalFile;
   auto bytes = ReadWholeFile(path);
   if (!bytes) return std::unexpected(bytes.error());
   if (!bytes->has_value()) {
     return Fail("journal set " + dir + " is not formatted (" + path + " is missing)", ENOENT);
   }
-  auto decoded = DecodeJournal(**bytes, path);
+  return DecodeJournal(**bytes, path);
+}
+
+}  // namespace
+
+Result<std::string> ReadJournalStamp(const std::string& dir) {
+  const std::string path = dir + "/" + kJournalFile;
+  auto decoded = ReadSnapshot(dir);
   if (!decoded) return std::unexpected(decoded.error());
   if (decoded->records.empty()) return Fail("journal " + path + " holds no valid format record");
   std::string stamp;
@@ -226,13 +237,7 @@ Result<std::string> ReadJournalStamp(const std::string& dir) {
 }
 
 Result<std::string> ListJournalRecords(const std::string& dir) {
-  const std::string path = dir + "/" + kJournalFile;
-  auto bytes = ReadWholeFile(path);
-  if (!bytes) return std::unexpected(bytes.error());
-  if (!bytes->has_value()) {
-    return Fail("journal set " + dir + " is not formatted (" + path + " is missing)", ENOENT);
-  }
-  auto decoded = DecodeJournal(**bytes, path);
+  auto decoded = ReadSnapshot(dir);
   if (!decoded) return std::unexpected(decoded.error());
   std::string out;
   const auto& records = decoded->records;
