@@ -273,7 +273,23 @@ Journal::~Journal() {
 
 std::string Journal::path() const { return dir_ + "/" + kJournalFile; }
 
+namespace {
+
+Error NotFormatted(const std::string& dir) {
+  const std::string path = dir + "/" + kJournalFile;
+  return Error{"journal set " + dir + " is not formatted (" + path +
+                   " is missing): run journal-format --dir " + dir,
+               ENOENT};
+}
+
+}  // namespace
+
 Result<Journal> Journal::Open(const std::string& dir) {
+  // An unformatted set is refused before the lock is taken, so a refused start creates
+  // nothing in it (a set journal-format made holds the lock file already).
+  if (struct stat st {}; stat((dir + "/" + kJournalFile).c_str(), &st) != 0 && errno == ENOENT) {
+    return std::unexpected(NotFormatted(dir));
+  }
   auto lock = LockJournalSet(dir);
   if (!lock) return std::unexpected(lock.error());
   Journal journal(dir, *lock);
@@ -284,11 +300,7 @@ Result<Journal> Journal::Open(const std::string& dir) {
 Status Journal::Recover() {
   auto bytes = ReadWholeFile(path());
   if (!bytes) return std::unexpected(bytes.error());
-  if (!bytes->has_value()) {
-    return Fail("journal set " + dir_ + " is not formatted (" + path() +
-                    " is missing): run journal-format --dir " + dir_,
-                ENOENT);
-  }
+  if (!bytes->has_value()) return std::unexpected(NotFormatted(dir_));
   auto decoded = DecodeJournal(**bytes, path());
   if (!decoded) return std::unexpected(decoded.error());
   if (decoded->records.empty()) {

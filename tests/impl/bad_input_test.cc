@@ -309,12 +309,15 @@ INSTANTIATE_TEST_SUITE_P(
         BadProcess{"JournalMissing", "txsys",
                    Named("SYSTEM73", Txsys({}, "@S/missing", "@S/data", "@O/proc.log")), 3,
                    "@S/missing", {{"data/", ""}}},
-        // A set as journal-format leaves it holds journal.lock beside journal.dat. (A directory
-        // without the lock gets one created by the refused open: impl/resync/journal.cc.)
+        // A set as journal-format leaves it holds journal.lock beside journal.dat; an empty
+        // directory gets nothing created in it by the refused open.
         BadProcess{"JournalUnformatted", "txsys",
                    Named("SYSTEM73", Txsys({}, "@S/journal", "@S/data", "@O/proc.log")), 3,
                    "journal set @S/journal is not formatted",
                    {{"data/", ""}, {"journal/journal.lock", ""}}},
+        BadProcess{"JournalEmptyDirectory", "txsys",
+                   Named("SYSTEM73", Txsys({}, "@S/journal", "@S/data", "@O/proc.log")), 3,
+                   "journal set @S/journal is not formatted", {{"data/", ""}, {"journal/", ""}}},
         BadProcess{"JournalCorrupt", "txsys",
                    Named("SYSTEM73", Txsys({}, "@S/journal", "@S/data", "@O/proc.log")), 3,
                    "@S/journal/journal.dat holds no valid format record",
