@@ -78,6 +78,9 @@ int ReplayMain(int argc, char** argv) {
   if (!r) throw UsageError(r.error().message);
   const ProtocolPlugin& protocol = ProtocolOrThrow(r->protocol);
   CheckLikeRun(*r);
+  // Every step is checked before anything is created (issue 14: a bad step left the sandbox
+  // root behind).
+  if (Status steps = protocol.CheckSteps(r->steps); !steps) throw UsageError(steps.error().message);
   // The binaries the run used, as its string says, unless --impl-dir names others.
   if (!impl_dir.empty()) r->settings.impl_dir = impl_dir;
   if (r->settings.impl_dir.empty()) r->settings.impl_dir = DefaultImplDir();

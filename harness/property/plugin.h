@@ -67,6 +67,9 @@ class ProtocolPlugin {
   Result<ProtocolRun> Run(const RunSettings& settings, Sandbox& sandbox) const {
     return Run(settings, sandbox, RunObserver{.progress = &std::cerr});
   }
+  // Whether every step parses as one of its commands (text as Describe() writes it); fails
+  // with the first one that does not. Checks text only: no sandbox, no process.
+  virtual Status CheckSteps(const std::vector<std::string>& steps) const = 0;
   // Replays a step list (Replay). Fails for a bad setting, a step that does not parse or is
   // not valid in the model, or a system that cannot be driven.
   virtual Result<ReplayOutcome> Replay(const RunSettings& settings, Sandbox& sandbox,

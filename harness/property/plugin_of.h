@@ -80,6 +80,11 @@ class PluginOf final : public ProtocolPlugin {
     return RunProtocol<P>(*typed, sandbox, observer);
   }
 
+  Status CheckSteps(const std::vector<std::string>& steps) const override {
+    auto commands = detail::ParseSteps<P>(steps);
+    return commands ? Status{} : Status{std::unexpected(commands.error())};
+  }
+
   Result<ReplayOutcome> Replay(const RunSettings& settings, Sandbox& sandbox,
                                const std::vector<std::string>& steps, std::ostream* out,
                                ReplayMode mode) const override {

@@ -373,7 +373,11 @@ INSTANTIATE_TEST_SUITE_P(
                Replay(St({{"steps", "Submit(set k=" + std::string(40'000, 'v') + ")"}})),
                "characters long (at most 1024)"},
         BadCli{"ReplayLongRsStep", Replay(Rs("Crash(" + std::string(40'000, 'S') + ")")),
-               "characters long (at most 1024)"}),
+               "characters long (at most 1024)"},
+        // Without --sandbox-root: the step is refused before the default root under TMPDIR
+        // is made, so the scratch directory (TMPDIR) stays as it was.
+        BadCli{"ReplayUnknownStepCreatesNothing", {"replay", "--reproduce", St({{"steps", "Fly(A)"}})},
+               "Fly(A)", {{"TMPDIR", "@S"}}}),
     [](const auto& info) { return info.param.name; });
 
 INSTANTIATE_TEST_SUITE_P(
