@@ -98,6 +98,10 @@ Result<nlohmann::json> ReadJson(const std::filesystem::path& path) {
     text.append(buf, static_cast<std::size_t>(n));
   }
   ::close(fd);
+  return ParseJson(text, path);
+}
+
+Result<nlohmann::json> ParseJson(std::string_view text, const std::filesystem::path& path) {
   // The parser itself is iterative, but copying or walking a document is recursive: refuse one
   // nested deeper than any report before it is built (the callback sees every array and object
   // as it opens).
