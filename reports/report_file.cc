@@ -122,6 +122,9 @@ Result<nlohmann::json> ParseJson(std::string_view text, const std::filesystem::p
   } catch (const nlohmann::json::parse_error& e) {
     return Fail("report " + path.string() + " is not valid JSON: syntax error at byte " +
                 std::to_string(e.byte) + ": " + e.what());
+  } catch (const nlohmann::json::out_of_range& e) {
+    // A number too large for a double (1E400): nlohmann throws this, not a parse_error.
+    return Fail("report " + path.string() + " is not valid JSON: " + e.what());
   }
 }
 
