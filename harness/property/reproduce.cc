@@ -1,5 +1,6 @@
 #include "harness/property/reproduce.h"
 
+#include <algorithm>
 #include <charconv>
 #include <map>
 #include <sstream>
@@ -117,6 +118,11 @@ Result<Reproduction> DecodeReproduce(const std::string& text) {
   if (!fields.contains("steps")) return Fail("reproduce string has no 'steps=' field");
   r.steps = Split(fields["steps"], ';');
   if (r.steps.empty()) return Fail("reproduce string has an empty 'steps=' list");
+  // An empty step is no command, and a trailing one would not survive re-encoding.
+  if (fields["steps"].back() == ';' ||
+      std::find(r.steps.begin(), r.steps.end(), "") != r.steps.end()) {
+    return Fail("reproduce string has an empty step in 'steps=': '" + fields["steps"] + "'");
+  }
   for (const char* common : {"protocol", "bug", "seed", "fault-dir-bytes", "quiet-deadline-ms",
                              "impl-dir", "impl-digest", "steps"}) {
     fields.erase(common);
