@@ -81,5 +81,18 @@ TEST(Reproduce, RejectsMissingAndMalformedFields) {
   EXPECT_NE(twice.error().message.find("'seed' twice"), std::string::npos);
 }
 
+// Found by fuzz/reproduce_fuzz.cc: an empty step (a trailing ';' too) was accepted, and a
+// trailing one was lost when the string was encoded again.
+TEST(Reproduce, RejectsAnEmptyStep) {
+  const std::string head =
+      "lockstep1|protocol=state-transfer|seed=1|bug=|fault-dir-bytes=1|quiet-deadline-ms=1|";
+  for (const char* steps : {"steps=Start(A);", "steps=;", "steps=Start(A);;Crash(A)"}) {
+    auto r = DecodeReproduce(head + steps);
+    ASSERT_FALSE(r) << steps;
+    EXPECT_NE(r.error().message.find("empty step"), std::string::npos) << r.error().message;
+  }
+  EXPECT_TRUE(DecodeReproduce(head + "steps=Start(A);Crash(A)"));
+}
+
 }  // namespace
 }  // namespace lockstep::harness
