@@ -9,6 +9,7 @@ namespace lockstep::harness {
 namespace {
 
 constexpr const char* kMagic = "lockstep1";
+constexpr std::uint64_t kMaxQuietDeadlineMs = 24ull * 60 * 60 * 1000;
 
 std::vector<std::string> Split(const std::string& text, char sep) {
   std::vector<std::string> parts;
@@ -103,6 +104,12 @@ Result<Reproduction> DecodeReproduce(const std::string& text) {
   }
   if (*bytes == 0) return Fail("reproduce string field 'fault-dir-bytes' must be positive");
   if (*quiet == 0) return Fail("reproduce string field 'quiet-deadline-ms' must be positive");
+  // A std::chrono::milliseconds holds a signed count: a larger value wrapped to a negative
+  // deadline (found by fuzz/reproduce_fuzz.cc). A day is far beyond any real one.
+  if (*quiet > kMaxQuietDeadlineMs) {
+    return Fail("reproduce string field 'quiet-deadline-ms' is " + std::to_string(*quiet) +
+                ", more than a day (" + std::to_string(kMaxQuietDeadlineMs) + ")");
+  }
   r.settings.seed = *seed;
   r.settings.fault_dir_bytes = *bytes;
   r.settings.quiet_deadline = std::chrono::milliseconds(*quiet);

@@ -94,5 +94,17 @@ TEST(Reproduce, RejectsAnEmptyStep) {
   EXPECT_TRUE(DecodeReproduce(head + "steps=Start(A);Crash(A)"));
 }
 
+// Found by fuzz/reproduce_fuzz.cc: 2^64-1 ms wrapped to a deadline of -1 ms.
+TEST(Reproduce, RejectsAQuietDeadlineBeyondADay) {
+  const std::string head = "lockstep1|protocol=state-transfer|seed=1|bug=|fault-dir-bytes=1|";
+  auto huge = DecodeReproduce(head + "quiet-deadline-ms=18446744073709551615|steps=Start(A)");
+  ASSERT_FALSE(huge);
+  EXPECT_NE(huge.error().message.find("more than a day"), std::string::npos)
+      << huge.error().message;
+  auto day = DecodeReproduce(head + "quiet-deadline-ms=86400000|steps=Start(A)");
+  ASSERT_TRUE(day) << day.error().message;
+  EXPECT_EQ(day->settings.quiet_deadline, std::chrono::hours(24));
+}
+
 }  // namespace
 }  // namespace lockstep::harness
