@@ -98,6 +98,10 @@ Result<nlohmann::json> ReadJson(const std::filesystem::path& path) {
     text.append(buf, static_cast<std::size_t>(n));
   }
   ::close(fd);
+  return ParseJson(text, path);
+}
+
+Result<nlohmann::json> ParseJson(std::string_view text, const std::filesystem::path& path) {
   // The parser itself is iterative, but copying or walking a document is recursive: refuse one
   // nested deeper than any report before it is built (the callback sees every array and object
   // as it opens).
@@ -118,6 +122,9 @@ Result<nlohmann::json> ReadJson(const std::filesystem::path& path) {
   } catch (const nlohmann::json::parse_error& e) {
     return Fail("report " + path.string() + " is not valid JSON: syntax error at byte " +
                 std::to_string(e.byte) + ": " + e.what());
+  } catch (const nlohmann::json::out_of_range& e) {
+    // A number too large for a double (1E400): nlohmann throws this, not a parse_error.
+    return Fail("report " + path.string() + " is not valid JSON: " + e.what());
   }
 }
 

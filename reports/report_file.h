@@ -7,6 +7,7 @@
 #pragma once
 
 #include <filesystem>
+#include <string_view>
 
 #include <nlohmann/json.hpp>
 
@@ -33,5 +34,10 @@ inline constexpr int kMaxJsonDepth = 256;
 // nlohmann reports, e.g. "report r.json is not valid JSON: syntax error at byte 17: ...") and
 // for JSON nested more than kMaxJsonDepth levels deep.
 [[nodiscard]] Result<nlohmann::json> ReadJson(const std::filesystem::path& path);
+
+// What ReadJson does with the text it read, with its failures (`path` only names the file in
+// them): parses `text`, refusing JSON nested more than kMaxJsonDepth levels deep.
+[[nodiscard]] Result<nlohmann::json> ParseJson(std::string_view text,
+                                               const std::filesystem::path& path);
 
 }  // namespace lockstep::reports

@@ -1,5 +1,6 @@
 #include "harness/property/reproduce.h"
 
+#include <algorithm>
 #include <charconv>
 #include <map>
 #include <sstream>
@@ -8,6 +9,7 @@ namespace lockstep::harness {
 namespace {
 
 constexpr const char* kMagic = "lockstep1";
+constexpr std::uint64_t kMaxQuietDeadlineMs = 24ull * 60 * 60 * 1000;
 
 std::vector<std::string> Split(const std::string& text, char sep) {
   std::vector<std::string> parts;
@@ -102,6 +104,12 @@ Result<Reproduction> DecodeReproduce(const std::string& text) {
   }
   if (*bytes == 0) return Fail("reproduce string field 'fault-dir-bytes' must be positive");
   if (*quiet == 0) return Fail("reproduce string field 'quiet-deadline-ms' must be positive");
+  // A std::chrono::milliseconds holds a signed count: a larger value wrapped to a negative
+  // deadline (found by fuzz/reproduce_fuzz.cc). A day is far beyond any real one.
+  if (*quiet > kMaxQuietDeadlineMs) {
+    return Fail("reproduce string field 'quiet-deadline-ms' is " + std::to_string(*quiet) +
+                ", more than a day (" + std::to_string(kMaxQuietDeadlineMs) + ")");
+  }
   r.settings.seed = *seed;
   r.settings.fault_dir_bytes = *bytes;
   r.settings.quiet_deadline = std::chrono::milliseconds(*quiet);
@@ -117,6 +125,11 @@ Result<Reproduction> DecodeReproduce(const std::string& text) {
   if (!fields.contains("steps")) return Fail("reproduce string has no 'steps=' field");
   r.steps = Split(fields["steps"], ';');
   if (r.steps.empty()) return Fail("reproduce string has an empty 'steps=' list");
+  // An empty step is no command, and a trailing one would not survive re-encoding.
+  if (fields["steps"].back() == ';' ||
+      std::find(r.steps.begin(), r.steps.end(), "") != r.steps.end()) {
+    return Fail("reproduce string has an empty step in 'steps=': '" + fields["steps"] + "'");
+  }
   for (const char* common : {"protocol", "bug", "seed", "fault-dir-bytes", "quiet-deadline-ms",
                              "impl-dir", "impl-digest", "steps"}) {
     fields.erase(common);

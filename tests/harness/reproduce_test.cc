@@ -81,5 +81,30 @@ TEST(Reproduce, RejectsMissingAndMalformedFields) {
   EXPECT_NE(twice.error().message.find("'seed' twice"), std::string::npos);
 }
 
+// Found by fuzz/reproduce_fuzz.cc: an empty step (a trailing ';' too) was accepted, and a
+// trailing one was lost when the string was encoded again.
+TEST(Reproduce, RejectsAnEmptyStep) {
+  const std::string head =
+      "lockstep1|protocol=state-transfer|seed=1|bug=|fault-dir-bytes=1|quiet-deadline-ms=1|";
+  for (const char* steps : {"steps=Start(A);", "steps=;", "steps=Start(A);;Crash(A)"}) {
+    auto r = DecodeReproduce(head + steps);
+    ASSERT_FALSE(r) << steps;
+    EXPECT_NE(r.error().message.find("empty step"), std::string::npos) << r.error().message;
+  }
+  EXPECT_TRUE(DecodeReproduce(head + "steps=Start(A);Crash(A)"));
+}
+
+// Found by fuzz/reproduce_fuzz.cc: 2^64-1 ms wrapped to a deadline of -1 ms.
+TEST(Reproduce, RejectsAQuietDeadlineBeyondADay) {
+  const std::string head = "lockstep1|protocol=state-transfer|seed=1|bug=|fault-dir-bytes=1|";
+  auto huge = DecodeReproduce(head + "quiet-deadline-ms=18446744073709551615|steps=Start(A)");
+  ASSERT_FALSE(huge);
+  EXPECT_NE(huge.error().message.find("more than a day"), std::string::npos)
+      << huge.error().message;
+  auto day = DecodeReproduce(head + "quiet-deadline-ms=86400000|steps=Start(A)");
+  ASSERT_TRUE(day) << day.error().message;
+  EXPECT_EQ(day->settings.quiet_deadline, std::chrono::hours(24));
+}
+
 }  // namespace
 }  // namespace lockstep::harness

@@ -124,6 +124,18 @@ TEST_F(ReportFileTest, ReadInvalidJsonGivesByteOffset) {
   EXPECT_NE(r.error().message.find("at byte 9"), std::string::npos) << r.error().message;
 }
 
+// A number beyond a double (found by fuzz/report_fuzz.cc): nlohmann throws out_of_range, not
+// parse_error, and `lockstep report show` once died of it uncaught.
+TEST_F(ReportFileTest, ReadNumberTooLargeIsRefused) {
+  const fs::path path = dir_ / "huge.json";
+  std::ofstream(path) << "10E7700";
+  Result<json> r = ReadJson(path);
+  ASSERT_FALSE(r);
+  EXPECT_NE(r.error().message.find("is not valid JSON"), std::string::npos) << r.error().message;
+  EXPECT_NE(r.error().message.find(path.string()), std::string::npos);
+  EXPECT_FALSE(ParseJson("{\"n\": -1e999}", "x.json"));
+}
+
 // 200,000 levels of nesting once overflowed the stack when the document was copied; now the
 // reader refuses it, naming the file and the limit, and takes a document just within it.
 TEST_F(ReportFileTest, ReadTooDeeplyNestedJsonIsRefused) {
