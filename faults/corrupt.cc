@@ -59,7 +59,8 @@ Result<RecordSpan> ParseRecord(const std::string& line, const std::string& where
     if (!field_size) return std::unexpected(field_size.error());
     if (*field_size == 0 || *field_offset < r.offset ||
         *field_offset + *field_size > r.offset + r.size) {
-      return Fail(where + ": field \"" + f["name"].get<std::string>() + "\" lies outside its record");
+      return Fail(where + ": field \"" + f["name"].get<std::string>() +
+                  "\" lies outside its record");
     }
     r.fields.push_back({f["name"], *field_offset, *field_size});
   }
@@ -158,17 +159,19 @@ Status Corrupt::Inject() {
   auto damage = PlanDamage(*records, contents, record_, field_, ordinal_);
   if (!damage) return Fail(file_.string() + ": " + damage.error().message);
   const int fd = ::open(file_.c_str(), O_WRONLY | O_CLOEXEC);
-  if (fd < 0) return Fail("cannot open " + file_.string() + " to corrupt it", errno);
+  if (fd < 0) return FailErrno("cannot open " + file_.string() + " to corrupt it");
   const auto n = ::pwrite(fd, damage->bytes.data(), damage->bytes.size(),
                           static_cast<off_t>(damage->offset));
   const int write_errno = errno;
   const bool synced = n >= 0 && ::fdatasync(fd) == 0;
   const int sync_errno = errno;
   ::close(fd);
+  if (n < 0) return FailErrno("cannot write the damage into " + file_.string(), write_errno);
   if (n != static_cast<ssize_t>(damage->bytes.size())) {
-    return Fail("cannot write the damage into " + file_.string(), n < 0 ? write_errno : 0);
+    return Fail("wrote " + std::to_string(n) + " of the " + std::to_string(damage->bytes.size()) +
+                " damaged bytes into " + file_.string());
   }
-  if (!synced) return Fail("cannot fdatasync " + file_.string(), sync_errno);
+  if (!synced) return FailErrno("cannot fdatasync " + file_.string(), sync_errno);
   file_size_ = contents.size();
   damage_ = std::move(*damage);
   injected_ = true;

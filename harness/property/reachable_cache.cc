@@ -2,7 +2,9 @@
 
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <fstream>
 #include <iostream>
 #include <iterator>
@@ -38,21 +40,26 @@ const std::string& ExecutableDigest() {
   return digest;
 }
 
+// Says why on stderr when the file cannot be written; the run goes on without it.
 void Write(const fs::path& file, const ex::CoverageSet& set) {
   std::error_code ec;
   fs::create_directories(file.parent_path(), ec);
   const fs::path partial = file.string() + ".tmp-" + std::to_string(::getpid());
-  {
+  std::string why;
+  if (ec) {
+    why = "cannot create " + file.parent_path().string() + ": " + ec.message();
+  } else {
     std::ofstream out(partial, std::ios::binary | std::ios::trunc);
     out << ex::SerializeCoverage(set);
     out.close();
+    if (!out) why = "cannot write " + partial.string() + ": " + std::strerror(errno);
     if (out) fs::rename(partial, file, ec);
-    if (!out || ec) {
-      fs::remove(partial, ec);
-      std::cerr << "lockstep: cannot write the coverage cache " << file.string()
-                << "; going on without it\n";
-    }
+    if (out && ec) why = "cannot rename " + partial.string() + ": " + ec.message();
   }
+  if (why.empty()) return;
+  fs::remove(partial, ec);
+  std::cerr << "lockstep: the coverage cache " << file.string() << " is not written (" << why
+            << "); going on without it\n";
 }
 
 }  // namespace
