@@ -62,8 +62,10 @@ build-fuzz: deps deps-fuzz
 # make fuzz: each target FUZZ_SECONDS (one after another), keeping what it finds in
 # $(FUZZ_BUILD)/fuzz-corpus/; a crash saves its input in $(FUZZ_BUILD)/fuzz-artifacts/ (add it
 # to fuzz/corpus/<target>/ with the fix: test-fuzz then runs it every time). Measured here
-# (2 cores, 2026-12-02) at the default 75 s: 14.6 million executions over the 9 targets (journal 0.62M, database 2.1M, control_lines 0.76M,
-# reproduce 1.9M, st_command 1.5M, rs_command 0.73M, bounds 5.4M, report 0.30M, trace_line 1.3M).
+# (2 cores, 2026-12-02) at the default 75 s: 14.6 million executions over the 9 targets
+# (journal 0.62M, database 2.1M, control_lines 0.76M, st_command 1.5M, rs_command 0.73M,
+# bounds 5.4M, report 0.30M, trace_line 1.3M; reproduce 1.9M in a run of its own, after its
+# regression input was added: the sum is of two runs).
 FUZZ_SECONDS ?= 75
 fuzz: build-fuzz
 	fuzz/run.sh $(FUZZ_BUILD) $(FUZZ_SECONDS) fuzz
