@@ -13,18 +13,33 @@ Status KillProcess(pid_t pid, std::string_view name) {
   return {};
 }
 
-std::pair<std::string, std::string> CrashPointEnv(std::string_view point, int hit) {
-  if (point.empty() || point.find(':') != std::string_view::npos || hit < 1) {
-    throw std::invalid_argument("crash point \"" + std::string(point) + "\" hit " + std::to_string(hit) +
+namespace {
+
+std::pair<std::string, std::string> ArmingEnv(const char* variable, std::string_view name,
+                                              int hit) {
+  if (name.empty() || name.find(':') != std::string_view::npos || hit < 1) {
+    throw std::invalid_argument(std::string(variable) + ": crash at \"" + std::string(name) +
+                                "\" hit " + std::to_string(hit) +
                                 ": need a non-empty name without ':' and hit >= 1");
   }
-  return {kCrashPointVariable, std::string(point) + ":" + std::to_string(hit)};
+  return {variable, std::string(name) + ":" + std::to_string(hit)};
+}
+
+}  // namespace
+
+std::pair<std::string, std::string> CrashPointEnv(std::string_view point, int hit) {
+  return ArmingEnv(kCrashPointVariable, point, hit);
+}
+
+std::pair<std::string, std::string> CrashAtActionEnv(std::string_view event, int hit) {
+  return ArmingEnv(kCrashAtActionVariable, event, hit);
 }
 
 std::string CrashMechanism() {
   return "SIGKILL: sent by the harness at a quiet point, or sent by the process to itself at a "
-         "named crash point armed with LOCKSTEP_CRASH_POINT=name:hit; the supervisor reaps it "
-         "and checks WTERMSIG == SIGKILL";
+         "named crash point armed with LOCKSTEP_CRASH_POINT=name:hit or right after a traced action "
+         "armed with LOCKSTEP_CRASH_AT_ACTION=event:hit; the supervisor reaps it and checks "
+         "WTERMSIG == SIGKILL";
 }
 
 }  // namespace lockstep::faults

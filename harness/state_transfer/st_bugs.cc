@@ -24,6 +24,9 @@ const std::vector<SeededBug>& StateTransferProtocol::Bugs() {
        "the receiver never asserts when its transfer does not come"},
       {"non-atomic-apply", "state-transfer", "ST-7",
        "the receiver writes the new rows and the new update key in two durable steps"},
+      {"startup-rewrites-database-in-place", "state-transfer", "ST-7",
+       "at start a logger rewrites its database in place (reset to empty, then refilled): a "
+       "crash at its traced action database_loaded leaves it empty"},
   };
   return kBugs;
 }

@@ -35,19 +35,22 @@ rc::Gen<m::Command> GenSubmit() {
       rc::gen::elementOf(kValues));
 }
 
-// A start without a crash point twice as often as one with; when the start will make this
-// side a receiver, the receiver's own crash points are drawn three times as often, since
-// that is the only moment they can fire.
-rc::Gen<m::Command> GenStart(m::Side side, bool crash_points, bool will_receive) {
+// A start without a crash point twice as often as one with (named points and traced actions
+// alike). Points that can only fire in this start are drawn more often: the receiver's
+// (3 times) when the start will make this side a receiver, and the start-up actions (9 times)
+// when the side has a database to start from (with none, they leave nothing to see).
+rc::Gen<m::Command> GenStart(m::Side side, bool crash_points, bool will_receive, bool has_data) {
   if (!crash_points) return rc::gen::just(m::Command(m::Start{side, std::nullopt}));
   std::vector<std::optional<m::CrashPoint>> points(m::kCrashPointCount * 2, std::nullopt);
   for (int p = 0; p < m::kCrashPointCount; ++p) points.push_back(static_cast<m::CrashPoint>(p));
+  const auto favour = [&](std::initializer_list<m::CrashPoint> favoured, std::size_t extra) {
+    for (auto p : favoured) points.insert(points.end(), extra, p);
+  };
   if (will_receive) {
-    for (auto p : {m::CrashPoint::kReceiverBeforeApply, m::CrashPoint::kReceiverMidApply,
-                   m::CrashPoint::kReceiverAfterApply}) {
-      points.insert(points.end(), 2, p);
-    }
+    favour({m::CrashPoint::kReceiverBeforeApply, m::CrashPoint::kReceiverMidApply,
+            m::CrashPoint::kReceiverAfterApply, m::CrashPoint::kActionServiceEntered}, 2);
   }
+  if (has_data) favour({m::CrashPoint::kActionDatabaseLoaded, m::CrashPoint::kActionRegisterSent}, 8);
   return rc::gen::map(ChoiceShrinkingToFirst(std::move(points)), [side](std::optional<m::CrashPoint> p) {
     return m::Command(m::Start{side, p});
   });
@@ -86,7 +89,8 @@ rc::Gen<m::Command> StateTransferProtocol::GenCommand(const State& s,
   for (m::Side side : m::kSides) {
     const auto& sd = s.at(side);
     if (!sd.IsRunning()) {
-      options.push_back({4, GenStart(side, crashes, s.at(m::Peer(side)).IsInService())});
+      options.push_back({4, GenStart(side, crashes, s.at(m::Peer(side)).IsInService(),
+                                     sd.db.last_update_key > 0)});
     }
     if (sd.IsRunning() && crashes) options.push_back({1, rc::gen::just(m::Command(m::Crash{side}))});
     for (m::Dir dir : {m::Dir::kTemp, m::Dir::kData}) {

@@ -19,6 +19,13 @@ using nlohmann::json;
 
 namespace {
 
+// The environment that arms `p`: a named crash point, or a traced action ("action.<event>").
+std::pair<std::string, std::string> CrashArming(m::CrashPoint p) {
+  const std::string_view name = m::CrashPointName(p);
+  if (!m::IsTracedAction(p)) return faults::CrashPointEnv(name);
+  return faults::CrashAtActionEnv(name.substr(name.find('.') + 1));
+}
+
 const char* const kFillerName = ".lockstep-filler";
 
 std::string CommandName(const m::Command& c) {
@@ -156,7 +163,7 @@ Status StSystem::Run(const m::Start& c) {
                    {},
                    rt.dir / "logger.out"};
   if (!settings_.bug.empty()) spec.env.emplace_back("LOCKSTEP_BUG", settings_.bug);
-  if (c.crash_point) spec.env.push_back(faults::CrashPointEnv(m::CrashPointName(*c.crash_point)));
+  if (c.crash_point) spec.env.push_back(CrashArming(*c.crash_point));
   return rt.logger.Spawn(std::move(spec));
 }
 

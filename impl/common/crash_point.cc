@@ -17,9 +17,9 @@ struct ArmedPoint {
   long seen = 0;
 };
 
-ArmedPoint ParseArming() {
+ArmedPoint ParseArming(const char* variable) {
   ArmedPoint armed;
-  const char* env = std::getenv("LOCKSTEP_CRASH_POINT");
+  const char* env = std::getenv(variable);
   if (env == nullptr || *env == '\0') return armed;
   std::string_view spec(env);
   const auto colon = spec.find(':');
@@ -28,22 +28,31 @@ ArmedPoint ParseArming() {
     const std::string_view count = spec.substr(colon + 1);
     const auto [end, ec] = std::from_chars(count.data(), count.data() + count.size(), armed.hit);
     if (ec != std::errc() || end != count.data() + count.size() || armed.hit < 1) {
-      std::fprintf(stderr, "LOCKSTEP_CRASH_POINT=%s: bad hit count; crash point disarmed\n", env);
+      std::fprintf(stderr, "%s=%s: bad hit count; crash point disarmed\n", variable, env);
       armed.name.clear();
     }
   }
   return armed;
 }
 
-}  // namespace
-
-void CrashPoint(std::string_view name) {
-  static ArmedPoint armed = ParseArming();
+void CountHit(ArmedPoint& armed, std::string_view name) {
   if (armed.name.empty() || armed.name != name) return;
   if (++armed.seen == armed.hit) {
     kill(getpid(), SIGKILL);
     pause();  // SIGKILL is delivered before kill() returns to a single-threaded process
   }
+}
+
+}  // namespace
+
+void CrashPoint(std::string_view name) {
+  static ArmedPoint armed = ParseArming("LOCKSTEP_CRASH_POINT");
+  CountHit(armed, name);
+}
+
+void CrashAtAction(std::string_view event) {
+  static ArmedPoint armed = ParseArming("LOCKSTEP_CRASH_AT_ACTION");
+  CountHit(armed, event);
 }
 
 }  // namespace lockstep::impl

@@ -1,11 +1,16 @@
-// Crash points: named places in the logger where a test can make the process die with
-// SIGKILL, deterministically (design.md, "crashes happen at quiet points or at named crash
-// points").
+// Crash points: places in the implementation processes where a test can make the process die
+// with SIGKILL, deterministically (design.md, "Decision: a crash can land at any traced
+// action"). Two kinds, one mechanism:
+//   - a named crash point, a CrashPoint("name") call placed in the code;
+//   - a traced action: every Trace::Record passes CrashAtAction(event) right after its line is
+//     written, so a process can die after the hit-th action of any event kind it traces.
 //
 // Arming: environment variable LOCKSTEP_CRASH_POINT=name[:hit] (hit defaults to 1), read once
 // at the first call. The hit-th time the named point is reached, the process sends itself
 // SIGKILL. Unset (or empty) means every crash point is inert. A malformed hit count disarms the
 // point (and says so on stderr once).
+// Arming a traced action: LOCKSTEP_CRASH_AT_ACTION=event[:hit], the same rules, counted over the
+// lines of that event kind the process writes (only a process with an open trace counts).
 //
 // Thread safety: the processes that use this are single-threaded; not safe for concurrent use.
 #pragma once
@@ -17,5 +22,9 @@ namespace lockstep::impl {
 // Counts a hit of the crash point `name`; kills the process with SIGKILL when it is the armed
 // point and this is the armed hit. Returns normally otherwise.
 void CrashPoint(std::string_view name);
+
+// Counts a traced action of kind `event` (called by Trace::Record after the line is written);
+// kills the process with SIGKILL when it is the armed kind and this is the armed hit.
+void CrashAtAction(std::string_view event);
 
 }  // namespace lockstep::impl

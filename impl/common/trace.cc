@@ -9,6 +9,7 @@
 #include <optional>
 #include <sstream>
 
+#include "impl/common/crash_point.h"
 #include "impl/common/durable_file.h"
 
 namespace lockstep::impl {
@@ -89,7 +90,7 @@ void Trace::Record(std::string_view event, json fields) {
                               {"clock", clock_},     {"time", UtcTimestamp()}, {"event", event}};
   for (const auto& [name, value] : fields.items()) line[name] = nlohmann::ordered_json(value);
   Write(line.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n");
-  // The one place every traced action passes: a crash "at the N-th traced action" goes here.
+  CrashAtAction(event);  // every traced action is a crash point (crash_point.h)
 }
 
 void Trace::Error(std::string_view op, const lockstep::Error& error) {

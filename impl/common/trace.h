@@ -25,8 +25,9 @@
 //     full) is ended with a newline before the next line, so it stands alone and a reader can
 //     report it.
 //
-// Record() is the one place every traced action passes through; a crash "at the N-th traced
-// action" (issue 9) hooks in there, after the write.
+// Record() is the one place every traced action passes through: after the write it calls
+// CrashAtAction(event) (crash_point.h), so LOCKSTEP_CRASH_AT_ACTION=event:hit kills the process
+// right after the hit-th line of that kind, with the line in the file.
 //
 // Thread safety: single-threaded use, like the processes.
 #pragma once

@@ -1,6 +1,7 @@
 #include "impl/state_transfer/logger.h"
 
 #include <dirent.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <unistd.h>
 
@@ -12,6 +13,7 @@
 
 #include "impl/common/control_answers.h"
 #include "impl/common/crash_point.h"
+#include "impl/common/durable_file.h"
 #include "impl/common/seeded_bug.h"
 #include "impl/common/unix_socket.h"
 #include "impl/state_transfer/exit_status.h"
@@ -70,6 +72,14 @@ int Logger::Run() {
   return ExitWith(Loop().value_or(kExitShutdown));
 }
 
+void Logger::OverwriteInPlace(const std::string& path, const std::string& text) {
+  const int fd = open(path.c_str(), O_WRONLY | O_TRUNC | O_CLOEXEC);
+  if (fd < 0) return log_.Line("Unable to rewrite " + path + ": " + ErrnoText(errno));
+  if (auto s = WriteAll(fd, text, path); !s) log_.Line(s.error().message);
+  fsync(fd);
+  close(fd);
+}
+
 void Logger::CleanTempDir() {
   DIR* dir = opendir(config_.temp_dir.c_str());
   if (dir == nullptr) {
@@ -106,9 +116,15 @@ Logger::Exit Logger::Start() {
     return kExitDataError;
   }
   db_ = std::move(*db);
+  // Seeded bug: "upgrades" db.json at every start by rewriting it in place, reset to the empty
+  // database first and refilled after, instead of through a staging file.
+  const bool in_place =
+      BugEnabled("startup-rewrites-database-in-place") && db_.last_update_key > 0;
+  if (in_place) OverwriteInPlace(DatabasePath(config_.data_dir), Database{}.ToJson().dump());
   trace_.Record("database_loaded", json{{"last_update_key", db_.last_update_key},
                                         {"rows", db_.rows.size()},
                                         {"checksum", db_.Checksum()}});
+  if (in_place) OverwriteInPlace(DatabasePath(config_.data_dir), db_.ToJson().dump());
   if (auto s = RemoveStaleStaging(config_.data_dir); !s) log_.Line(s.error().message);
   CleanTempDir();
   log_.Line("Checksum config complete: Rows = " + std::to_string(db_.rows.size()) +

@@ -79,6 +79,8 @@ class Logger {
   Exit OnControlReadable(Control& control);
   nlohmann::json StatusJson() const;
   void CleanTempDir();
+  // Seeded bug startup-rewrites-database-in-place: truncates `path` and writes `text` (fsync).
+  void OverwriteInPlace(const std::string& path, const std::string& text);
   void SendAck(std::uint64_t update_key);
   // Every message to the mds goes here: stamped with the trace's clock.
   void SendToMds(nlohmann::json message);

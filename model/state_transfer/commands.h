@@ -14,8 +14,14 @@
 
 namespace lockstep::model::st {
 
-// Named crash points compiled into the logger (impl/README.md), named in this order below.
-// Armed at Start; the process SIGKILLs itself at the first hit.
+// Where an armed logger dies by SIGKILL (design.md, "Decision: a crash can land at any traced
+// action"). Armed at Start; the process SIGKILLs itself at the first hit. Two kinds:
+//   - the named crash points compiled into the logger (impl/README.md), armed with
+//     LOCKSTEP_CRASH_POINT;
+//   - traced actions, "action.<event>": the process dies right after writing the trace line
+//     of that event (docs/trace.md), armed with LOCKSTEP_CRASH_AT_ACTION. Only actions whose
+//     outcome the model can place exactly are here; each is equivalent to, or lies between,
+//     the named points around it.
 enum class CrashPoint : std::uint8_t {
   kInputBeforeDurable,     // input received, db not written
   kInputAfterDurable,      // db written and synced, not acked
@@ -24,12 +30,26 @@ enum class CrashPoint : std::uint8_t {
   kReceiverBeforeApply,    // state received, nothing applied
   kReceiverMidApply,       // new db staged, not yet renamed into place
   kReceiverAfterApply,     // new db in place, not yet in service
+  // Traced actions (the process dies right after the line):
+  kActionDatabaseLoaded,       // db read at start; no leftover removed, not registered
+  kActionRegisterSent,         // leftovers removed; the registration not sent
+  kActionSendStateReceived,    // sender: a transfer asked for, nothing done
+  kActionDatabaseSynchronized, // sender: the database part chosen, no temp file yet
+  kActionStateSent,            // sender: temp file written, the state not sent
+  kActionAckSent,              // input durable, the ack not sent
+  kActionServiceEntered,       // entering service, in_service not sent
 };
 inline constexpr auto kCrashPointNames = MakeEnumNames<CrashPoint>(
     "logger.input.before_durable", "logger.input.after_durable", "sender.after_temp_create",
-    "sender.before_send", "receiver.before_apply", "receiver.mid_apply", "receiver.after_apply");
+    "sender.before_send", "receiver.before_apply", "receiver.mid_apply", "receiver.after_apply",
+    "action.database_loaded", "action.register_sent", "action.send_state_received",
+    "action.database_synchronized", "action.state_sent", "action.ack_sent",
+    "action.service_entered");
 inline constexpr int kCrashPointCount = kCrashPointNames.size();
+inline constexpr int kNamedCrashPointCount = 7;  // the first 7; the rest are traced actions
 inline const char* CrashPointName(CrashPoint p) { return kCrashPointNames.Name(p); }
+// Whether `p` is a traced action ("action.<event>") rather than a named crash point.
+inline bool IsTracedAction(CrashPoint p) { return static_cast<int>(p) >= kNamedCrashPointCount; }
 
 enum class Dir : std::uint8_t { kTemp, kData };
 inline constexpr auto kDirNames = MakeEnumNames<Dir>("temp", "data");

@@ -18,7 +18,9 @@ bool HoldsKey(const std::vector<LogEntry>& history, std::uint64_t key) {
 }
 
 bool IsSenderCrashPoint(const std::optional<CrashPoint>& p) {
-  return p == CrashPoint::kSenderAfterTempCreate || p == CrashPoint::kSenderBeforeSend;
+  return p == CrashPoint::kSenderAfterTempCreate || p == CrashPoint::kSenderBeforeSend ||
+         p == CrashPoint::kActionSendStateReceived ||
+         p == CrashPoint::kActionDatabaseSynchronized || p == CrashPoint::kActionStateSent;
 }
 
 Database Replay(const std::vector<LogEntry>& history) {

@@ -6,10 +6,14 @@ namespace lockstep::model::st::internal {
 
 void ApplyStart(State& s, const Start& cmd, const Config& config) {
   SideState& side = s.at(cmd.side);
-  side.crash_point = cmd.crash_point;
+  side.crash_point = cmd.crash_point;  // the side is not running yet: Armed() would say no
   side.last_exit = ExitKind::kNone;
   if (side.fault(Dir::kData) == FaultKind::kAccessDenied) {
     EndProcess(side, ExitKind::kDataError);  // cannot open its database (decision 6)
+    return;
+  }
+  if (side.crash_point == CrashPoint::kActionDatabaseLoaded) {  // before any clean-up
+    EndProcess(side, ExitKind::kKilled);
     return;
   }
   side.staged_db = false;  // a stale staged database is removed at start
@@ -17,6 +21,10 @@ void ApplyStart(State& s, const Start& cmd, const Config& config) {
   if (side.fault(Dir::kTemp) != FaultKind::kAccessDenied) side.temp_files = 0;
   side.temp_files_at_start = side.temp_files;
   side.memory.clear();
+  if (side.crash_point == CrashPoint::kActionRegisterSent) {  // cleaned up, not registered
+    EndProcess(side, ExitKind::kKilled);
+    return;
+  }
   side.status = SideStatus::kStale;  // registered, waiting for the mds's decision
 
   const Side peer = Peer(cmd.side);
@@ -27,6 +35,13 @@ void ApplyStart(State& s, const Start& cmd, const Config& config) {
   const bool behind = side.db.last_update_key < s.high_water_key;
   if (behind && config.variant != Variant::kNoHighWaterCheck) return;  // stale: waits, no timeout
   side.status = SideStatus::kInService;                    // simplex, empty memory (decisions 1, 8)
+  if (Armed(side, CrashPoint::kActionServiceEntered)) {
+    // The mds starts the transfer to a stale peer right after telling this side to enter
+    // service, before it learns the side died: the peer is told to receive and times out.
+    EndProcess(side, ExitKind::kKilled);
+    if (s.at(peer).status == SideStatus::kStale) AbandonTransfer(s.at(peer));
+    return;
+  }
   if (s.at(peer).status == SideStatus::kStale) RunTransfer(s, cmd.side, peer, config);
 }
 

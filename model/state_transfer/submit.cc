@@ -19,7 +19,7 @@ bool Deliver(SideState& side, const LogEntry& entry, const Config& config) {
   }
   ApplyInput(side, entry, config);
   side.memory[entry.key] += 1;
-  if (Armed(side, CrashPoint::kInputAfterDurable)) {
+  if (Armed(side, CrashPoint::kInputAfterDurable) || Armed(side, CrashPoint::kActionAckSent)) {
     EndProcess(side, ExitKind::kKilled);  // durable, never acknowledged
     return false;
   }

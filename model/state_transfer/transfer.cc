@@ -32,6 +32,11 @@ enum class SendResult { kSent, kFailed, kSenderDied };
 // ENOSPC, the partial file is deleted), the before-send crash point. A killed sender leaves
 // its file behind. On kFailed, *errnum is the cause.
 SendResult SendMemoryState(SideState& sender, int* errnum) {
+  if (Armed(sender, CrashPoint::kActionSendStateReceived) ||
+      Armed(sender, CrashPoint::kActionDatabaseSynchronized)) {
+    EndProcess(sender, ExitKind::kKilled);  // before the temp file is created
+    return SendResult::kSenderDied;
+  }
   const auto temp_fault = sender.fault(Dir::kTemp);
   if (temp_fault == FaultKind::kAccessDenied) {
     *errnum = kEacces;
@@ -46,7 +51,8 @@ SendResult SendMemoryState(SideState& sender, int* errnum) {
     *errnum = kEnospc;
     return SendResult::kFailed;
   }
-  if (Armed(sender, CrashPoint::kSenderBeforeSend)) {
+  if (Armed(sender, CrashPoint::kSenderBeforeSend) ||
+      Armed(sender, CrashPoint::kActionStateSent)) {
     sender.temp_files += 1;
     EndProcess(sender, ExitKind::kKilled);
     return SendResult::kSenderDied;
@@ -74,7 +80,8 @@ void Receive(SideState& receiver, const SideState& sender, const TransferRecord&
   }
   receiver.db = sender.db;
   receiver.history = sender.history;
-  if (Armed(receiver, CrashPoint::kReceiverAfterApply)) {
+  if (Armed(receiver, CrashPoint::kReceiverAfterApply) ||
+      Armed(receiver, CrashPoint::kActionServiceEntered)) {  // applied, in_service not sent
     EndProcess(receiver, ExitKind::kKilled);
     return;
   }
@@ -85,6 +92,11 @@ void Receive(SideState& receiver, const SideState& sender, const TransferRecord&
 }
 
 }  // namespace
+
+void AbandonTransfer(SideState& receiver) {
+  receiver.transfer_attempts += 1;
+  EndProcess(receiver, ExitKind::kTransferTimeout);
+}
 
 void RunTransfer(State& s, Side sender_side, Side receiver_side, const Config& config) {
   SideState& sender = s.at(sender_side);

@@ -25,6 +25,10 @@ void ApplyInput(SideState& side, const LogEntry& entry, const Config& config);
 // the sender failed or died). REQUIRES: sender in service, receiver running, sender != receiver.
 void RunTransfer(State& s, Side sender, Side receiver, const Config& config);
 
+// A transfer to `receiver` that the mds started and whose sender died before doing anything:
+// one more attempt, and the receiver's timeout assert.
+void AbandonTransfer(SideState& receiver);
+
 void ApplySubmit(State& s, const Submit& cmd, const Config& config);
 void ApplyStart(State& s, const Start& cmd, const Config& config);
 

@@ -38,6 +38,16 @@ TEST(Crash, CrashPointEnv) {
   EXPECT_NE(CrashMechanism().find("SIGKILL"), std::string::npos);
 }
 
+TEST(Crash, CrashAtActionEnv) {
+  EXPECT_EQ(CrashAtActionEnv("ack_sent", 2),
+            (std::pair<std::string, std::string>{"LOCKSTEP_CRASH_AT_ACTION", "ack_sent:2"}));
+  EXPECT_EQ(CrashAtActionEnv("state_sent").second, "state_sent:1");
+  EXPECT_THROW(CrashAtActionEnv(""), std::invalid_argument);
+  EXPECT_THROW(CrashAtActionEnv("a:b"), std::invalid_argument);
+  EXPECT_THROW(CrashAtActionEnv("a", 0), std::invalid_argument);
+  EXPECT_NE(CrashMechanism().find("LOCKSTEP_CRASH_AT_ACTION"), std::string::npos);
+}
+
 TEST_F(FaultTest, CrashPointReachesTheChildsEnvironment) {
   // A stand-in for an implementation process: kills itself when its crash point is armed.
   const std::string script = "[ \"$LOCKSTEP_CRASH_POINT\" = after-append:1 ] && kill -KILL $$; exit 0";

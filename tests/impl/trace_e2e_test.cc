@@ -208,6 +208,35 @@ TEST(StateTransferTrace, CrashPointLeavesTheActionBeforeItInTheTrace) {
             first_pid);
 }
 
+// Every traced action is a crash point: armed at the 2nd `ack_sent`, the logger dies right
+// after writing that line, so the second input is durable but never acknowledged by it.
+TEST(StateTransferTrace, CrashAtActionKillsRightAfterTheHitThLineOfThatKind) {
+  StCluster c;
+  const fs::path dir = c.dir() / "traces";
+  fs::create_directories(dir);
+  c.TraceTo(dir);
+  c.StartMds();
+  LoggerOptions crash;
+  crash.env["LOCKSTEP_CRASH_AT_ACTION"] = "ack_sent:2";
+  ASSERT_TRUE(c.StartLogger('A', crash));
+  ASSERT_TRUE(c.WaitSideState('A', "in_service"));
+  c.Submit("a", "1");
+  c.Submit("b", "2");  // A dies after its trace line for this ack, before sending it
+  ASSERT_TRUE(c.WaitExit('A', seconds(5)).has_value());
+  c.WaitQuiet();
+
+  const Traces t(dir);
+  t.ExpectWellFormed();
+  const std::vector<json>& a = t.of("logger-A");
+  ASSERT_FALSE(a.empty());
+  const json last = LastLineOf(a, a.front()["pid"].get<long>());
+  EXPECT_EQ(last["event"], "ack_sent") << last.dump();
+  EXPECT_EQ(last["update_key"], 2) << last.dump();
+  EXPECT_EQ(t.Count("logger-A", "ack_sent"), 2u);
+  EXPECT_EQ(t.Count("logger-A", "exiting"), 0u);  // killed, not exited
+  EXPECT_EQ(t.Count("mds", "ack_received"), 1u);  // the second ack was never sent
+}
+
 TEST(ResyncTrace, TwoPhaseCommitAndResyncExchangeAreTracedInCausalOrder) {
   RsCluster c(2);
   const fs::path dir = c.dir() / "traces";
