@@ -12,6 +12,8 @@
 //         dropped_names=K" or "error MESSAGE". Requests are served one at a time (-s), so a cut
 //         falls between two operations, never inside one.
 //   quit  replies "ok", unmounts and exits 0. End of stdin (the starter died) does the same.
+// The directory .lockstep-power-loss in the root is the harness's probe's (faults/power_loss.h):
+// it is left out of the root's listing, and writes in it are never the torn write.
 // SIGINT/SIGTERM/SIGHUP unmount and exit too. Exit status: 0 after an unmount, 1 when the mount
 // could not be made or served, 2 usage error (the message names the path or argument).
 #define FUSE_USE_VERSION 31
@@ -41,11 +43,21 @@ namespace {
 using lockstep::faults::power_loss::DurableTree;
 using lockstep::faults::power_loss::NodeId;
 
+// The harness's probe directory (faults/power_loss.h): hidden from the listing of the root,
+// and its writes never become the torn write, which stays the implementation's.
+constexpr const char* kProbeDir = ".lockstep-power-loss";
+bool InProbeDir(const char* path) {
+  const std::string prefix = std::string("/") + kProbeDir + "/";
+  return path != nullptr && std::string(path).starts_with(prefix);
+}
+
 // An open file or directory. dead after a cut: the file it named is gone with the power.
 struct Handle {
   int fd = -1;
   NodeId node = 0;
   bool dead = false;
+  bool probe = false;  // in kProbeDir
+  bool root = false;   // the root directory
 };
 
 struct State {
@@ -98,7 +110,7 @@ int Open(const char* path, fuse_file_info* fi) {
   if ((flags & O_ACCMODE) == O_WRONLY) flags = (flags & ~O_ACCMODE) | O_RDWR;
   const int fd = open(Full(path).c_str(), flags | O_CLOEXEC | O_NOFOLLOW);
   if (fd < 0) return Neg();
-  auto* h = new Handle{.fd = fd, .node = *node};
+  auto* h = new Handle{.fd = fd, .node = *node, .probe = InProbeDir(path)};
   g->handles.insert(h);
   fi->fh = reinterpret_cast<std::uint64_t>(h);
   return 0;
@@ -115,7 +127,7 @@ int Create(const char* path, mode_t mode, fuse_file_info* fi) {
   struct stat st {};
   (void)!fstat(fd, &st);
   const NodeId node = existed ? *g->tree->Resolve(path) : g->tree->Created(path, false, st.st_mode, st.st_uid, st.st_gid);
-  auto* h = new Handle{.fd = fd, .node = node};
+  auto* h = new Handle{.fd = fd, .node = node, .probe = InProbeDir(path)};
   g->handles.insert(h);
   fi->fh = reinterpret_cast<std::uint64_t>(h);
   return 0;
@@ -149,7 +161,7 @@ int Write(const char*, const char* buf, size_t size, off_t off, fuse_file_info* 
     struct stat st {};
     if (fstat(h->fd, &st) == 0) at = st.st_size - n;
   }
-  g->tree->Wrote(h->node, at, std::string_view(buf, static_cast<std::size_t>(n)));
+  if (!h->probe) g->tree->Wrote(h->node, at, std::string_view(buf, static_cast<std::size_t>(n)));
   return static_cast<int>(n);
 }
 
@@ -192,7 +204,7 @@ int OpenDir(const char* path, fuse_file_info* fi) {
   if (!node) return -ENOENT;
   const int fd = open(Full(path).c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (fd < 0) return Neg();
-  auto* h = new Handle{.fd = fd, .node = *node};
+  auto* h = new Handle{.fd = fd, .node = *node, .root = *node == lockstep::faults::power_loss::kRoot};
   g->handles.insert(h);
   fi->fh = reinterpret_cast<std::uint64_t>(h);
   return 0;
@@ -210,6 +222,7 @@ int ReadDir(const char*, void* buf, fuse_fill_dir_t fill, off_t, fuse_file_info*
   }
   rewinddir(dir);
   while (dirent* e = readdir(dir)) {
+    if (h->root && std::strcmp(e->d_name, kProbeDir) == 0) continue;
     if (fill(buf, e->d_name, nullptr, 0, static_cast<fuse_fill_dir_flags>(0)) != 0) break;
   }
   closedir(dir);
