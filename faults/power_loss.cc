@@ -6,6 +6,7 @@
 #include <spawn.h>
 #include <stdlib.h>
 #include <sys/mount.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -150,8 +151,10 @@ Status PowerLoss::CheckOptions() const {
 Status PowerLoss::Mount() {
   if (mounted()) return Fail("power-loss on " + options_.mount_point.string() + " is already mounted", EALREADY);
   if (auto s = CheckOptions(); !s) return s;
+  // Commands go through a socket, so that a send to a dead filesystem is EPIPE (MSG_NOSIGNAL),
+  // never a SIGPIPE to this whole process.
   int in[2], out[2], err[2];
-  if (pipe2(in, O_CLOEXEC) != 0) return FailErrno("power-loss: pipe");
+  if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, in) != 0) return FailErrno("power-loss: socketpair");
   if (pipe2(out, O_CLOEXEC) != 0) {
     close(in[0]), close(in[1]);
     return FailErrno("power-loss: pipe");
@@ -202,8 +205,11 @@ Status PowerLoss::Mount() {
                     " is not in /proc/self/mountinfo (another mount namespace?)",
                 EIO);
   }
-  // At mount everything is durable, so syncing the root here makes nothing else durable.
+  // At mount everything is durable, so syncing the root here makes nothing else durable. A
+  // probe directory left by a run that died goes first: its canaries would be durable now.
   const fs::path probe = probe_dir();
+  std::error_code ec;
+  fs::remove_all(probe, ec);
   if (mkdir(probe.c_str(), 0700) != 0 && errno != EEXIST) {
     const Status s = FailErrno("power-loss: cannot make the probe directory " + probe.string());
     (void)Unmount();
@@ -244,13 +250,10 @@ Result<std::string> PowerLoss::ReadLine() {
 
 Result<std::string> PowerLoss::Command(const std::string& line) {
   const std::string text = line + "\n";
-  // MSG_NOSIGNAL is for sockets; a dead reader here gives EPIPE, SIGPIPE is ignored meanwhile.
-  struct sigaction ignore {}, old {};
-  ignore.sa_handler = SIG_IGN;
-  sigaction(SIGPIPE, &ignore, &old);
-  const ssize_t n = write(to_fs_, text.data(), text.size());
+  ssize_t n;
+  while ((n = send(to_fs_, text.data(), text.size(), MSG_NOSIGNAL)) < 0 && errno == EINTR) {
+  }
   const int err = errno;
-  sigaction(SIGPIPE, &old, nullptr);
   if (n != static_cast<ssize_t>(text.size())) return FailErrno("power-loss: cannot send \"" + line + "\" to lockstep-powerloss-fs", err);
   return ReadLine();
 }

@@ -77,11 +77,12 @@ Result<DurableTree> DurableTree::Load(const fs::path& backing) {
   if (lstat(backing.c_str(), &st) != 0) return FailErrno("power-loss fs: backing directory " + backing.string());
   if (!S_ISDIR(st.st_mode)) return Fail("power-loss fs: backing directory " + backing.string() + " is not a directory", ENOTDIR);
   tree.Add(Node{.directory = true, .mode = st.st_mode & 07777, .uid = st.st_uid, .gid = st.st_gid});
-  if (auto s = tree.LoadDirectory(backing, kRoot); !s) return std::unexpected(s.error());
+  std::unordered_map<ino_t, NodeId> files;  // one backing directory is one filesystem
+  if (auto s = tree.LoadDirectory(backing, kRoot, files); !s) return std::unexpected(s.error());
   return tree;
 }
 
-Status DurableTree::LoadDirectory(const fs::path& dir, NodeId node) {
+Status DurableTree::LoadDirectory(const fs::path& dir, NodeId node, std::unordered_map<ino_t, NodeId>& files) {
   std::error_code ec;
   std::vector<fs::path> entries;
   for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) entries.push_back(it->path());
@@ -93,16 +94,18 @@ Status DurableTree::LoadDirectory(const fs::path& dir, NodeId node) {
     if (S_ISDIR(st.st_mode)) {
       const NodeId child = Add(Node{.directory = true, .mode = st.st_mode & 07777, .uid = st.st_uid, .gid = st.st_gid});
       nodes_[node].live[name] = nodes_[node].durable[name] = child;
-      if (auto s = LoadDirectory(entry, child); !s) return s;
+      if (auto s = LoadDirectory(entry, child, files); !s) return s;
     } else if (S_ISREG(st.st_mode)) {
-      if (st.st_nlink > 1) {
-        return Fail("power-loss fs: " + entry.string() + " has hard links already; the backing directory must hold none at mount", EINVAL);
+      if (auto linked = files.find(st.st_ino); linked != files.end()) {  // another name of a file seen
+        nodes_[node].live[name] = nodes_[node].durable[name] = linked->second;
+        continue;
       }
       auto bytes = ReadBytes(entry);
       if (!bytes) return std::unexpected(bytes.error());
       const NodeId child = Add(Node{.mode = st.st_mode & 07777, .uid = st.st_uid, .gid = st.st_gid,
                                     .durable_bytes = std::move(*bytes)});
       nodes_[node].live[name] = nodes_[node].durable[name] = child;
+      files[st.st_ino] = child;
     } else {
       return Fail("power-loss fs: " + entry.string() +
                       " is neither a regular file nor a directory (symlinks and special files are not modelled)",
@@ -158,6 +161,8 @@ void DurableTree::Renamed(const std::string& from, const std::string& to) {
   auto it = nodes_[f->first].live.find(f->second);
   if (it == nodes_[f->first].live.end()) return;
   const NodeId moved = it->second;
+  // Two names of one file: rename(2) does nothing.
+  if (auto target = nodes_[t->first].live.find(t->second); target != nodes_[t->first].live.end() && target->second == moved) return;
   nodes_[f->first].live.erase(it);
   nodes_[t->first].live[t->second] = moved;
 }

@@ -100,7 +100,8 @@ class DurableTree {
   NodeId Add(Node node);
   // The parent's node and the last component of `path`, when the parent exists.
   std::optional<std::pair<NodeId, std::string>> Parent(const std::string& path) const;
-  Status LoadDirectory(const std::filesystem::path& dir, NodeId node);
+  // files: the node of each regular file's inode seen so far (hard links are one node).
+  Status LoadDirectory(const std::filesystem::path& dir, NodeId node, std::unordered_map<ino_t, NodeId>& files);
   Status RestoreDirectory(const std::filesystem::path& dir, NodeId node,
                           std::unordered_map<NodeId, std::filesystem::path>& made, RestoreCounts& counts);
 

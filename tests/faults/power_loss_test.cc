@@ -251,6 +251,33 @@ TEST_F(PowerLossTest, WhatWasThereBeforeTheMountIsDurable) {
   EXPECT_EQ(Read(dir_ / "d" / "inner"), "inner");
 }
 
+TEST_F(PowerLossTest, AHardLinkIsOneFileAcrossCutsAndRemounts) {
+  MountIt();
+  Durable(dir_ / "a", "one");
+  ASSERT_EQ(link((dir_ / "a").c_str(), (dir_ / "b").c_str()), 0);
+  SyncDir(dir_);
+  Write(dir_ / "a", "two", Sync::kFsync);
+  CutIt();
+  EXPECT_EQ(Read(dir_ / "b"), "two");
+  // rename(2) between two names of one file does nothing, and the tree agrees.
+  ASSERT_EQ(rename((dir_ / "a").c_str(), (dir_ / "b").c_str()), 0);
+  SyncDir(dir_);
+  CutIt();
+  EXPECT_EQ(Names(dir_), (std::set<std::string>{"a", "b"}));
+  ASSERT_TRUE(fault_->Unmount());
+  MountIt();
+  Write(dir_ / "a", "three", Sync::kFsync);
+  CutIt();
+  EXPECT_EQ(Read(dir_ / "b"), "three") << "still one file after a remount";
+}
+
+TEST_F(PowerLossTest, AProbeDirectoryLeftByADeadRunIsClearedAtMount) {
+  fs::create_directory(backing_ / PowerLoss::kProbeDirName);
+  Write(backing_ / PowerLoss::kProbeDirName / "unsynced", "stale", Sync::kNone);
+  MountIt();
+  CutIt();
+}
+
 TEST_F(PowerLossTest, ATornWriteKeepsItsFirstBytes) {
   MountIt(3);
   Durable(dir_ / "journal", "abc");
