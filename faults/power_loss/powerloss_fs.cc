@@ -446,6 +446,7 @@ int main(int argc, char** argv) {
                              "allow_other,default_permissions,fsname=lockstep-powerloss,subtype=lockstep-powerloss"};
   fuse_args args = FUSE_ARGS_INIT(3, const_cast<char**>(fuse_argv));
   fuse* f = fuse_new(&args, &ops, sizeof ops, nullptr);
+  fuse_opt_free_args(&args);  // fuse_new may have reallocated them (found by LeakSanitizer)
   if (f == nullptr) {
     std::fprintf(stderr, "lockstep-powerloss-fs: fuse_new failed\n");
     return 1;
