@@ -151,6 +151,18 @@ Status PowerLoss::CheckOptions() const {
 Status PowerLoss::Mount() {
   if (mounted()) return Fail("power-loss on " + options_.mount_point.string() + " is already mounted", EALREADY);
   if (auto s = CheckOptions(); !s) return s;
+  // mountinfo lists canonical paths: a mount point named otherwise would not be found there,
+  // and could neither be checked nor detached.
+  std::error_code ec;
+  const fs::path mount_point = fs::canonical(options_.mount_point, ec);
+  const fs::path backing = ec ? fs::path() : fs::canonical(options_.backing, ec);
+  if (ec) {
+    return Fail("power-loss: cannot resolve " + options_.mount_point.string() + " or " + options_.backing.string() +
+                    ": " + ec.message(),
+                ec.value());
+  }
+  options_.mount_point = mount_point;
+  options_.backing = backing;
   // Commands go through a socket, so that a send to a dead filesystem is EPIPE (MSG_NOSIGNAL),
   // never a SIGPIPE to this whole process.
   int in[2], out[2], err[2];
@@ -208,7 +220,6 @@ Status PowerLoss::Mount() {
   // At mount everything is durable, so syncing the root here makes nothing else durable. A
   // probe directory left by a run that died goes first: its canaries would be durable now.
   const fs::path probe = probe_dir();
-  std::error_code ec;
   fs::remove_all(probe, ec);
   if (mkdir(probe.c_str(), 0700) != 0 && errno != EEXIST) {
     const Status s = FailErrno("power-loss: cannot make the probe directory " + probe.string());

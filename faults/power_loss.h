@@ -68,7 +68,8 @@ class PowerLoss {
   PowerLoss& operator=(const PowerLoss&) = delete;
 
   // Starts the filesystem and waits (up to the deadline) until it is mounted and listed in
-  // /proc/self/mountinfo, then makes the probe directory. Fails naming the path when the
+  // /proc/self/mountinfo, then makes the probe directory. The paths are made canonical first
+  // (target() and backing() return them so). Fails naming the path when the
   // program, the backing directory or the mount point is missing or not absolute, when
   // /dev/fuse cannot be opened, or with what the filesystem printed when it could not mount;
   // nothing is left mounted or running then.

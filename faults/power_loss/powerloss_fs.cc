@@ -27,6 +27,7 @@
 #include <sys/statvfs.h>
 #include <unistd.h>
 
+#include <climits>
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
@@ -401,9 +402,16 @@ int main(int argc, char** argv) {
     }
   }
   if (positional.size() != 2) return Usage("needs BACKING and MOUNTPOINT");
-  while (positional[0].size() > 1 && positional[0].back() == '/') positional[0].pop_back();
   if (auto e = CheckDirectory("backing directory", positional[0]); !e.empty()) return Usage(e);
   if (auto e = CheckDirectory("mount point", positional[1]); !e.empty()) return Usage(e);
+  // Canonical paths: a mount point such as "dir/." would make libfuse look through the new
+  // mount before this process serves it (a hang seen in testing), and mountinfo lists
+  // canonical paths only.
+  for (std::string& path : positional) {
+    char resolved[PATH_MAX];
+    if (realpath(path.c_str(), resolved) == nullptr) return Usage(path + ": " + std::strerror(errno));
+    path = resolved;
+  }
   state.backing = positional[0] == "/" ? "" : positional[0];
   umask(0);  // modes are the caller's, already masked by the kernel
 

@@ -360,6 +360,19 @@ TEST_F(PowerLossTest, UnmountLeavesNoMountNoProcessAndAllOfTheFilesDurable) {
   EXPECT_EQ(Read(dir_ / "f"), "unsynced");
 }
 
+TEST_F(PowerLossTest, AMountPointNamedNonCanonicallyIsFoundAndUnmounted) {
+  PowerLossOptions options = Options();
+  options.mount_point = dir_ / "." / "";
+  PowerLoss fault(options);
+  auto s = fault.Mount();
+  ASSERT_TRUE(s) << s.error().message;
+  EXPECT_EQ(fault.target(), dir_);
+  EXPECT_TRUE(ListedInMountinfo(dir_));
+  ASSERT_TRUE(fault.Cut());
+  ASSERT_TRUE(fault.Unmount());
+  EXPECT_FALSE(ListedInMountinfo(dir_));
+}
+
 TEST_F(PowerLossTest, TheDestructorUnmounts) {
   pid_t pid;
   {
