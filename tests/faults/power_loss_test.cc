@@ -1,5 +1,8 @@
 #include "faults/power_loss.h"
 
+#include "faults/access_denied.h"
+#include "faults/disk_full.h"
+
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/stat.h>
@@ -442,6 +445,30 @@ TEST_F(PowerLossTest, ACapabilityLessProcessUsesTheMountAsAnImplementationWould)
   EXPECT_EQ(out, "durable\nlost\n");
   CutIt();
   EXPECT_EQ(Read(dir_ / "f"), "durable\n");
+}
+
+TEST_F(PowerLossTest, AccessDeniedAndDiskFullStillReachTheImplementationThroughTheMount) {
+  auto full = sandbox_->MakeDir("side-B/data.backing", 1 << 20);
+  ASSERT_TRUE(full) << full.error().message;
+  auto mount = sandbox_->MakeDir("side-B/data");
+  ASSERT_TRUE(mount) << mount.error().message;
+  PowerLoss fault({.program = testing::BinDir() / "lockstep-powerloss-fs", .backing = *full, .mount_point = *mount});
+  ASSERT_TRUE(fault.Mount());
+  std::string out;
+  fs::create_directory(*mount / "denied");
+  {
+    AccessDenied denied(*mount / "denied");
+    ASSERT_TRUE(denied.Inject());
+    EXPECT_NE(Shell("echo x > " + (*mount / "denied" / "f").string(), &out), (harness::ExitStatus{}));
+    EXPECT_NE(out.find("Permission denied"), std::string::npos) << out;
+    ASSERT_TRUE(denied.Remove());
+  }
+  DiskFull disk_full(*full);
+  ASSERT_TRUE(disk_full.Inject());
+  EXPECT_NE(Shell("head -c 1 /dev/zero > " + (*mount / "journal").string(), &out), (harness::ExitStatus{}));
+  EXPECT_NE(out.find("No space left on device"), std::string::npos) << out;
+  ASSERT_TRUE(disk_full.Remove());
+  ASSERT_TRUE(fault.Unmount());
 }
 
 TEST(PowerLossAvailability, AvailableAsRootInAPrivateMountNamespaceWithDevFuse) {
