@@ -10,7 +10,7 @@
 //     fsync: a file created and fsynced in a directory never fsynced since is gone after a cut;
 //     a rename is undone unless the directories were fsynced after it;
 //   * mode and owner at once; timestamps are not kept; symlinks and special files are refused.
-// With torn_write_bytes N > 0, the cut also keeps the first N bytes of the last write that no
+// With torn_write_bytes N > 0, the cut also keeps the first min(N, its size) bytes of the last write that no
 // fsync of its file followed (a torn write); N = 0 keeps none. Deterministic either way.
 // Unmount() is a clean shutdown: the next Mount() over the same backing directory takes all of
 // it as durable, as a disk unmounted cleanly.
@@ -32,8 +32,8 @@
 //
 // Thread safety: none; one thread drives an injector (the filesystem is another process, so a
 // thread of this one blocking on the mount cannot stall it). Invariants: mounted() iff Mount()
-// succeeded and Unmount() has not run since; while mounted() the filesystem process is alive
-// and its mount is in /proc/self/mountinfo. The destructor unmounts (best effort, reported on
+// succeeded and Unmount() has not run since; while mounted() this injector owns the filesystem
+// process (unreaped; alive unless killed from outside) and its mount. The destructor unmounts (best effort, reported on
 // stderr): no stray mount or process is left, on error paths too.
 #pragma once
 
