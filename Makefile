@@ -17,7 +17,7 @@ STAMP      := $(shell date -u +%Y%m%dT%H%M%SZ)
 DEBIAN_PACKAGES := cmake g++ make git pkg-config \
   librapidcheck-dev libgtest-dev libgmock-dev libbenchmark-dev \
   libboost-dev libboost-filesystem-dev libboost-program-options-dev \
-  nlohmann-json3-dev libvalijson-dev libcap-dev
+  nlohmann-json3-dev libvalijson-dev libcap-dev libfuse3-dev fuse3
 # And for the fuzz targets: clang 16 with libFuzzer (clang 14 cannot compile std::expected).
 FUZZ_DEBIAN_PACKAGES := clang-16 libclang-rt-16-dev
 
