@@ -56,14 +56,36 @@ json HitOfTotal(std::uint64_t hit, std::uint64_t total, const std::vector<std::u
 }
 
 // with_keys false: the keys are the protocol's, in results.extra.coverage_keys.
+// {"logger": {"hit": k, "total": N, "missed": [...], "names": [...]}}: k of N crash points per
+// process kind.
+json CrashPointKindsJson(const Coverage& c) {
+  json out = json::object();
+  for (const auto& [process, names] : c.crash_points_possible) {
+    json missed = json::array();
+    std::uint64_t hit = 0;
+    for (const std::string& name : names) {
+      const auto it = c.crash_points.find(name);
+      if (it != c.crash_points.end() && it->second > 0) {
+        ++hit;
+      } else {
+        missed.push_back(name);
+      }
+    }
+    out[process] = {{"hit", hit}, {"total", names.size()}, {"missed", missed}, {"names", names}};
+  }
+  return out;
+}
+
 json CoverageJson(const Coverage& c, bool with_keys) {
   static const std::vector<std::uint64_t> kNone;
-  return {{"commands", c.commands},
-          {"faults", c.faults},
-          {"crash_points", c.crash_points},
-          {"states", HitOfTotal(c.states_hit, c.states_total, with_keys ? c.state_keys : kNone)},
-          {"transitions", HitOfTotal(c.transitions_hit, c.transitions_total,
-                                     with_keys ? c.transition_keys : kNone)}};
+  json out{{"commands", c.commands},
+           {"faults", c.faults},
+           {"crash_points", c.crash_points},
+           {"states", HitOfTotal(c.states_hit, c.states_total, with_keys ? c.state_keys : kNone)},
+           {"transitions", HitOfTotal(c.transitions_hit, c.transitions_total,
+                                      with_keys ? c.transition_keys : kNone)}};
+  if (!c.crash_points_possible.empty()) out["crash_point_kinds"] = CrashPointKindsJson(c);
+  return out;
 }
 
 // The protocols whose properties all hold the same, non-empty coverage keys (as one search

@@ -91,6 +91,13 @@ Coverage ReadCoverage(const json& j) {
   c.commands = Counts(At(j, "commands"));
   c.faults = Counts(At(j, "faults"));
   c.crash_points = Counts(At(j, "crash_points"));
+  if (const json& kinds = At(j, "crash_point_kinds"); kinds.is_object()) {
+    for (const auto& [process, kind] : kinds.items()) {
+      for (const json& name : At(kind, "names")) {
+        if (name.is_string()) c.crash_points_possible[process].push_back(name.get<std::string>());
+      }
+    }
+  }
   c.states_hit = U64(At(j, "states"), "hit");
   c.states_total = U64(At(j, "states"), "total");
   c.transitions_hit = U64(At(j, "transitions"), "hit");

@@ -43,6 +43,10 @@ void MergeCoverage(Coverage& into, const Coverage& from) {
   AddCounts(into.commands, from.commands);
   AddCounts(into.faults, from.faults);
   AddCounts(into.crash_points, from.crash_points);
+  for (const auto& [process, names] : from.crash_points_possible) {
+    auto& mine = into.crash_points_possible[process];
+    if (mine.empty()) mine = names;  // one protocol's list: the same in every shard
+  }
   MergeHits(into.state_keys, into.states_hit, from.state_keys, from.states_hit);
   MergeHits(into.transition_keys, into.transitions_hit, from.transition_keys, from.transitions_hit);
   into.states_total = std::max(into.states_total, from.states_total);

@@ -60,6 +60,10 @@ struct Coverage {
   std::map<std::string, std::uint64_t> commands;      // command name -> times run
   std::map<std::string, std::uint64_t> faults;        // fault kind -> injected
   std::map<std::string, std::uint64_t> crash_points;  // crash point -> fired
+  // Every crash point the protocol can arm, by the kind of process it is in ("logger" ->
+  // names): the N of "crash points k of N" per process kind; k is those of them in
+  // crash_points. Empty in reports written before it was recorded.
+  std::map<std::string, std::vector<std::string>> crash_points_possible;
   std::uint64_t states_hit = 0, states_total = 0, transitions_hit = 0, transitions_total = 0;
   // The abstract states and transitions hit (sorted fingerprints), when known: a merge unites
   // them. Empty with a non-zero *_hit in reports that did not record them (merged by maximum).

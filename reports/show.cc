@@ -103,14 +103,24 @@ std::string KOfN(std::uint64_t hit, std::uint64_t total) {
   return std::to_string(hit) + " of " + (total ? std::to_string(total) : std::string("?"));
 }
 
-// "; model states 40 of 52, transitions 120 of 300": the model coverage of a protocol's
-// search (the same in each of its properties), or "" when the report has none.
+// "; model states 40 of 52, transitions 120 of 300, logger crash points 12 of 14": the model
+// coverage of a protocol's search (the same in each of its properties), or "" when the report
+// has none.
 std::string CoverageOf(const Report& report, const std::string& protocol) {
   for (const PropertyResult& p : report.properties) {
     const Coverage& c = p.coverage;
     if (p.protocol != protocol || (c.states_hit == 0 && c.transitions_hit == 0)) continue;
-    return "; model states " + KOfN(c.states_hit, c.states_total) + ", transitions " +
-           KOfN(c.transitions_hit, c.transitions_total);
+    std::string out = "; model states " + KOfN(c.states_hit, c.states_total) + ", transitions " +
+                      KOfN(c.transitions_hit, c.transitions_total);
+    for (const auto& [process, names] : c.crash_points_possible) {
+      const auto hit = std::count_if(names.begin(), names.end(), [&](const std::string& n) {
+        const auto it = c.crash_points.find(n);
+        return it != c.crash_points.end() && it->second > 0;
+      });
+      out += ", " + process + " crash points " +
+             KOfN(static_cast<std::uint64_t>(hit), names.size());
+    }
+    return out;
   }
   return "";
 }

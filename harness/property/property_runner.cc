@@ -138,6 +138,7 @@ reports::Verdict VerdictFor(const model::PropertyInfo& p, const SearchOutcome& o
 // gets an equal share of its time.
 std::vector<reports::PropertyResult> ToPropertyResults(
     const std::vector<model::PropertyInfo>& properties, const std::string& protocol,
+    const std::map<std::string, std::vector<std::string>>& crash_points,
     const RunSettings& settings, const SearchOutcome& o) {
   std::vector<reports::PropertyResult> results;
   for (const auto& p : properties) {
@@ -154,6 +155,7 @@ std::vector<reports::PropertyResult> ToPropertyResults(
     r.coverage.commands = o.totals.command_counts;
     r.coverage.faults = o.totals.fault_counts;
     r.coverage.crash_points = o.totals.crash_point_counts;
+    if (settings.faults.contains("crash")) r.coverage.crash_points_possible = crash_points;
     r.coverage.states_hit = o.model_coverage.states_hit;
     r.coverage.states_total = o.model_coverage.states_total;
     r.coverage.transitions_hit = o.model_coverage.transitions_hit;

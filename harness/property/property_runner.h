@@ -56,8 +56,10 @@ struct SearchOutcome {
 };
 
 // Spreads a search outcome over the protocol's properties (one PropertyResult each).
+// `crash_points`: every crash point the protocol can arm, by process kind (P::CrashPoints()).
 std::vector<reports::PropertyResult> ToPropertyResults(
     const std::vector<model::PropertyInfo>& properties, const std::string& protocol,
+    const std::map<std::string, std::vector<std::string>>& crash_points,
     const RunSettings& settings, const SearchOutcome& outcome);
 
 // The results of one protocol's run, one per property, and how each fault kind was injected.
@@ -211,7 +213,7 @@ SearchOutcome SearchProtocol(const typename P::Settings& settings, Sandbox& sand
                                       found.commands);
       now.duration_ms = std::chrono::duration<double, std::milli>(
                             std::chrono::steady_clock::now() - started).count();
-      observer.failure_found({ToPropertyResults(P::Properties(), P::kName, settings, now),
+      observer.failure_found({ToPropertyResults(P::Properties(), P::kName, P::CrashPoints(), settings, now),
                               now.totals.mechanisms});
     });
   }
@@ -285,7 +287,7 @@ template <class P>
 ProtocolRun RunProtocol(const typename P::Settings& settings, Sandbox& sandbox,
                         const RunObserver& observer = {}) {
   const SearchOutcome outcome = SearchProtocol<P>(settings, sandbox, observer);
-  return {ToPropertyResults(P::Properties(), P::kName, settings, outcome),
+  return {ToPropertyResults(P::Properties(), P::kName, P::CrashPoints(), settings, outcome),
           outcome.totals.mechanisms};
 }
 

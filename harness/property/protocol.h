@@ -30,6 +30,8 @@
 //   P::Notes(cmd, events) -> StepNotes         what the step did, for coverage and the record
 //   P::StateKey(state), P::CommandKind(cmd)    model coverage abstraction (k of N)
 //   P::Reachable() -> const CoverageSet&       N, computed once per process
+//   P::CrashPoints() -> map<process kind, names>  every crash point the model can arm, the N
+//                                    of "crash points k of N" per process kind in the report
 //   P::Variants()                    broken model variants the exhaustive search must catch
 //   P::BoundsHelp()                  the search bounds, for --help
 //   P::SearchModel(request, Settings& replay) -> Result<ModelSearch>

@@ -218,6 +218,14 @@ std::optional<model::Violation> ResyncProtocol::Check(const State& before, const
   return m::CheckStep(before, c, after, events, observed);
 }
 
+std::map<std::string, std::vector<std::string>> ResyncProtocol::CrashPoints() {
+  std::vector<std::string> names;
+  for (int p = 0; p < m::kCrashPointCount; ++p) {
+    names.push_back(m::CrashPointName(static_cast<m::CrashPoint>(p)));
+  }
+  return {{"txsys", names}};
+}
+
 StepNotes ResyncProtocol::Notes(const Command& c, const Events& events) {
   StepNotes notes;
   for (const m::FiredCrashPoint& fired : events.crash_points) {

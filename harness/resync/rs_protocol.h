@@ -57,6 +57,7 @@ struct ResyncProtocol : ModelBinding<model::rs::State, model::rs::Command> {
 
   // N at the coverage bounds (model/resync/explore.h).
   static const model::explore::CoverageSet& Reachable();
+  static std::map<std::string, std::vector<std::string>> CrashPoints();
 
   static const std::vector<VariantInfo>& Variants();
   static std::string BoundsHelp();

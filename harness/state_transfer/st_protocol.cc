@@ -132,6 +132,14 @@ std::optional<model::Violation> StateTransferProtocol::Check(const State& before
   return m::CheckStep(before, c, after, observed);
 }
 
+std::map<std::string, std::vector<std::string>> StateTransferProtocol::CrashPoints() {
+  std::vector<std::string> names;
+  for (int p = 0; p < m::kCrashPointCount; ++p) {
+    names.push_back(m::CrashPointName(static_cast<m::CrashPoint>(p)));
+  }
+  return {{"logger", names}};
+}
+
 StepNotes StateTransferProtocol::Notes(const Command&, const Events& events) {
   StepNotes notes;
   for (const auto& fired : events.crash_points) {

@@ -47,6 +47,7 @@ struct StateTransferProtocol : ModelBinding<model::st::State, model::st::Command
 
   // N at the coverage bounds (model/state_transfer/explore.h), with the default log capacity.
   static const model::explore::CoverageSet& Reachable();
+  static std::map<std::string, std::vector<std::string>> CrashPoints();
 
   static const std::vector<VariantInfo>& Variants();
   static std::string BoundsHelp();

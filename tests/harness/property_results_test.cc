@@ -6,6 +6,7 @@
 
 #include "harness/property/property_runner.h"
 #include "reports/ctrf.h"
+#include "reports/from_ctrf.h"
 #include "reports/junit.h"
 #include "reports/schema.h"
 
@@ -35,7 +36,7 @@ SearchOutcome FailedAtSt4() {
 
 TEST(PropertyResults, EachPropertyShowsTheSearchAndAShareOfItsTime) {
   RunSettings settings;
-  const auto results = ToPropertyResults(kProperties, "state-transfer", settings,
+  const auto results = ToPropertyResults(kProperties, "state-transfer", {}, settings,
                                          Outcome(SearchOutcome::Kind::kPassed));
   ASSERT_EQ(results.size(), 3u);
   double total_ms = 0;
@@ -54,7 +55,7 @@ TEST(PropertyResults, EachPropertyShowsTheSearchAndAShareOfItsTime) {
 TEST(PropertyResults, PropertiesCutShortByAnotherFailureAreTruncatedPasses) {
   RunSettings settings;
   settings.tests = 100;
-  const auto results = ToPropertyResults(kProperties, "state-transfer", settings, FailedAtSt4());
+  const auto results = ToPropertyResults(kProperties, "state-transfer", {}, settings, FailedAtSt4());
   EXPECT_EQ(results[1].verdict, reports::Verdict::kFailed);
   EXPECT_FALSE(results[1].truncated);
   for (const std::size_t i : {0u, 2u}) {
@@ -69,13 +70,13 @@ TEST(PropertyResults, PropertiesCutShortByAnotherFailureAreTruncatedPasses) {
 // run-level faults are each search's once (5 + 3), not once per property (3 x 5 + 2 x 3).
 TEST(PropertyResults, RunLevelFiguresCountEachProtocolOnce) {
   RunSettings settings;
-  auto results = ToPropertyResults(kProperties, "state-transfer", settings, FailedAtSt4());
+  auto results = ToPropertyResults(kProperties, "state-transfer", {}, settings, FailedAtSt4());
   SearchOutcome rs = Outcome(SearchOutcome::Kind::kPassed);
   rs.cases = 5;
   rs.duration_ms = 600;
   rs.totals.fault_counts = {{"crash", 1}, {"reformat", 2}};
   const auto rs_results = ToPropertyResults({{"RS-1", "atomic outcome"}, {"RS-2", "in-doubt kept"}},
-                                            "resync", settings, rs);
+                                            "resync", {}, settings, rs);
   results.insert(results.end(), rs_results.begin(), rs_results.end());
   reports::RunInfo run;
   run.kind = "run";
@@ -102,6 +103,36 @@ TEST(PropertyResults, RunLevelFiguresCountEachProtocolOnce) {
             std::string::npos) << xml;
   EXPECT_NE(xml.find("<testsuites name=\"lockstep\" tests=\"5\" failures=\"1\" errors=\"0\" skipped=\"0\" time=\"1.550\""),
             std::string::npos) << xml;
+}
+
+// Crash points k of N per process kind: N is every point the protocol can arm, k those that
+// fired; it survives the report's round trip and a merge, and is absent without the crash fault.
+TEST(PropertyResults, CrashPointsAreCountedKOfNPerProcessKind) {
+  RunSettings settings;
+  settings.faults = {"crash"};
+  SearchOutcome o = Outcome(SearchOutcome::Kind::kPassed);
+  o.totals.crash_point_counts = {{"a.one", 2}, {"b.three", 1}};
+  const std::map<std::string, std::vector<std::string>> points{
+      {"logger", {"a.one", "a.two"}}, {"mds", {"b.three"}}};
+  const auto results = ToPropertyResults(kProperties, "state-transfer", points, settings, o);
+  reports::RunInfo run;
+  run.kind = "run";
+  const nlohmann::json report = reports::ToCtrf(run, results);
+  ASSERT_TRUE(reports::ValidateReport(report)) << reports::ValidateReport(report).error().message;
+  const nlohmann::json& kinds = report["results"]["tests"][0]["extra"]["coverage"]["crash_point_kinds"];
+  EXPECT_EQ(kinds["logger"]["hit"], 1);
+  EXPECT_EQ(kinds["logger"]["total"], 2);
+  EXPECT_EQ(kinds["logger"]["missed"], nlohmann::json::array({"a.two"}));
+  EXPECT_EQ(kinds["mds"]["hit"], 1);
+
+  const reports::Report read = reports::ReportFromCtrf(report);
+  ASSERT_FALSE(read.properties.empty());
+  EXPECT_EQ(read.properties[0].coverage.crash_points_possible, points);
+
+  settings.faults = {"disk-full"};
+  const auto without = ToPropertyResults(kProperties, "state-transfer", points, settings, o);
+  EXPECT_FALSE(reports::ToCtrf(run, without)["results"]["tests"][0]["extra"]["coverage"].contains(
+      "crash_point_kinds"));
 }
 
 }  // namespace
