@@ -121,11 +121,27 @@ void ExpectCausalOrder(const std::vector<json>& events) {
   }
 }
 
-TEST(StateTransferTrace, TransferAndInputsAreTracedInCausalOrder) {
-  StCluster c;
+// Every process of `c` traces into <case dir>/traces, which is returned.
+template <class Cluster>
+fs::path TraceInto(Cluster& c) {
   const fs::path dir = c.dir() / "traces";
   fs::create_directories(dir);
   c.TraceTo(dir);
+  return dir;
+}
+
+// Starts the mds and side A with `variable`=`value` (a crash arming), up to in service.
+void StartArmedSideA(StCluster& c, const std::string& variable, const std::string& value) {
+  c.StartMds();
+  LoggerOptions crash;
+  crash.env[variable] = value;
+  ASSERT_TRUE(c.StartLogger('A', crash));
+  ASSERT_TRUE(c.WaitSideState('A', "in_service"));
+}
+
+TEST(StateTransferTrace, TransferAndInputsAreTracedInCausalOrder) {
+  StCluster c;
+  const fs::path dir = TraceInto(c);
   c.StartMds();
   ASSERT_TRUE(c.StartLogger('A'));
   ASSERT_TRUE(c.WaitSideState('A', "in_service"));
@@ -183,14 +199,8 @@ TEST(StateTransferTrace, TransferAndInputsAreTracedInCausalOrder) {
 // A killed logger's last action is in its trace, and its next life continues the file.
 TEST(StateTransferTrace, CrashPointLeavesTheActionBeforeItInTheTrace) {
   StCluster c;
-  const fs::path dir = c.dir() / "traces";
-  fs::create_directories(dir);
-  c.TraceTo(dir);
-  c.StartMds();
-  LoggerOptions crash;
-  crash.env["LOCKSTEP_CRASH_POINT"] = "logger.input.after_durable";
-  ASSERT_TRUE(c.StartLogger('A', crash));
-  ASSERT_TRUE(c.WaitSideState('A', "in_service"));
+  const fs::path dir = TraceInto(c);
+  ASSERT_NO_FATAL_FAILURE(StartArmedSideA(c, "LOCKSTEP_CRASH_POINT", "logger.input.after_durable"));
   c.Submit("a", "1");  // A dies before its ack
   ASSERT_TRUE(c.WaitExit('A', seconds(5)).has_value());
   ASSERT_TRUE(c.StartLogger('A'));
@@ -212,14 +222,8 @@ TEST(StateTransferTrace, CrashPointLeavesTheActionBeforeItInTheTrace) {
 // after writing that line, so the second input is durable but never acknowledged by it.
 TEST(StateTransferTrace, CrashAtActionKillsRightAfterTheHitThLineOfThatKind) {
   StCluster c;
-  const fs::path dir = c.dir() / "traces";
-  fs::create_directories(dir);
-  c.TraceTo(dir);
-  c.StartMds();
-  LoggerOptions crash;
-  crash.env["LOCKSTEP_CRASH_AT_ACTION"] = "ack_sent:2";
-  ASSERT_TRUE(c.StartLogger('A', crash));
-  ASSERT_TRUE(c.WaitSideState('A', "in_service"));
+  const fs::path dir = TraceInto(c);
+  ASSERT_NO_FATAL_FAILURE(StartArmedSideA(c, "LOCKSTEP_CRASH_AT_ACTION", "ack_sent:2"));
   c.Submit("a", "1");
   c.Submit("b", "2");  // A dies after its trace line for this ack, before sending it
   ASSERT_TRUE(c.WaitExit('A', seconds(5)).has_value());
@@ -239,9 +243,7 @@ TEST(StateTransferTrace, CrashAtActionKillsRightAfterTheHitThLineOfThatKind) {
 
 TEST(ResyncTrace, TwoPhaseCommitAndResyncExchangeAreTracedInCausalOrder) {
   RsCluster c(2);
-  const fs::path dir = c.dir() / "traces";
-  fs::create_directories(dir);
-  c.TraceTo(dir);
+  const fs::path dir = TraceInto(c);
   const std::string k73 = "SYSTEM73", k74 = "SYSTEM74";
   TxOptions crash;
   crash.env["LOCKSTEP_CRASH_POINT"] = "coord.after_commit_record";
@@ -299,9 +301,7 @@ TEST(ResyncTrace, TwoPhaseCommitAndResyncExchangeAreTracedInCausalOrder) {
 // A lock wait at a participant: waiting, then granted, in order.
 TEST(ResyncTrace, LockWaitsAreTraced) {
   RsCluster c(2);
-  const fs::path dir = c.dir() / "traces";
-  fs::create_directories(dir);
-  c.TraceTo(dir);
+  const fs::path dir = TraceInto(c);
   const std::string k73 = "SYSTEM73", k74 = "SYSTEM74";
   // An InDoubt branch at 74 holds key a: 73 dies before deciding.
   TxOptions crash;
