@@ -6,6 +6,7 @@
 #include <string>
 
 #include "impl/common/args.h"
+#include "impl/common/crash_point.h"
 #include "impl/common/version.h"
 #include "impl/resync/exit_status.h"
 #include "impl/resync/txsys.h"
@@ -96,6 +97,7 @@ Result<TxConfig> ParseConfig(int argc, char** argv) {
 int main(int argc, char** argv) {
   using namespace lockstep::impl::resync;
   if (lockstep::impl::VersionRequested(argc, argv)) return lockstep::impl::PrintVersion();
+  if (lockstep::impl::CrashArmingRefused("txsys")) return lockstep::impl::resync::kExitUsage;
   auto config = ParseConfig(argc, argv);
   if (!config) {
     std::fprintf(stderr, "txsys: %s\n%s", config.error().message.c_str(), kUsage);

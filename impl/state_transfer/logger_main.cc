@@ -6,6 +6,7 @@
 #include <iostream>
 
 #include "impl/common/args.h"
+#include "impl/common/crash_point.h"
 #include "impl/common/version.h"
 #include "impl/state_transfer/database.h"
 #include "impl/state_transfer/exit_status.h"
@@ -101,5 +102,6 @@ int Main(int argc, char** argv) {
 
 int main(int argc, char** argv) {
   if (lockstep::impl::VersionRequested(argc, argv)) return lockstep::impl::PrintVersion();
+  if (lockstep::impl::CrashArmingRefused("logger")) return lockstep::impl::kExitUsage;
   return lockstep::impl::Main(argc, argv);
 }

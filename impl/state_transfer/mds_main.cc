@@ -3,6 +3,7 @@
 #include <cstdio>
 
 #include "impl/common/args.h"
+#include "impl/common/crash_point.h"
 #include "impl/common/version.h"
 #include "impl/state_transfer/exit_status.h"
 #include "impl/state_transfer/mds.h"
@@ -10,6 +11,7 @@
 int main(int argc, char** argv) {
   using namespace lockstep::impl;
   if (VersionRequested(argc, argv)) return PrintVersion();
+  if (CrashArmingRefused("mds")) return kExitUsage;
   auto args = CommandLine::Parse(argc, argv, {"--socket", "--data-dir", "--log", "--trace"}, {});
   MdsConfig config;
   lockstep::Status status = args ? lockstep::Status() : std::unexpected(args.error());

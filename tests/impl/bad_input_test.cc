@@ -53,6 +53,7 @@ struct BadProcess {
   std::map<std::string, std::string> files = {};  // input files made in @S first ("d/" a dir)
   std::vector<std::string> no_access = {};        // directories of @S made mode 0 after that
   std::vector<std::string> formatted = {};        // journal sets in @S made by journal-format
+  std::map<std::string, std::string> env = {};    // the process's environment, beside TMPDIR
 };
 
 void PrintTo(const BadProcess& c, std::ostream* out) {
@@ -117,7 +118,9 @@ TEST_P(ProcessBadInput, IsRefusedNamingWhatWasWrongAndLeavesNothing) {
     Result<harness::ExitStatus> exit = Fail("not started");
     {
       ScopedCwd cwd(s);
-      const Status started = SpawnImpl(role, c.binary, args, {{"TMPDIR", s.string()}},
+      std::map<std::string, std::string> env = c.env;
+      env["TMPDIR"] = s.string();
+      const Status started = SpawnImpl(role, c.binary, args, env,
                                        out / "output.txt", /*drop_capabilities=*/true);
       ASSERT_TRUE(started) << started.error().message;
       exit = role.WaitExit(std::chrono::seconds(10));
@@ -260,6 +263,29 @@ INSTANTIATE_TEST_SUITE_P(
                    {"--offline-synchronize", "--from", "@S/a", "--to", "@S/b"}, 3, "db.json",
                    {{"a/db.json", kGarbage},
                     {"b/db.json", R"({"rows":{},"last_update_key":0,"log":[]})"}}}),
+    kCaseName);
+
+// A malformed crash arming is refused before the process does anything (no log, no socket,
+// no trace): it is a harness's or a person's mistake, and running disarmed would hide it.
+INSTANTIATE_TEST_SUITE_P(
+    CrashArming, ProcessBadInput,
+    ::testing::Values(
+        BadProcess{"LoggerCrashPointBadHit", "logger", Logger({"--trace", "@S/t.jsonl"}), 2,
+                   "LOCKSTEP_CRASH_POINT=receiver.mid_apply:x: bad hit count 'x'", {{"data/", ""}},
+                   {}, {}, {{"LOCKSTEP_CRASH_POINT", "receiver.mid_apply:x"}}},
+        BadProcess{"LoggerCrashPointZeroHit", "logger", Logger(), 2,
+                   "LOCKSTEP_CRASH_POINT=logger.input.after_durable:0: bad hit count '0'",
+                   {{"data/", ""}}, {}, {}, {{"LOCKSTEP_CRASH_POINT", "logger.input.after_durable:0"}}},
+        BadProcess{"LoggerCrashAtActionNoName", "logger", Logger({"--trace", "@S/t.jsonl"}), 2,
+                   "LOCKSTEP_CRASH_AT_ACTION=:2: no name before ':'", {{"data/", ""}}, {}, {},
+                   {{"LOCKSTEP_CRASH_AT_ACTION", ":2"}}},
+        BadProcess{"MdsCrashAtActionBadHit", "mds", Mds({"--trace", "@S/t.jsonl"}), 2,
+                   "LOCKSTEP_CRASH_AT_ACTION=assigned:-1: bad hit count '-1'", {{"data/", ""}},
+                   {}, {}, {{"LOCKSTEP_CRASH_AT_ACTION", "assigned:-1"}}},
+        BadProcess{"TxsysCrashPointBadHit", "txsys", Named("SYSTEM73", Txsys()), 2,
+                   "LOCKSTEP_CRASH_POINT=coord.after_commit_record:1x: bad hit count '1x'",
+                   {{"data/", ""}}, {}, {"journal"},
+                   {{"LOCKSTEP_CRASH_POINT", "coord.after_commit_record:1x"}}}),
     kCaseName);
 
 INSTANTIATE_TEST_SUITE_P(

@@ -116,7 +116,8 @@ Status SpawnImpl(harness::RoleProcess& role, const std::string& executable,
                  std::vector<std::string> args, const std::map<std::string, std::string>& env,
                  const fs::path& output, bool drop_capabilities) {
   // Empty values are inert (impl/README.md): nothing leaks in from the test's environment.
-  std::map<std::string, std::string> merged{{"LOCKSTEP_BUG", ""}, {"LOCKSTEP_CRASH_POINT", ""}};
+  std::map<std::string, std::string> merged{
+      {"LOCKSTEP_BUG", ""}, {"LOCKSTEP_CRASH_POINT", ""}, {"LOCKSTEP_CRASH_AT_ACTION", ""}};
   for (const auto& [key, value] : env) merged[key] = value;
   return role.Spawn(ProcessSpec{role.name(), BinDir() / executable, std::move(args),
                                 {merged.begin(), merged.end()}, output, drop_capabilities});

@@ -17,7 +17,7 @@
 //
 // Binaries come from BinDir(). Loggers run without capabilities (LoggerOptions), so a revoked
 // permission really applies to them even as root; the mds and operator tools keep theirs.
-// LOCKSTEP_BUG and LOCKSTEP_CRASH_POINT are never inherited from the test's environment.
+// LOCKSTEP_BUG, LOCKSTEP_CRASH_POINT and LOCKSTEP_CRASH_AT_ACTION are never inherited from the test's environment.
 //
 // Thread safety: one test thread, the main one (Process::Spawn's PDEATHSIG is per thread).
 // Invariants: the destructor kills and reaps every child (RoleProcess), then removes every fault
