@@ -205,18 +205,16 @@ Status StSystem::Run(const m::InjectFault& c) {
   const fs::path& target = at(c.side).FaultDir(c.dir, c.kind);
   const auto kind = c.kind == m::FaultKind::kDiskFull ? DirectoryFaultKind::kDiskFull
                                                       : DirectoryFaultKind::kAccessDenied;
-  auto s = faults_.Inject(kind, target, fs::relative(target, dir_).string(), m::SideName(c.side));
-  if (s && c.dir == m::Dir::kData) data_fault_[m::Index(c.side)] = c.kind;
-  return s;
+  return faults_.Inject(kind, target, fs::relative(target, dir_).string(), m::SideName(c.side));
 }
 
+// The fault on a power-loss data directory is on the mount (access-denied) or on its backing
+// tmpfs (disk-full): whichever holds one.
 Status StSystem::Run(const m::RemoveFault& c) {
-  const auto& kind = data_fault_[m::Index(c.side)];
-  const fs::path& target =
-      at(c.side).FaultDir(c.dir, c.dir == m::Dir::kData && kind ? *kind : m::FaultKind::kAccessDenied);
-  auto s = faults_.Remove(target);
-  if (s && c.dir == m::Dir::kData) data_fault_[m::Index(c.side)].reset();
-  return s;
+  const auto& rt = at(c.side);
+  if (c.dir == m::Dir::kTemp) return faults_.Remove(rt.temp);
+  const bool backing = rt.power && faults_.ActiveOn(rt.data_durable);
+  return faults_.Remove(backing ? rt.data_durable : rt.data);
 }
 
 // The power cut: the side's processes die first (issue 11), then the filesystem drops what

@@ -100,8 +100,6 @@ class StSystem : public SystemDriver<StSettings> {
   RoleProcess mds_;
   std::array<SideRuntime, 2> sides_;
   std::optional<model::st::InputOutcome> last_outcome_;
-  // The kind of the fault active on each side's data directory, to find its target again.
-  std::array<std::optional<model::FaultKind>, 2> data_fault_;
 };
 
 }  // namespace lockstep::harness::st
