@@ -4,7 +4,7 @@
 // across threads.
 //
 // Conventions:
-//   * Fault kinds are "disk-full", "access-denied", "crash", "reformat", "corrupt".
+//   * Fault kinds are "disk-full", "access-denied", "crash", "reformat", "corrupt", "power-loss".
 //   * FaultRecord::step is the 1-based position in Counterexample::shrunk of the command during
 //     which the fault was injected; 0 means before the first command (at setup).
 //   * Counts are totals over every case the property ran in this run (or, in a merged report,
@@ -30,7 +30,7 @@ namespace lockstep::reports {
 
 struct FaultRecord {
   int step = 0;           // see the file comment
-  std::string kind;       // disk-full | access-denied | crash | reformat | corrupt
+  std::string kind;       // disk-full | access-denied | crash | reformat | corrupt | power-loss
   std::string target;     // directory, process or journal set the fault hit
   std::string mechanism;  // how it was done, e.g. "chmod 000, capabilities dropped"
   std::string side;       // the side or system it hit ("A", "B", "1"), for the HTML timeline's

@@ -85,9 +85,10 @@ std::set<std::string> ParseFaultList(const std::string& list) {
   std::set<std::string> kinds;
   std::istringstream in(list);
   for (std::string kind; std::getline(in, kind, ',');) {
-    if (!kAllFaultKinds.contains(kind)) {
+    if (!kKnownFaultKinds.contains(kind)) {
       throw UsageError("unknown fault kind '" + kind +
-                       "' in --faults (known: disk-full, access-denied, crash, reformat, corrupt, all, none)");
+                       "' in --faults (known: disk-full, access-denied, crash, reformat, corrupt, "
+                       "power-loss, all, none)");
     }
     kinds.insert(kind);
   }

@@ -6,6 +6,7 @@
 #include <boost/program_options.hpp>
 
 #include "faults/availability.h"
+#include "faults/power_loss.h"
 #include "harness/bugs/seeded_bugs.h"
 #include "harness/cli/cli_support.h"
 #include "harness/cli/subcommands.h"
@@ -43,7 +44,8 @@ po::options_description RunOptions(RunArgs& a) {
       ("tests", po::value(&a.tests)->default_value(a.tests), "test cases")
       ("max-steps", po::value(&a.max_steps)->default_value(a.max_steps), "commands per case, at most")
       ("faults", po::value(&a.faults)->default_value(a.faults),
-       "comma list of disk-full, access-denied, crash, reformat, corrupt; or all, none")
+       "comma list of disk-full, access-denied, crash, reformat, corrupt, power-loss; or all "
+       "(every kind but power-loss), none")
       ("bug", po::value(&a.bug), "seeded bug to enable in the implementation (see lockstep bugs)")
       ("report", po::value(&a.report)->default_value(a.report), "CTRF report file to write")
       ("impl-dir", po::value(&a.impl_dir), "directory of the implementation binaries")
@@ -93,6 +95,11 @@ void ApplyAvailability(RunSettings& s, reports::RunInfo& info) {
   };
   drop("disk-full", available.disk_full, available.disk_full_reason);
   drop("access-denied", available.access_denied, available.access_denied_reason);
+  if (s.faults.contains("power-loss")) {  // a trial mount: only when asked for
+    const std::string why =
+        faults::PowerLossUnavailableReason(PowerLossProgram(), InPrivateMountNamespace());
+    drop("power-loss", why.empty(), why);
+  }
 }
 
 // Writes the report as it stands when a failure was found: the protocols finished so far,

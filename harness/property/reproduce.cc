@@ -4,6 +4,7 @@
 #include <charconv>
 #include <map>
 #include <sstream>
+#include <utility>
 
 namespace lockstep::harness {
 namespace {
@@ -70,6 +71,11 @@ std::string EncodeReproduce(const std::string& protocol, const RunSettings& s,
       << "|quiet-deadline-ms=" << s.quiet_deadline.count();
   if (!s.impl_dir.empty()) out << "|impl-dir=" << EscapePath(s.impl_dir.string());
   if (!s.impl_digest.empty()) out << "|impl-digest=" << s.impl_digest;
+  if (s.faults.contains("power-loss")) {  // it changes how a case is set up: say so
+    out << "|faults=";
+    bool first = true;
+    for (const auto& kind : s.faults) out << (std::exchange(first, false) ? "" : ",") << kind;
+  }
   for (const auto& [name, value] : protocol_fields) out << "|" << name << "=" << value;
   out << "|steps=";
   for (std::size_t i = 0; i < steps.size(); ++i) out << (i ? ";" : "") << steps[i];
@@ -122,6 +128,15 @@ Result<Reproduction> DecodeReproduce(const std::string& text) {
     r.settings.impl_dir = *dir;
   }
   if (fields.contains("impl-digest")) r.settings.impl_digest = fields["impl-digest"];
+  if (fields.contains("faults")) {
+    r.settings.faults.clear();
+    for (const auto& kind : Split(fields["faults"], ',')) {
+      if (!kKnownFaultKinds.contains(kind)) {
+        return Fail("reproduce string field 'faults' names an unknown fault kind '" + kind + "'");
+      }
+      r.settings.faults.insert(kind);
+    }
+  }
   if (!fields.contains("steps")) return Fail("reproduce string has no 'steps=' field");
   r.steps = Split(fields["steps"], ';');
   if (r.steps.empty()) return Fail("reproduce string has an empty 'steps=' list");
@@ -131,7 +146,7 @@ Result<Reproduction> DecodeReproduce(const std::string& text) {
     return Fail("reproduce string has an empty step in 'steps=': '" + fields["steps"] + "'");
   }
   for (const char* common : {"protocol", "bug", "seed", "fault-dir-bytes", "quiet-deadline-ms",
-                             "impl-dir", "impl-digest", "steps"}) {
+                             "impl-dir", "impl-digest", "faults", "steps"}) {
     fields.erase(common);
   }
   r.settings.protocol_options = std::move(fields);

@@ -10,7 +10,9 @@
 // written %25 and %7C; impl-digest, the binaries' digests; both optional when decoding, for
 // strings written before they existed: a replay then uses its own --impl-dir), then every one of the protocol's own settings (SettingFields(), all of
 // them, defaults included, so that a replay never falls back on a default that may since have
-// changed), then the command list: the shrunk sequence itself (each command's Describe()
+// changed), then `faults=` (the run's fault kinds, comma-separated) only when they include
+// power-loss, which changes how a case is set up (its data directories are FUSE mounts:
+// a replay without it could not run PowerLoss), then the command list: the shrunk sequence itself (each command's Describe()
 // text), so a replay needs neither RapidCheck nor the seed; the seed tells where it came from.
 #pragma once
 
@@ -25,7 +27,8 @@ namespace lockstep::harness {
 
 struct Reproduction {
   std::string protocol;
-  // seed, bug, fault_dir_bytes, quiet_deadline, impl_dir and impl_digest decoded (impl_dir
+  // seed, bug, fault_dir_bytes, quiet_deadline, impl_dir, impl_digest and faults (the
+  // default set when the string has none) decoded (impl_dir
   // empty when the string has none); every other field of the string in
   // protocol_options, for the protocol to decode and judge (ProtocolPlugin::CheckOptions).
   RunSettings settings;

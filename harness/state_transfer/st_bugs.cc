@@ -27,6 +27,16 @@ const std::vector<SeededBug>& StateTransferProtocol::Bugs() {
       {"startup-rewrites-database-in-place", "state-transfer", "ST-7",
        "at start a logger rewrites its database in place (reset to empty, then refilled): a "
        "crash at its traced action database_loaded leaves it empty"},
+      // Only a power cut drops what a SIGKILL keeps; the first observation after it is the
+      // cut side's database, down, which ST-7 owns (model/state_transfer/properties.h).
+      {"ack-without-fsync", "state-transfer", "ST-7",
+       "a logger acknowledges an input whose new database it renamed into place without "
+       "fsyncing it first: after a power cut db.json is empty",
+       {"power-loss"}},
+      {"rename-without-dir-fsync", "state-transfer", "ST-7",
+       "a logger renames its new database (input or received state) into place without "
+       "fsyncing the directory: a power cut undoes the rename",
+       {"power-loss"}},
   };
   return kBugs;
 }

@@ -84,6 +84,7 @@ const std::vector<SettingField<StOwnSettings>>& StateTransferProtocol::SettingFi
 rc::Gen<m::Command> StateTransferProtocol::GenCommand(const State& s,
                                                        const Settings& settings) {
   const bool crashes = settings.faults.contains("crash");
+  const bool power_loss = settings.faults.contains("power-loss");
   const auto kinds = DirectoryFaultKinds(settings);
   std::vector<std::pair<std::size_t, rc::Gen<m::Command>>> options{{6, GenSubmit()}};
   for (m::Side side : m::kSides) {
@@ -93,6 +94,9 @@ rc::Gen<m::Command> StateTransferProtocol::GenCommand(const State& s,
                                      sd.db.last_update_key > 0)});
     }
     if (sd.IsRunning() && crashes) options.push_back({1, rc::gen::just(m::Command(m::Crash{side}))});
+    if (power_loss && m::Precondition(s, m::PowerLoss{side})) {
+      options.push_back({1, rc::gen::just(m::Command(m::PowerLoss{side}))});
+    }
     for (m::Dir dir : {m::Dir::kTemp, m::Dir::kData}) {
       if (sd.fault(dir)) {
         options.push_back({2, rc::gen::just(m::Command(m::RemoveFault{side, dir}))});

@@ -2,6 +2,7 @@
 
 #include <csignal>
 #include <fstream>
+#include <iostream>
 #include <regex>
 
 #include "faults/crash.h"
@@ -29,8 +30,9 @@ std::pair<std::string, std::string> CrashArming(m::CrashPoint p) {
 const char* const kFillerName = ".lockstep-filler";
 
 std::string CommandName(const m::Command& c) {
-  static const char* const kNames[] = {"Submit", "Start", "Crash",
-                                       "InjectFault", "RemoveFault", "OfflineSync"};
+  static const char* const kNames[] = {"Submit",      "Start",       "Crash",    "InjectFault",
+                                       "RemoveFault", "OfflineSync", "PowerLoss"};
+  static_assert(std::size(kNames) == std::variant_size_v<m::Command>);
   return kNames[c.index()];
 }
 
@@ -89,12 +91,18 @@ Result<std::unique_ptr<StSystem>> StSystem::Create(Sandbox& sandbox, const std::
   for (m::Side side : m::kSides) {
     auto& rt = sys->at(side);
     const fs::path rel = fs::path(case_dir) / m::SideName(side);
-    auto data = sandbox.MakeDir(rel / "data", FaultDirTmpfsBytes(settings));
+    const bool power_loss = settings.faults.contains("power-loss");
+    // With power-loss the tmpfs is the filesystem's backing directory, and data its mount.
+    auto data = sandbox.MakeDir(rel / "data",
+                                power_loss ? std::nullopt : FaultDirTmpfsBytes(settings));
     auto temp = sandbox.MakeDir(rel / "temp", FaultDirTmpfsBytes(settings));
     if (!data) return std::unexpected(data.error());
     if (!temp) return std::unexpected(temp.error());
     rt.dir = sys->dir_ / m::SideName(side);
     rt.data = *data;
+    if (power_loss) {
+      if (auto s = sys->MountPowerLoss(rt, rel); !s) return std::unexpected(s.error());
+    }
     rt.temp = *temp;
     rt.socket = sys->dir_ / (std::string(m::SideName(side)) + ".sock");
     rt.log = rt.dir / "logger.log";
@@ -103,6 +111,17 @@ Result<std::unique_ptr<StSystem>> StSystem::Create(Sandbox& sandbox, const std::
   }
   if (auto s = sys->StartMds(); !s) return std::unexpected(s.error());
   return sys;
+}
+
+Status StSystem::MountPowerLoss(SideRuntime& rt, const fs::path& rel) {
+  auto durable = sandbox_.MakeDir(rel / "data-durable", FaultDirTmpfsBytes(settings_));
+  if (!durable) return std::unexpected(durable.error());
+  rt.data_durable = *durable;
+  auto power = std::make_unique<faults::PowerLoss>(faults::PowerLossOptions{
+      .program = PowerLossProgram(), .backing = rt.data_durable, .mount_point = rt.data});
+  if (auto s = power->Mount(); !s) return s;
+  rt.power = std::move(power);
+  return {};
 }
 
 Status StSystem::StartMds() {
@@ -123,10 +142,18 @@ Status StSystem::StartMds() {
 // The loggers, then the mds, each killed and described (a role left unnamed was never made:
 // Create failed before it, and there is nothing to record); then faults_, destroyed first of
 // the members, removes every fault still active.
+// The power-loss filesystems go last: the faults inside and under them first (a denied mount
+// root is restored through the mount, a disk-full filler removed from the backing tmpfs).
 StSystem::~StSystem() {
   const std::size_t lines = settings_.log_excerpt_lines;
   for (RoleProcess* role : {&sides_[0].logger, &sides_[1].logger, &mds_}) {
     if (!role->name().empty()) record_->processes.push_back(role->TearDown(lines));
+  }
+  if (!sides_[0].power && !sides_[1].power) return;
+  if (auto s = faults_.RemoveAll(); !s) std::cerr << "lockstep: " << s.error().message << "\n";
+  for (auto& rt : sides_) {
+    if (!rt.power) continue;
+    if (auto s = rt.power->Unmount(); !s) std::cerr << "lockstep: " << s.error().message << "\n";
   }
 }
 
@@ -175,13 +202,35 @@ Status StSystem::Run(const m::Crash& c) {
 }
 
 Status StSystem::Run(const m::InjectFault& c) {
-  const fs::path& target = at(c.side).FaultDir(c.dir);
+  const fs::path& target = at(c.side).FaultDir(c.dir, c.kind);
   const auto kind = c.kind == m::FaultKind::kDiskFull ? DirectoryFaultKind::kDiskFull
                                                       : DirectoryFaultKind::kAccessDenied;
   return faults_.Inject(kind, target, fs::relative(target, dir_).string(), m::SideName(c.side));
 }
 
-Status StSystem::Run(const m::RemoveFault& c) { return faults_.Remove(at(c.side).FaultDir(c.dir)); }
+// The fault on a power-loss data directory is on the mount (access-denied) or on its backing
+// tmpfs (disk-full): whichever holds one.
+Status StSystem::Run(const m::RemoveFault& c) {
+  const auto& rt = at(c.side);
+  if (c.dir == m::Dir::kTemp) return faults_.Remove(rt.temp);
+  const bool backing = rt.power && faults_.ActiveOn(rt.data_durable);
+  return faults_.Remove(backing ? rt.data_durable : rt.data);
+}
+
+// The power cut: the side's processes die first (issue 11), then the filesystem drops what
+// was not durable and proves it with its canaries; only then does the fault count.
+Status StSystem::Run(const m::PowerLoss& c) {
+  auto& rt = at(c.side);
+  if (!rt.power) {
+    return Fail("PowerLoss(" + std::string(m::SideName(c.side)) +
+                ") in a case without power-loss among its faults (harness bug)");
+  }
+  if (auto s = rt.logger.CrashNow(settings_.quiet_deadline); !s) return s;
+  if (auto s = rt.power->Cut(); !s) return s;
+  record_->AddFault("power-loss", fs::relative(rt.data, dir_).string(), rt.power->mechanism(),
+                    m::SideName(c.side));
+  return {};
+}
 
 Status StSystem::Run(const m::OfflineSync& c) {
   return RunOperatorTool("offline-synchronize",
@@ -192,7 +241,7 @@ Status StSystem::Run(const m::OfflineSync& c) {
 
 // Operator tools run with the operator's privileges (capabilities kept) and must exit 0.
 Status StSystem::RunOperatorTool(const std::string& name, const std::vector<std::string>& args,
-                                 std::string* output) {
+                                 std::string* output, std::string* data_error) {
   const fs::path out = dir_ / ("operator-" + name + ".out");
   std::error_code ec;
   fs::remove(out, ec);
@@ -201,6 +250,12 @@ Status StSystem::RunOperatorTool(const std::string& name, const std::vector<std:
   if (!p) return std::unexpected(p.error());
   auto exit = p->WaitExit(settings_.quiet_deadline);
   if (!exit) return std::unexpected(exit.error());
+  if (data_error && !exit->signaled && exit->code == 3) {
+    *data_error = LastLines(out, 2);
+    while (!data_error->empty() && data_error->back() == '\n') data_error->pop_back();
+    if (data_error->empty()) *data_error = "exit status 3";
+    return {};
+  }
   if (exit->signaled || exit->code != 0) {
     return Fail("operator tool 'logger " + name + "' failed (" + exit->Describe() + "): " +
                 LastLines(out, 5));
@@ -285,9 +340,17 @@ Result<m::SideObservation> StSystem::ObserveSide(m::Side side, const json& mds) 
     o.checksum = own->value("checksum", "");
     return o;
   }
-  std::string dump;
-  if (auto s = RunOperatorTool("dump", {"--dump", "--data-dir", rt.data.string()}, &dump); !s) {
+  // A database the dump refuses (exit 3) is observed as such: a property violation, not a
+  // harness error (a power cut can leave one behind a logger that skipped an fsync).
+  std::string dump, refused;
+  if (auto s = RunOperatorTool("dump", {"--dump", "--data-dir", rt.data.string()}, &dump,
+                               &refused);
+      !s) {
     return std::unexpected(s.error());
+  }
+  if (!refused.empty()) {
+    o.db_error = refused;
+    return o;
   }
   auto parsed = json::parse(dump, nullptr, false);
   if (parsed.is_discarded()) return Fail(who + ": 'logger --dump' printed invalid JSON");

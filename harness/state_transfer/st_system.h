@@ -6,6 +6,15 @@
 // directories and nothing else; with disk-full among the run's faults, each of those is its
 // own small tmpfs (FaultDirTmpfsBytes), so filling it fills nothing else.
 //
+// With power-loss among the run's faults, each side's data directory X/data is, for the whole
+// case, the mount of lockstep-powerloss-fs (faults/power_loss.h) over X/data-durable (the
+// tmpfs that disk-full fills, when it is among the faults: a DiskFull cannot fill the FUSE
+// mount itself). Mounted by Create, unmounted by the destructor after every process is gone,
+// so no mount or filesystem process outlives the case. PowerLoss(X): SIGKILL of X's logger
+// (reaped), then the cut with its probe; X is down. The temp directory is not on it: the
+// model's leftover count does not depend on durability (docs/design.md, "Decision: power loss
+// for state transfer").
+//
 // Thread safety: single-threaded; create, use and destroy on the thread that owns the
 // children (their PR_SET_PDEATHSIG is tied to it).
 // Invariant: between calls, the process set and the fault set match the last command run.
@@ -15,6 +24,8 @@
 #include <filesystem>
 #include <memory>
 #include <optional>
+
+#include "faults/power_loss.h"
 
 #include "harness/os/sandbox.h"
 #include "harness/property/active_faults.h"
@@ -37,7 +48,8 @@ class StSystem : public SystemDriver<StSettings> {
   static Result<std::unique_ptr<StSystem>> Create(Sandbox& sandbox, const std::string& case_dir,
                                                   const StSettings& settings, CaseRecord* record);
   // Kills every child and records how each ended with a log excerpt (RoleProcess::TearDown;
-  // logger A, logger B, then the mds), then removes the faults still active.
+  // logger A, logger B, then the mds), then removes the faults still active and unmounts the
+  // power-loss filesystems (errors on stderr).
   ~StSystem();
 
   // Runs one command to a quiet point and observes. Fails only for harness problems (a child
@@ -51,10 +63,15 @@ class StSystem : public SystemDriver<StSettings> {
 
  private:
   struct SideRuntime {
-    std::filesystem::path dir, data, temp, socket, log;
+    // data_durable: the power-loss filesystem's backing directory (empty without power-loss).
+    std::filesystem::path dir, data, data_durable, temp, socket, log;
     RoleProcess logger;  // "logger-A" / "logger-B"
-    const std::filesystem::path& FaultDir(model::st::Dir d) const {
-      return d == model::st::Dir::kTemp ? temp : data;
+    std::unique_ptr<faults::PowerLoss> power;  // mounted on data, with power-loss
+    // Where a fault of `kind` on `d` acts: disk-full on a power-loss data directory fills
+    // its backing tmpfs; everything else acts on the directory itself.
+    const std::filesystem::path& FaultDir(model::st::Dir d, model::FaultKind kind) const {
+      if (d == model::st::Dir::kTemp) return temp;
+      return power && kind == model::FaultKind::kDiskFull ? data_durable : data;
     }
   };
 
@@ -66,8 +83,12 @@ class StSystem : public SystemDriver<StSettings> {
   Status Run(const model::st::InjectFault& c);
   Status Run(const model::st::RemoveFault& c);
   Status Run(const model::st::OfflineSync& c);
+  Status Run(const model::st::PowerLoss& c);
+  Status MountPowerLoss(SideRuntime& rt, const std::filesystem::path& rel);
+  // `data_error`: when given, exit status 3 (the tool refused the data) is no failure: the
+  // tool's last lines go there.
   Status RunOperatorTool(const std::string& name, const std::vector<std::string>& args,
-                         std::string* output);
+                         std::string* output, std::string* data_error = nullptr);
   void ReapSides();
   bool Quiet();
   Result<Observation> Observe();

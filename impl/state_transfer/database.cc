@@ -7,6 +7,7 @@
 #include <cstdio>
 
 #include "impl/common/durable_file.h"
+#include "impl/common/seeded_bug.h"
 
 namespace lockstep::impl {
 
@@ -126,12 +127,38 @@ Status StageDatabase(const std::string& dir, const Database& db) {
   return WriteAndSync(StagingPath(DatabasePath(dir)), db.ToJson().dump());
 }
 
+// Seeded bug rename-without-dir-fsync (impl/README.md): the rename is not followed by the
+// directory fsync, so a power cut undoes it (and every earlier one not yet synced).
 Status CommitStagedDatabase(const std::string& dir) {
-  return CommitStaged(dir, DatabasePath(dir));
+  if (!BugEnabled("rename-without-dir-fsync")) return CommitStaged(dir, DatabasePath(dir));
+  const std::string target = DatabasePath(dir), staging = StagingPath(target);
+  if (rename(staging.c_str(), target.c_str()) != 0) {
+    return FailErrno("cannot rename " + staging + " to " + target);
+  }
+  return {};
 }
 
+namespace {
+
+// Seeded bug ack-without-fsync (impl/README.md): the staging file is written and closed but
+// never fsynced, so the rename (made durable by the directory fsync) can name a file whose
+// data a power cut drops: db.json comes back empty.
+Status WriteStagingWithoutSync(const std::string& path, std::string_view data) {
+  const int fd = open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) return FailErrno("cannot create " + path);
+  Status status = WriteAll(fd, data, path);
+  if (close(fd) != 0 && status) status = FailErrno("cannot close " + path);
+  return status;
+}
+
+}  // namespace
+
 Status StoreDatabase(const std::string& dir, const Database& db) {
-  return ReplaceAtomically(dir, DatabasePath(dir), db.ToJson().dump());
+  const std::string staging = StagingPath(DatabasePath(dir)), data = db.ToJson().dump();
+  const Status staged = BugEnabled("ack-without-fsync") ? WriteStagingWithoutSync(staging, data)
+                                                        : WriteAndSync(staging, data);
+  if (!staged) return staged;
+  return CommitStagedDatabase(dir);
 }
 
 Status RemoveStaleStaging(const std::string& dir) {

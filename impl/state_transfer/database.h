@@ -67,7 +67,9 @@ std::string DatabasePath(const std::string& dir);
 // A missing db.json is the empty database.
 [[nodiscard]] Result<Database> LoadDatabase(const std::string& dir);
 
-// Replaces DIR/db.json atomically and durably with `db`.
+// Replaces DIR/db.json atomically and durably with `db`. Seeded bugs ack-without-fsync (no
+// fsync of the staging file) and rename-without-dir-fsync (no directory fsync after the
+// rename, here and in CommitStagedDatabase) break the "durably" (impl/README.md).
 [[nodiscard]] Status StoreDatabase(const std::string& dir, const Database& db);
 
 // The two halves of StoreDatabase, for a caller that must act between them (the receiver's

@@ -117,6 +117,9 @@ Found CheckAtomicTransfer(const Step& st) {
     const SideObservation& o = st.obs(s);
     const SideObservation& p = st.pred(s);
     const bool down = Is(o.status, SideStatus::kDown) && Is(p.status, SideStatus::kDown);
+    if (down && o.db_error != p.db_error) {
+      return Fail(st, "ST-7", Diff(s, "db (down)", "unreadable (" + o.db_error + ")", Format(p.db)));
+    }
     if (down && o.db != p.db) {
       return Fail(st, "ST-7", Diff(s, "db (down)", Format(o.db), Format(p.db)));
     }

@@ -52,6 +52,8 @@ std::span<const Rule> Rules() {
        [](const Captures& m) -> Result<Command> {
          return Build<OfflineSync>(ParseSide(m[1].str()), ParseSide(m[2].str()));
        }},
+      {"PowerLoss(A)", std::regex(R"(PowerLoss\((\w+)\))"),
+       [](const Captures& m) -> Result<Command> { return Build<PowerLoss>(ParseSide(m[1].str())); }},
   };
   return kRules;
 }

@@ -30,6 +30,10 @@ std::string DescribeOne(const OfflineSync& c) {
   return std::string("OfflineSync(") + SideName(c.from) + "->" + SideName(c.to) + ")";
 }
 
+std::string DescribeOne(const PowerLoss& c) {
+  return std::string("PowerLoss(") + SideName(c.side) + ")";
+}
+
 }  // namespace
 
 std::string Describe(const Command& c) {

@@ -90,10 +90,21 @@ struct OfflineSync {
   Side to = Side::kB;
 };
 
-using Command = std::variant<Submit, Start, Crash, InjectFault, RemoveFault, OfflineSync>;
+// Cut the power of a running side (the power-loss fault): its logger is SIGKILLed and its
+// data directory keeps only what was made durable (fsync of the file, fsync of the directory
+// after a create or rename). A correct logger makes every acknowledged input and every applied
+// state durable before it goes on, so the outcome is exactly a Crash of that side (docs/design.md,
+// "Decision: power loss for state transfer"). Not while a fault is active on the side's data
+// directory: a cut would remove a disk-full filler and restore the directory's mode.
+struct PowerLoss {
+  Side side = Side::kA;
+};
+
+using Command =
+    std::variant<Submit, Start, Crash, InjectFault, RemoveFault, OfflineSync, PowerLoss>;
 
 // One line, stable, used in reports and reproduce strings: e.g. "Submit(set k1=v3)",
-// "Start(B, crash=receiver.mid_apply)", "InjectFault(A, temp, disk-full)".
+// "Start(B, crash=receiver.mid_apply)", "InjectFault(A, temp, disk-full)", "PowerLoss(A)".
 std::string Describe(const Command& c);
 
 }  // namespace lockstep::model::st

@@ -29,7 +29,7 @@ void Add(std::vector<Command>& out, T c) {
 
 std::vector<Command> MakeAlphabet(const Bounds& b) {
   std::vector<Command> out;
-  out.reserve(static_cast<std::size_t>(b.keys * (b.values + 1)) + 2 * (2 + kCrashPointCount + 7));
+  out.reserve(static_cast<std::size_t>(b.keys * (b.values + 1)) + 2 * (3 + kCrashPointCount + 7));
   for (int k = 0; k < b.keys; ++k) {
     const std::string key = "k" + std::to_string(k);
     for (int v = 0; v < b.values; ++v) Add(out, Submit{OpKind::kSet, key, "v" + std::to_string(v)});
@@ -37,6 +37,7 @@ std::vector<Command> MakeAlphabet(const Bounds& b) {
   }
   for (Side side : kSides) Add(out, Start{side, std::nullopt});
   for (Side side : kSides) Add(out, Crash{side});
+  for (Side side : kSides) Add(out, PowerLoss{side});
   for (Side side : kSides) {
     for (int p = 0; p < kCrashPointCount; ++p) Add(out, Start{side, static_cast<CrashPoint>(p)});
   }
@@ -87,12 +88,13 @@ struct StSearch {
 
   static State Initial(const Config&) { return {}; }
 
-  // Submit an input; Crash a crash; InjectFault a fault; Start a start, and a crash when it
-  // arms a crash point. RemoveFault and OfflineSync are free.
+  // Submit an input; Crash and PowerLoss a crash (a power cut ends the process as a SIGKILL
+  // does); InjectFault a fault; Start a start, and a crash when it arms a crash point.
+  // RemoveFault and OfflineSync are free.
   static Budget Cost(const State&, const Command& c) {
     Budget cost;
     if (std::holds_alternative<Submit>(c)) cost.inputs = 1;
-    if (std::holds_alternative<Crash>(c)) cost.crashes = 1;
+    if (std::holds_alternative<Crash>(c) || std::holds_alternative<PowerLoss>(c)) cost.crashes = 1;
     if (std::holds_alternative<InjectFault>(c)) cost.faults = 1;
     if (const auto* start = std::get_if<Start>(&c)) {
       cost.starts = 1;

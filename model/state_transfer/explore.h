@@ -2,7 +2,8 @@
 // bounds, the command alphabet, symmetry reduction and the coverage abstraction.
 //
 // Bounds. A search state is a model State plus the budget it has used; the budgets bound
-// Submit commands (inputs), crashes (Crash commands and Starts with a crash point armed),
+// Submit commands (inputs), crashes (Crash and PowerLoss commands and Starts with a crash
+// point armed),
 // directory faults (InjectFault) and Starts (every process start; without this bound a side
 // could be restarted against a failing sender forever, each attempt growing
 // transfer_attempts). RemoveFault and OfflineSync cost nothing: they only toggle or copy, so
@@ -11,7 +12,8 @@
 //
 // Alphabet (in the order BFS tries them, which decides which of several shortest paths is
 // reported): Submit set of every key/value and del of every key; Start of each side without
-// a crash point; Crash of each side; Start of each side with each of the 7 crash points;
+// a crash point; Crash of each side; PowerLoss of each side; Start of each side with each of
+// the crash points;
 // InjectFault of each side x directory x kind; RemoveFault of each side x directory;
 // OfflineSync both ways.
 //

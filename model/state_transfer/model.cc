@@ -54,6 +54,10 @@ bool Allowed(const State& s, const InjectFault& c) {
   return c.dir == Dir::kTemp ? side.temp_files == 0 : !side.staged_db;
 }
 bool Allowed(const State& s, const RemoveFault& c) { return s.at(c.side).fault(c.dir).has_value(); }
+bool Allowed(const State& s, const PowerLoss& c) {
+  const SideState& side = s.at(c.side);
+  return side.IsRunning() && !side.HasDataFault();
+}
 bool Allowed(const State& s, const OfflineSync& c) {
   return c.from != c.to && !s.at(c.to).IsRunning() && !s.at(c.from).HasDataFault() &&
          !s.at(c.to).HasDataFault();
@@ -62,6 +66,11 @@ bool Allowed(const State& s, const OfflineSync& c) {
 void Run(State& s, const Submit& c, const Config& config) { internal::ApplySubmit(s, c, config); }
 void Run(State& s, const Start& c, const Config& config) { internal::ApplyStart(s, c, config); }
 void Run(State& s, const Crash& c, const Config&) {
+  internal::EndProcess(s.at(c.side), ExitKind::kKilled);
+}
+// Everything a correct logger has done is durable at a quiet point (design.md, "Decision:
+// power loss for state transfer"), so a cut loses nothing a SIGKILL keeps.
+void Run(State& s, const PowerLoss& c, const Config&) {
   internal::EndProcess(s.at(c.side), ExitKind::kKilled);
 }
 void Run(State& s, const InjectFault& c, const Config&) {
@@ -91,11 +100,11 @@ SideObservation PredictSide(const SideState& x) {
 }
 
 // A crash point fired in this step where one was armed before it (or by it, at a Start) and
-// the side ended killed with its crash point disarmed. A Crash command is a harness SIGKILL,
-// not a crash point.
+// the side ended killed with its crash point disarmed. A Crash or PowerLoss command is a
+// harness SIGKILL, not a crash point.
 void RecordCrashPoints(const State& before, const Command& cmd, const State& after,
                        StepEvents& events) {
-  if (std::holds_alternative<Crash>(cmd)) return;
+  if (std::holds_alternative<Crash>(cmd) || std::holds_alternative<PowerLoss>(cmd)) return;
   for (Side side : kSides) {
     std::optional<CrashPoint> armed = before.at(side).crash_point;
     if (const auto* start = std::get_if<Start>(&cmd); start && start->side == side) {

@@ -24,6 +24,7 @@ namespace lockstep::model::st {
 //   InjectFault  no fault is active on that side's directory.
 //   RemoveFault  a fault is active on that side's directory.
 //   OfflineSync  from != to, `to` is down, and neither side's data directory has a fault.
+//   PowerLoss    the side is running and its data directory has no fault.
 bool Precondition(const State& s, const Command& cmd);
 
 // What happened inside one Apply(), beyond what the resulting state shows: harnesses record

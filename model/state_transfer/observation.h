@@ -78,6 +78,10 @@ struct SideObservation {
   SideStatus status = SideStatus::kDown;
   ExitKind last_exit = ExitKind::kNone;
   Database db;             // live status when running, offline dump when down
+  // Down: why the offline dump refused the database ('logger --dump' exit 3: e.g. an empty
+  // db.json after a power cut that lost its unsynced data); "" when readable. Never predicted:
+  // a correct logger's database always reads back.
+  std::string db_error;
   MemoryState memory;      // empty when down
   std::string checksum;    // reported by a running side; empty when down. Not predicted.
   int temp_files = 0;      // files in the side's temp directory

@@ -90,7 +90,8 @@ std::optional<Violation> CheckInvariants(const State& s);
 //                           high-water key.
 //   ST-6 bounded wait:      a side observed receiving; the model predicts a transfer_timeout
 //                           exit and another is observed.
-//   ST-7 atomic transfer:   db of a side observed and predicted down; last_transfer.
+//   ST-7 atomic transfer:   db of a side observed and predicted down (unreadable, or not the
+//                           predicted one); last_transfer.
 //   ST-5 recovery:          a side predicted in service but observed not in service.
 //   ST-2 no lost ack.:      last_outcome; high_water_key; db of a side observed and predicted
 //                           in service; any other last_exit difference.

@@ -228,6 +228,7 @@ std::uint32_t CommandKind(const Command& c) {
       return 15 + static_cast<std::uint32_t>(x.dir);
     }
     std::uint32_t operator()(const OfflineSync&) const { return 17; }
+    std::uint32_t operator()(const PowerLoss&) const { return 18; }
   };
   return std::visit(Kind{}, c);
 }

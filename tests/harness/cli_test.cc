@@ -183,6 +183,25 @@ TEST_F(Cli, BugsJsonListsNameProtocolAndProperty) {
   }
 }
 
+// power-loss is opt-in: named in --faults it is injected and its mechanism reported; the
+// default faults leave it out (docs/design.md, "Decision: power loss for state transfer").
+TEST_F(Cli, PowerLossIsOptInAndReportedWithItsMechanism) {
+  const fs::path with = dir_ / "with.json", without = dir_ / "without.json";
+  auto r = RunCli({"run", "--protocol", "state-transfer", "--faults", "power-loss,crash", "--tests",
+                   "8", "--seed", "2", "--report", with.string()});
+  ASSERT_EQ(r.exit.code, 0) << r.output;
+  const auto report = nlohmann::json::parse(std::ifstream(with));
+  const auto& run = report["results"]["extra"];
+  EXPECT_TRUE(run["fault_mechanisms"].value("power-loss", "").starts_with("FUSE lockstep-powerloss-fs"))
+      << run["fault_mechanisms"];
+  EXPECT_GT(run["faults_by_kind"].value("power-loss", 0), 0) << run["faults_by_kind"];
+  r = RunCli({"run", "--protocol", "state-transfer", "--tests", "3", "--seed", "2", "--report",
+              without.string()});
+  ASSERT_EQ(r.exit.code, 0) << r.output;
+  const auto plain = nlohmann::json::parse(std::ifstream(without));
+  EXPECT_FALSE(plain["results"]["extra"]["fault_mechanisms"].contains("power-loss"));
+}
+
 using testing::Alive;
 using testing::Descendants;
 

@@ -36,11 +36,35 @@ TEST(Reproduce, RoundTripsCommonSettingsProtocolFieldsAndSteps) {
 // The common settings the string carries: a RunSettings field added without deciding whether
 // it changes observations (then it must be encoded above) fails here.
 TEST(Reproduce, EveryCommonSettingIsEncodedOrKnownNotToChangeObservations) {
-  // Encoded: seed, bug, fault_dir_bytes, quiet_deadline, impl_dir, impl_digest. Not encoded,
-  // since a replay runs given steps with full logs and does not shrink: tests, max_steps,
-  // faults, shrink, shrink_budget, log_excerpt_lines; protocol_options are the protocol's
+  // Encoded: seed, bug, fault_dir_bytes, quiet_deadline, impl_dir, impl_digest, and faults
+  // when they hold power-loss (it changes how a case is set up). Not encoded, since a replay
+  // runs given steps with full logs and does not shrink: tests, max_steps, the other faults,
+  // shrink, shrink_budget, log_excerpt_lines; protocol_options are the protocol's
   // (protocol_settings_test.cc).
   EXPECT_EQ(AggregateArity<RunSettings>(), 6u + 6u + 1u);
+}
+
+// power-loss changes how a case is set up (FUSE data directories), so a run with it says so
+// and a replay gets it back; without it the string is as before (the default faults).
+TEST(Reproduce, FaultsAreEncodedOnlyWithPowerLoss) {
+  RunSettings s;
+  const std::string plain = EncodeReproduce("state-transfer", s, {}, {"Start(A)"});
+  EXPECT_EQ(plain.find("faults="), std::string::npos) << plain;
+  s.faults = {"power-loss", "crash"};
+  const std::string cut = EncodeReproduce("state-transfer", s, {}, {"Start(A)", "PowerLoss(A)"});
+  EXPECT_NE(cut.find("|faults=crash,power-loss|"), std::string::npos) << cut;
+  auto r = DecodeReproduce(cut);
+  ASSERT_TRUE(r) << r.error().message;
+  EXPECT_EQ(r->settings.faults, s.faults);
+  EXPECT_TRUE(r->settings.protocol_options.empty());
+  auto old = DecodeReproduce(plain);
+  ASSERT_TRUE(old) << old.error().message;
+  EXPECT_EQ(old->settings.faults, kAllFaultKinds);
+  const std::string head =
+      "lockstep1|protocol=state-transfer|seed=1|bug=|fault-dir-bytes=1|quiet-deadline-ms=1|";
+  auto bad = DecodeReproduce(head + "faults=crash,lightning|steps=Start(A)");
+  ASSERT_FALSE(bad);
+  EXPECT_NE(bad.error().message.find("lightning"), std::string::npos);
 }
 
 // A string written before impl-dir existed still decodes (the replay uses its own

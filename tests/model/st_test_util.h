@@ -27,6 +27,7 @@ inline Command Up(Side side, std::optional<CrashPoint> point = std::nullopt) {
   return Start{side, point};
 }
 inline Command Kill(Side side) { return Crash{side}; }
+inline Command Cut(Side side) { return PowerLoss{side}; }
 inline Command Inject(Side side, Dir dir, FaultKind kind) { return InjectFault{side, dir, kind}; }
 inline Command Remove(Side side, Dir dir) { return RemoveFault{side, dir}; }
 inline Command Sync(Side from, Side to) { return OfflineSync{from, to}; }

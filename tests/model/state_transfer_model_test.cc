@@ -314,6 +314,7 @@ TEST(StDescribe, IsOneStableLine) {
   EXPECT_EQ(Describe(Up(B, CrashPoint::kReceiverMidApply)), "Start(B, crash=receiver.mid_apply)");
   EXPECT_EQ(Describe(Up(A)), "Start(A)");
   EXPECT_EQ(Describe(Kill(A)), "Crash(A)");
+  EXPECT_EQ(Describe(Cut(B)), "PowerLoss(B)");
   EXPECT_EQ(Describe(Inject(A, Dir::kTemp, FaultKind::kDiskFull)),
             "InjectFault(A, temp, disk-full)");
   EXPECT_EQ(Describe(Remove(B, Dir::kData)), "RemoveFault(B, data)");
@@ -330,6 +331,7 @@ TEST(StDescribe, ParseCommandReadsItBack) {
     all.push_back(Up(side));
     for (int p = 0; p < kCrashPointCount; ++p) all.push_back(Up(side, static_cast<CrashPoint>(p)));
     all.push_back(Kill(side));
+    all.push_back(Cut(side));
     all.push_back(Inject(side, Dir::kData, FaultKind::kAccessDenied));
     all.push_back(Remove(side, Dir::kTemp));
     all.push_back(Sync(side, Peer(side)));
