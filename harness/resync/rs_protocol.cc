@@ -219,11 +219,8 @@ std::optional<model::Violation> ResyncProtocol::Check(const State& before, const
 }
 
 std::map<std::string, std::vector<std::string>> ResyncProtocol::CrashPoints() {
-  std::vector<std::string> names;
-  for (int p = 0; p < m::kCrashPointCount; ++p) {
-    names.push_back(m::CrashPointName(static_cast<m::CrashPoint>(p)));
-  }
-  return {{"txsys", names}};
+  const auto& names = m::kCrashPointNames.names;
+  return {{"txsys", {names.begin(), names.end()}}};
 }
 
 StepNotes ResyncProtocol::Notes(const Command& c, const Events& events) {

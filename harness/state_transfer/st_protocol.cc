@@ -137,11 +137,8 @@ std::optional<model::Violation> StateTransferProtocol::Check(const State& before
 }
 
 std::map<std::string, std::vector<std::string>> StateTransferProtocol::CrashPoints() {
-  std::vector<std::string> names;
-  for (int p = 0; p < m::kCrashPointCount; ++p) {
-    names.push_back(m::CrashPointName(static_cast<m::CrashPoint>(p)));
-  }
-  return {{"logger", names}};
+  const auto& names = m::kCrashPointNames.names;
+  return {{"logger", {names.begin(), names.end()}}};
 }
 
 StepNotes StateTransferProtocol::Notes(const Command&, const Events& events) {

@@ -11,7 +11,8 @@
 namespace lockstep::impl {
 namespace {
 
-constexpr const char* kVariables[] = {"LOCKSTEP_CRASH_POINT", "LOCKSTEP_CRASH_AT_ACTION"};
+constexpr const char* kCrashPointVariable = "LOCKSTEP_CRASH_POINT";
+constexpr const char* kCrashAtActionVariable = "LOCKSTEP_CRASH_AT_ACTION";
 
 // What is wrong with `spec` ("name[:hit]"), or "" when nothing is.
 std::string SpecProblem(std::string_view spec) {
@@ -61,7 +62,7 @@ void CountHit(ArmedPoint& armed, std::string_view name) {
 }  // namespace
 
 std::optional<std::string> CrashArmingProblem() {
-  for (const char* variable : kVariables) {
+  for (const char* variable : {kCrashPointVariable, kCrashAtActionVariable}) {
     const char* env = std::getenv(variable);
     if (env == nullptr || *env == '\0') continue;
     if (std::string problem = SpecProblem(env); !problem.empty()) {
@@ -78,12 +79,12 @@ bool CrashArmingRefused(const char* binary) {
 }
 
 void CrashPoint(std::string_view name) {
-  static ArmedPoint armed = ParseArming("LOCKSTEP_CRASH_POINT");
+  static ArmedPoint armed = ParseArming(kCrashPointVariable);
   CountHit(armed, name);
 }
 
 void CrashAtAction(std::string_view event) {
-  static ArmedPoint armed = ParseArming("LOCKSTEP_CRASH_AT_ACTION");
+  static ArmedPoint armed = ParseArming(kCrashAtActionVariable);
   CountHit(armed, event);
 }
 
