@@ -18,10 +18,14 @@
 #include <chrono>
 #include <filesystem>
 #include <string>
+#include <string_view>
+
+#include <nlohmann/json.hpp>
 
 #include "harness/os/sandbox.h"
 #include "harness/property/active_faults.h"
 #include "harness/property/case_record.h"
+#include "harness/trace/harness_lines.h"
 
 namespace lockstep::harness {
 
@@ -60,6 +64,14 @@ class SystemDriver {
   std::filesystem::path TraceFile(const std::string& role) const {
     return trace_dir_ / (role + ".jsonl");
   }
+  // Records in role `role`'s trace what the harness did to it that no process traces
+  // (harness/trace/harness_lines.h): `event` with `fields` and "role".
+  // REQUIRES: MakeTraceDir succeeded.
+  Status RecordHarnessEvent(const std::string& role, std::string_view event,
+                            nlohmann::json fields = nlohmann::json::object()) {
+    fields["role"] = role;
+    return harness_lines_.Append(trace_dir_, TraceFile(role), event, std::move(fields));
+  }
 
   // How long to wait for an answer, or for a quiet point, before observing anyway.
   std::chrono::milliseconds RequestTimeout() const {
@@ -74,6 +86,7 @@ class SystemDriver {
  private:
   const std::chrono::milliseconds longest_wait_;
   std::filesystem::path trace_dir_;
+  trace::HarnessLines harness_lines_;
 };
 
 }  // namespace lockstep::harness

@@ -1,0 +1,78 @@
+#include "harness/trace/harness_lines.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <chrono>
+#include <ctime>
+#include <fstream>
+#include <string>
+#include <system_error>
+
+namespace lockstep::harness::trace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+namespace {
+
+// The largest clock of any line of any *.jsonl in `dir`.
+std::uint64_t LargestClockIn(const fs::path& dir) {
+  std::uint64_t largest = 0;
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(dir, ec)) {
+    if (entry.path().extension() != ".jsonl") continue;
+    std::ifstream in(entry.path());
+    for (std::string text; std::getline(in, text);) {
+      const json line = json::parse(text, nullptr, /*allow_exceptions=*/false);
+      if (!line.is_object()) continue;
+      const auto clock = line.find("clock");
+      if (clock != line.end() && clock->is_number_unsigned()) {
+        largest = std::max(largest, clock->get<std::uint64_t>());
+      }
+    }
+  }
+  return largest;
+}
+
+}  // namespace
+
+std::string UtcTimestampNow() {
+  const auto now = std::chrono::system_clock::now();
+  const std::time_t seconds = std::chrono::system_clock::to_time_t(now);
+  const auto micros = std::chrono::duration_cast<std::chrono::microseconds>(
+                          now.time_since_epoch()).count() % 1000000;
+  std::tm utc{};
+  gmtime_r(&seconds, &utc);
+  char text[40];
+  std::snprintf(text, sizeof text, "%04d-%02d-%02dT%02d:%02d:%02d.%06lldZ", utc.tm_year + 1900,
+                utc.tm_mon + 1, utc.tm_mday, utc.tm_hour, utc.tm_min, utc.tm_sec,
+                static_cast<long long>(micros));
+  return text;
+}
+
+Status HarnessLines::Append(const fs::path& trace_dir, const fs::path& file,
+                            std::string_view event, json fields) {
+  json line = {{"process", "harness"},
+               {"pid", static_cast<long>(getpid())},
+               {"seq", ++seq_},
+               {"clock", LargestClockIn(trace_dir) + 1},
+               {"time", UtcTimestampNow()},
+               {"event", event}};
+  for (auto& [name, value] : fields.items()) line[name] = value;
+  const std::string text = line.dump() + "\n";
+  const int fd = ::open(file.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+  if (fd < 0) return std::unexpected(Error::FromErrno("cannot open trace " + file.string(), errno));
+  const ssize_t written = ::write(fd, text.data(), text.size());
+  const int write_errno = errno;
+  ::close(fd);
+  if (written != static_cast<ssize_t>(text.size())) {
+    return std::unexpected(Error::FromErrno("cannot write trace " + file.string(),
+                                            written < 0 ? write_errno : ENOSPC));
+  }
+  return {};
+}
+
+}  // namespace lockstep::harness::trace
