@@ -65,6 +65,9 @@ struct Coverage {
   // crash_points. Empty in reports written before it was recorded.
   std::map<std::string, std::vector<std::string>> crash_points_possible;
   std::uint64_t states_hit = 0, states_total = 0, transitions_hit = 0, transitions_total = 0;
+  // Trace lines the protocol's event model explained (docs/trace.md, "Validation"); 0 in
+  // reports of runs that did not validate traces.
+  std::uint64_t trace_events = 0;
   // The abstract states and transitions hit (sorted fingerprints), when known: a merge unites
   // them. Empty with a non-zero *_hit in reports that did not record them (merged by maximum).
   std::vector<std::uint64_t> state_keys, transition_keys;

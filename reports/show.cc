@@ -120,6 +120,7 @@ std::string CoverageOf(const Report& report, const std::string& protocol) {
       out += ", " + process + " crash points " +
              KOfN(static_cast<std::uint64_t>(hit), names.size());
     }
+    if (c.trace_events > 0) out += ", " + std::to_string(c.trace_events) + " trace events validated";
     return out;
   }
   return "";

@@ -19,7 +19,8 @@ constexpr const char* kUsage =
     "  replay     re-run a saved failure exactly, with full logs\n"
     "  bugs       list the seeded bugs and the property each must break\n"
     "  report     show | diff | merge | junit | html\n"
-    "  check-model  exhaustive search of a protocol's model within bounds (or of a broken variant)\n\n"
+    "  check-model  exhaustive search of a protocol's model within bounds (or of a broken variant)\n"
+    "  validate-trace  replay event traces through the protocol's event model\n\n"
     "exit status: 0 every property held, 1 a property failed, 2 usage or environment error\n";
 
 int Dispatch(const std::string& command, int argc, char** argv) {
@@ -30,6 +31,7 @@ int Dispatch(const std::string& command, int argc, char** argv) {
   if (command == "bugs") return BugsMain(argc, argv);
   if (command == "report") return ReportMain(argc, argv);
   if (command == "check-model") return CheckModelMain(argc, argv);
+  if (command == "validate-trace") return ValidateTraceMain(argc, argv);
   throw UsageError("unknown command '" + command + "'\n" + kUsage);
 }
 

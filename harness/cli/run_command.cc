@@ -27,7 +27,8 @@ namespace {
 
 struct RunArgs {
   std::string protocol = "all", faults = "all", bug, report = "lockstep-report.json";
-  std::string impl_dir, sandbox_root, coverage_cache;
+  std::string impl_dir, sandbox_root, coverage_cache, keep_traces, trace_validation = "on",
+              crash_at_action = "on";
   std::uint64_t seed = 0;
   int tests = 100, max_steps = 30;
   std::vector<std::string> sets;  // NAME=VALUE protocol settings
@@ -54,6 +55,14 @@ po::options_description RunOptions(RunArgs& a) {
        "directory keeping each model's reachable states (coverage N) between runs of this "
        "lockstep build, instead of searching the model in every run (campaigns pass one)")
       ("set", po::value(&a.sets)->composing(), ProtocolSettingsHelp().c_str())
+      ("trace-validation", po::value(&a.trace_validation)->default_value(a.trace_validation),
+       "on: replay every step's trace lines through the protocol's event model "
+       "(docs/trace.md, Validation); off: only the quiet-point checks")
+      ("crash-at-action", po::value(&a.crash_at_action)->default_value(a.crash_at_action),
+       "on: crash faults may land at any traced action; off: only at quiet points and named "
+       "crash points")
+      ("keep-traces", po::value(&a.keep_traces),
+       "copy each case's traces to DIR/<protocol>/case-<n>/ (for lockstep validate-trace)")
       ("no-shrink", po::bool_switch(&a.no_shrink), "report the first failing case unshrunk")
       ("shrink-budget", po::value(&a.shrink_budget)->default_value(a.shrink_budget),
        "how long to shrink a failure (90s, 5m, 1h); then the best counterexample so far is "
@@ -78,6 +87,14 @@ RunSettings ToSettings(const RunArgs& a) {
   s.impl_dir = fs::absolute(a.impl_dir.empty() ? DefaultImplDir() : fs::path(a.impl_dir));
   s.protocol_options = ParseSettingAssignments(a.sets);
   s.shrink = !a.no_shrink;
+  if (a.trace_validation != "on" && a.trace_validation != "off") {
+    throw UsageError("--trace-validation must be on or off, not '" + a.trace_validation + "'");
+  }
+  s.validate_traces = a.trace_validation == "on";
+  if (a.crash_at_action != "on" && a.crash_at_action != "off") {
+    throw UsageError("--crash-at-action must be on or off, not '" + a.crash_at_action + "'");
+  }
+  s.crash_at_action = a.crash_at_action == "on";
   s.shrink_budget = ParseDuration(a.shrink_budget);
   return s;
 }
@@ -139,6 +156,19 @@ int RunMain(int argc, char** argv) {
   if (std::error_code ec; !a.coverage_cache.empty() && fs::exists(a.coverage_cache, ec) &&
                           !fs::is_directory(a.coverage_cache, ec)) {
     throw UsageError("--coverage-cache " + a.coverage_cache + " is not a directory");
+  }
+  if (!a.keep_traces.empty()) {
+    std::error_code ec;
+    if (fs::exists(a.keep_traces, ec) && !fs::is_directory(a.keep_traces, ec)) {
+      throw UsageError("--keep-traces " + a.keep_traces + " is not a directory");
+    }
+    // Where it will be created (its parent), or where the copies go.
+    const fs::path probe = fs::exists(a.keep_traces, ec) ? fs::path(a.keep_traces) / ".probe"
+                                                         : fs::path(a.keep_traces);
+    if (auto s = CheckWritable(probe); !s) {
+      throw UsageError("--keep-traces " + a.keep_traces + ": " + s.error().message);
+    }
+    settings.keep_traces_dir = fs::absolute(a.keep_traces);
   }
   auto info = MakeRunInfo("run", argc, argv, settings.impl_dir, protocols, impl);
   info.seed = settings.seed;

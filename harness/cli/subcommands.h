@@ -10,5 +10,6 @@ int ReplayMain(int argc, char** argv);    // lockstep replay
 int BugsMain(int argc, char** argv);      // lockstep bugs
 int ReportMain(int argc, char** argv);    // lockstep report show|diff|merge|junit|html
 int CheckModelMain(int argc, char** argv);  // lockstep check-model
+int ValidateTraceMain(int argc, char** argv);  // lockstep validate-trace
 
 }  // namespace lockstep::harness::cli

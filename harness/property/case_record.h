@@ -28,6 +28,8 @@ struct CaseRecord {
   // Model coverage (model/explore/coverage.h): abstract state and transition fingerprints of
   // the model states the case passed through, for protocols whose model provides them.
   std::set<std::uint64_t> visited_states, visited_transitions;
+  // Trace lines the protocol's event model explained (SystemDriver::CheckTraces).
+  std::uint64_t trace_events = 0;
   // Why the case failed, set by the step that failed it (at most one of the two): a property
   // the model's check found broken, or a harness problem (a process that could not be
   // started, a fault whose probe did not prove it): the run's verdict is then "other".

@@ -5,7 +5,11 @@
 //   3. records the step's coverage in the case record: crash points fired (as crash faults of
 //      the step), the protocol's counters, and the abstract states and transition visited,
 //   4. checks every property (P::Check, a pure function of before, command, after, events and
-//      observation).
+//      observation),
+//   5. validates the trace lines the step's processes wrote (System::CheckTraces, the event
+//      model of docs/trace.md, "Validation"): a line the model cannot explain is a violation of
+//      the property its rule protects, found even when the quiet point looks right; a line that
+//      breaks the trace contract fails the step as the implementation's fault.
 //
 // Single-threaded, like the System it drives.
 #pragma once
@@ -16,6 +20,7 @@
 #include "faults/crash.h"
 #include "harness/property/case_record.h"
 #include "harness/property/protocol.h"
+#include "harness/trace/trace_validator.h"
 #include "model/common/property.h"
 #include "model/explore/coverage.h"
 
@@ -62,6 +67,20 @@ Result<StepOutcome<P>> CheckedStep(typename P::System& system, typename P::State
   RecordNotes(P::Notes(command, events), system.record());
   RecordModelCoverage<P>(before, state, command, system.record());
   auto violation = P::Check(before, command, state, events, *observation);
+  if (!violation && settings.validate_traces) {
+    auto failure = system.CheckTraces();
+    if (!failure) return std::unexpected(failure.error());
+    if (*failure && !(*failure)->violation) {
+      return Fail("the implementation's trace breaks its contract: " + (*failure)->breach);
+    }
+    if (*failure) {
+      const trace::TraceFailure& f = **failure;
+      violation = *f.violation;
+      violation->message = "trace " + (f.line ? f.line->Where() : std::string("end")) + ": " +
+                           violation->message + "\nmodel states it was compared with:\n" +
+                           f.model_states;
+    }
+  }
   return StepOutcome<P>{std::move(*observation), std::move(violation)};
 }
 

@@ -8,6 +8,7 @@
 
 #include <iostream>
 #include <map>
+#include <memory>
 #include <ostream>
 #include <string>
 #include <utility>
@@ -20,6 +21,7 @@
 #include "harness/property/replay.h"
 #include "harness/property/run_settings.h"
 #include "harness/property/seeded_bug.h"
+#include "harness/trace/event_model.h"
 #include "model/common/property.h"
 #include "model/explore/explorer.h"
 
@@ -75,6 +77,12 @@ class ProtocolPlugin {
   virtual Result<ReplayOutcome> Replay(const RunSettings& settings, Sandbox& sandbox,
                                        const std::vector<std::string>& steps, std::ostream* out,
                                        ReplayMode mode = ReplayMode::kChecked) const = 0;
+
+  // Whether a trace file of role `role` ("mds", "logger-A", "SYSTEM73") belongs to this
+  // protocol (validate-trace picks the protocol of a case by its files).
+  virtual bool OwnsTraceRole(const std::string& role) const = 0;
+  // A fresh event model of the protocol, for one case's traces (trace/event_model.h).
+  virtual std::unique_ptr<trace::EventModel> MakeEventModel() const = 0;
 
   // The broken variants of its model, and the bounds its search takes (for --help).
   virtual const std::vector<VariantInfo>& variants() const = 0;

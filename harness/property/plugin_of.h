@@ -93,6 +93,11 @@ class PluginOf final : public ProtocolPlugin {
     return harness::Replay<P>(*typed, sandbox, steps, out, mode);
   }
 
+  bool OwnsTraceRole(const std::string& role) const override { return P::OwnsTraceRole(role); }
+  std::unique_ptr<trace::EventModel> MakeEventModel() const override {
+    return P::MakeEventModel();
+  }
+
   const std::vector<VariantInfo>& variants() const override { return P::Variants(); }
   std::string bounds_help() const override { return P::BoundsHelp(); }
 

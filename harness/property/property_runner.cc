@@ -1,6 +1,9 @@
 #include "harness/property/property_runner.h"
 
+#include <filesystem>
+#include <iostream>
 #include <string>
+#include <system_error>
 
 #include "reports/protocol_totals.h"
 
@@ -13,8 +16,22 @@ void MergeCounts(CaseRecord& into, const CaseRecord& from) {
   for (const auto& [k, v] : from.fault_counts) into.fault_counts[k] += v;
   for (const auto& [k, v] : from.crash_point_counts) into.crash_point_counts[k] += v;
   for (const auto& [k, v] : from.mechanisms) into.mechanisms[k] = v;
+  into.trace_events += from.trace_events;
   into.visited_states.insert(from.visited_states.begin(), from.visited_states.end());
   into.visited_transitions.insert(from.visited_transitions.begin(), from.visited_transitions.end());
+}
+
+void KeepTraces(const std::filesystem::path& traces, const std::filesystem::path& keep,
+                const std::string& protocol, const std::string& case_dir) {
+  if (keep.empty()) return;
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  const fs::path to = keep / protocol / case_dir;
+  fs::remove_all(to, ec);
+  fs::create_directories(to, ec);
+  if (!ec) fs::copy(traces, to, fs::copy_options::recursive, ec);
+  if (ec) std::cerr << "lockstep: cannot keep the traces of " << case_dir << " in " << to.string()
+                    << ": " << ec.message() << "\n";
 }
 
 void SearchListener::onTestCaseFinished(const rc::detail::CaseDescription& d) {
@@ -155,6 +172,7 @@ std::vector<reports::PropertyResult> ToPropertyResults(
     r.coverage.commands = o.totals.command_counts;
     r.coverage.faults = o.totals.fault_counts;
     r.coverage.crash_points = o.totals.crash_point_counts;
+    r.coverage.trace_events = o.totals.trace_events;
     if (settings.faults.contains("crash")) r.coverage.crash_points_possible = crash_points;
     r.coverage.states_hit = o.model_coverage.states_hit;
     r.coverage.states_total = o.model_coverage.states_total;

@@ -147,6 +147,10 @@ class SearchListener final : public rc::detail::TestListener {
 };
 
 void MergeCounts(CaseRecord& into, const CaseRecord& from);
+// Copies a case's `traces` to <keep>/<protocol>/<case_dir>/ when `keep` is not empty (best
+// effort: a copy that fails says so on stderr and the run goes on).
+void KeepTraces(const std::filesystem::path& traces, const std::filesystem::path& keep,
+                const std::string& protocol, const std::string& case_dir);
 
 }  // namespace detail
 
@@ -174,10 +178,14 @@ void RunOneCase(const typename P::Settings& settings, Sandbox& sandbox, CaseReco
     rc::state::runAll(commands, initial, **system);
   } catch (...) {
     system->reset();  // tear down now, so the record holds process exits and logs
+    detail::KeepTraces(sandbox.dir() / case_dir / "traces", settings.keep_traces_dir, P::kName,
+                       case_dir);
     (void)sandbox.RemoveDir(case_dir);
     throw;
   }
   system->reset();
+  detail::KeepTraces(sandbox.dir() / case_dir / "traces", settings.keep_traces_dir, P::kName,
+                     case_dir);
   (void)sandbox.RemoveDir(case_dir);
 }
 

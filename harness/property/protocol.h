@@ -32,6 +32,9 @@
 //   P::Reachable() -> const CoverageSet&       N, computed once per process
 //   P::CrashPoints() -> map<process kind, names>  every crash point the model can arm, the N
 //                                    of "crash points k of N" per process kind in the report
+//   P::OwnsTraceRole(role)           whether a trace file of that role is one of its cases
+//   P::MakeEventModel()              its model at the granularity of the event trace
+//                                    (trace/event_model.h), for one case's traces
 //   P::Variants()                    broken model variants the exhaustive search must catch
 //   P::BoundsHelp()                  the search bounds, for --help
 //   P::SearchModel(request, Settings& replay) -> Result<ModelSearch>

@@ -40,6 +40,19 @@ struct RunSettings {
   std::uint64_t fault_dir_bytes = 1 << 20;  // size of each faultable tmpfs directory
   std::chrono::milliseconds quiet_deadline{5000};  // beyond the protocol's own timeouts
   bool shrink = true;
+  // Whether every step's trace lines are replayed through the protocol's event model
+  // (CheckedStep, docs/trace.md "Validation"). Off only to show what the quiet-point checks
+  // alone see; not part of a reproduce string: a replay always validates (it can only find
+  // more).
+  bool validate_traces = true;
+  // Whether crash faults may land at any traced action (docs/design.md, "Decision: a crash can
+  // land at any traced action") or only at quiet points and named crash points. Off only to
+  // show what the named points alone find; like validate_traces, not part of a reproduce
+  // string (the steps name their crash points).
+  bool crash_at_action = true;
+  // Where each case's traces are copied before its directory is removed (lockstep run
+  // --keep-traces): <dir>/<protocol>/case-<n>/, for validate-trace. Empty: nowhere.
+  std::filesystem::path keep_traces_dir;
   // How long a failure may be shrunk. Once spent, the best counterexample found so far is
   // reported (its `shrink_stopped` says so). Not part of a reproduce string: a replay does
   // not shrink.

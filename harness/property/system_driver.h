@@ -6,7 +6,8 @@
 // Traces (docs/trace.md): every role's processes get `--trace TraceFile(role)` (RoleProcess),
 // all in trace_dir() = <case dir>/traces, one file per role, appended to over the role's
 // restarts. They live as long as the case directory: the property runner removes it after the
-// case (a later deliverable of issue 9 validates them before that).
+// case. CheckedStep validates them after every step (CheckTraces), so a line the model cannot
+// explain fails the case with the property it breaks, even when the quiet point looks right.
 //
 // A driver derives from SystemDriver<its settings>. Its destructor tears its processes down
 // (RoleProcess::TearDown, in the order the report shows them); the faults still active are
@@ -17,6 +18,8 @@
 
 #include <chrono>
 #include <filesystem>
+#include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -26,6 +29,7 @@
 #include "harness/property/active_faults.h"
 #include "harness/property/case_record.h"
 #include "harness/trace/harness_lines.h"
+#include "harness/trace/trace_validator.h"
 
 namespace lockstep::harness {
 
@@ -36,6 +40,19 @@ class SystemDriver {
   SystemDriver& operator=(const SystemDriver&) = delete;
 
   CaseRecord& record() { return *record_; }
+
+  // Validates the trace lines the case's processes wrote since the last call (at a quiet
+  // point: trace/trace_reader.h) against the protocol's event model, and counts them in the
+  // case record. Returns the first line the model cannot explain or the first breach of the
+  // trace contract (the same one on every later call), or nullopt. Fails only when a trace
+  // cannot be read.
+  Result<std::optional<trace::TraceFailure>> CheckTraces() {
+    if (!validator_) return std::optional<trace::TraceFailure>();
+    const std::uint64_t before = validator_->events_validated();
+    auto failure = validator_->CheckNew();
+    record_->trace_events += validator_->events_validated() - before;
+    return failure;
+  }
   // The directory holding one trace file per role (empty before MakeTraceDir).
   const std::filesystem::path& trace_dir() const { return trace_dir_; }
 
@@ -52,12 +69,14 @@ class SystemDriver {
         longest_wait_(longest_wait) {}
   ~SystemDriver() = default;
 
-  // Creates sandbox.dir()/case_dir/traces; fails (naming it) when the sandbox cannot.
-  Status MakeTraceDir(const std::string& case_dir) {
+  // Creates sandbox.dir()/case_dir/traces, whose traces CheckTraces() replays through
+  // `model`; fails (naming it) when the sandbox cannot.
+  Status MakeTraceDir(const std::string& case_dir, std::unique_ptr<trace::EventModel> model) {
     auto dir = sandbox_.MakeDir(std::filesystem::path(case_dir) / "traces");
     if (!dir) return std::unexpected(dir.error());
     trace_dir_ = *dir;
-    return {};
+    validator_.emplace(std::move(model));
+    return validator_->Add(trace_dir_);
   }
   // The trace file of role `role` ("mds", "logger-A", "SYSTEM73").
   // REQUIRES: MakeTraceDir succeeded.
@@ -87,6 +106,7 @@ class SystemDriver {
   const std::chrono::milliseconds longest_wait_;
   std::filesystem::path trace_dir_;
   trace::HarnessLines harness_lines_;
+  std::optional<trace::TraceValidator> validator_;
 };
 
 }  // namespace lockstep::harness

@@ -23,6 +23,7 @@
 #include "harness/property/case_record.h"
 #include "harness/property/model_binding.h"
 #include "harness/property/setting_fields.h"
+#include "harness/resync/rs_event_model.h"
 #include "harness/resync/rs_settings.h"
 #include "harness/resync/rs_system.h"
 #include "model/resync/commands.h"
@@ -58,6 +59,10 @@ struct ResyncProtocol : ModelBinding<model::rs::State, model::rs::Command> {
   // N at the coverage bounds (model/resync/explore.h).
   static const model::explore::CoverageSet& Reachable();
   static std::map<std::string, std::vector<std::string>> CrashPoints();
+
+  // Trace roles SYSTEMnn; the event model of rs_event_model.h.
+  static bool OwnsTraceRole(const std::string& role) { return role.starts_with("SYSTEM"); }
+  static std::unique_ptr<trace::EventModel> MakeEventModel() { return rs::MakeRsEventModel(); }
 
   static const std::vector<VariantInfo>& Variants();
   static std::string BoundsHelp();

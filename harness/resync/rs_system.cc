@@ -8,6 +8,7 @@
 #include "harness/control/control_client.h"
 #include "harness/os/deadline.h"
 #include "harness/property/drive_step.h"
+#include "harness/resync/rs_event_model.h"
 #include "model/resync/model.h"
 
 namespace lockstep::harness::rs {
@@ -59,7 +60,7 @@ Status RsSystem::MakeLayout(const std::string& case_dir, int systems) {
   auto dir = sandbox_.MakeDir(case_dir);
   if (!dir) return std::unexpected(dir.error());
   dir_ = *dir;
-  if (auto s = MakeTraceDir(case_dir); !s) return s;
+  if (auto s = MakeTraceDir(case_dir, MakeRsEventModel()); !s) return s;
   systems_.resize(systems);
   for (int x = 0; x < systems; ++x) {
     auto& rt = systems_[x];

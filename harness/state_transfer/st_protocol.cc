@@ -39,12 +39,20 @@ rc::Gen<m::Command> GenSubmit() {
 // alike). Points that can only fire in this start are drawn more often: the receiver's
 // (3 times) when the start will make this side a receiver, and the start-up actions (9 times)
 // when the side has a database to start from (with none, they leave nothing to see).
-rc::Gen<m::Command> GenStart(m::Side side, bool crash_points, bool will_receive, bool has_data) {
+// `at_actions`: the traced actions are crash points too (RunSettings::crash_at_action).
+rc::Gen<m::Command> GenStart(m::Side side, bool crash_points, bool at_actions, bool will_receive,
+                             bool has_data) {
   if (!crash_points) return rc::gen::just(m::Command(m::Start{side, std::nullopt}));
   std::vector<std::optional<m::CrashPoint>> points(m::kCrashPointCount * 2, std::nullopt);
-  for (int p = 0; p < m::kCrashPointCount; ++p) points.push_back(static_cast<m::CrashPoint>(p));
+  for (int p = 0; p < m::kCrashPointCount; ++p) {
+    if (at_actions || !m::IsTracedAction(static_cast<m::CrashPoint>(p))) {
+      points.push_back(static_cast<m::CrashPoint>(p));
+    }
+  }
   const auto favour = [&](std::initializer_list<m::CrashPoint> favoured, std::size_t extra) {
-    for (auto p : favoured) points.insert(points.end(), extra, p);
+    for (auto p : favoured) {
+      if (at_actions || !m::IsTracedAction(p)) points.insert(points.end(), extra, p);
+    }
   };
   if (will_receive) {
     favour({m::CrashPoint::kReceiverBeforeApply, m::CrashPoint::kReceiverMidApply,
@@ -90,7 +98,8 @@ rc::Gen<m::Command> StateTransferProtocol::GenCommand(const State& s,
   for (m::Side side : m::kSides) {
     const auto& sd = s.at(side);
     if (!sd.IsRunning()) {
-      options.push_back({4, GenStart(side, crashes, s.at(m::Peer(side)).IsInService(),
+      options.push_back({4, GenStart(side, crashes, settings.crash_at_action,
+                                     s.at(m::Peer(side)).IsInService(),
                                      sd.db.last_update_key > 0)});
     }
     if (sd.IsRunning() && crashes) options.push_back({1, rc::gen::just(m::Command(m::Crash{side}))});

@@ -13,6 +13,7 @@
 #include "harness/property/case_record.h"
 #include "harness/property/model_binding.h"
 #include "harness/property/setting_fields.h"
+#include "harness/state_transfer/st_event_model.h"
 #include "harness/state_transfer/st_settings.h"
 #include "harness/state_transfer/st_system.h"
 #include "model/state_transfer/commands.h"
@@ -48,6 +49,12 @@ struct StateTransferProtocol : ModelBinding<model::st::State, model::st::Command
   // N at the coverage bounds (model/state_transfer/explore.h), with the default log capacity.
   static const model::explore::CoverageSet& Reachable();
   static std::map<std::string, std::vector<std::string>> CrashPoints();
+
+  // Trace roles mds, logger-A, logger-B; the event model of st_event_model.h.
+  static bool OwnsTraceRole(const std::string& role) {
+    return role == "mds" || role == "logger-A" || role == "logger-B";
+  }
+  static std::unique_ptr<trace::EventModel> MakeEventModel() { return st::MakeStEventModel(); }
 
   static const std::vector<VariantInfo>& Variants();
   static std::string BoundsHelp();

@@ -10,6 +10,7 @@
 #include "harness/os/deadline.h"
 #include "harness/property/drive_step.h"
 #include "harness/property/log_excerpt.h"
+#include "harness/state_transfer/st_event_model.h"
 #include "harness/state_transfer/st_json.h"
 
 namespace lockstep::harness::st {
@@ -81,7 +82,7 @@ Result<std::unique_ptr<StSystem>> StSystem::Create(Sandbox& sandbox, const std::
   auto dir = sandbox.MakeDir(case_dir);
   if (!dir) return std::unexpected(dir.error());
   sys->dir_ = *dir;
-  if (auto s = sys->MakeTraceDir(case_dir); !s) return std::unexpected(s.error());
+  if (auto s = sys->MakeTraceDir(case_dir, MakeStEventModel()); !s) return std::unexpected(s.error());
   auto mds_data = sandbox.MakeDir(fs::path(case_dir) / "mds" / "data");
   if (!mds_data) return std::unexpected(mds_data.error());
   sys->mds_data_ = *mds_data;
@@ -233,10 +234,13 @@ Status StSystem::Run(const m::PowerLoss& c) {
 }
 
 Status StSystem::Run(const m::OfflineSync& c) {
-  return RunOperatorTool("offline-synchronize",
-                         {"--offline-synchronize", "--from", at(c.from).data.string(), "--to",
-                          at(c.to).data.string()},
-                         nullptr);
+  auto s = RunOperatorTool("offline-synchronize",
+                           {"--offline-synchronize", "--from", at(c.from).data.string(), "--to",
+                            at(c.to).data.string()},
+                           nullptr);
+  if (!s) return s;
+  return RecordHarnessEvent(std::string("logger-") + m::SideName(c.to), "offline_sync",
+                            {{"from", m::SideName(c.from)}, {"to", m::SideName(c.to)}});
 }
 
 // Operator tools run with the operator's privileges (capabilities kept) and must exit 0.

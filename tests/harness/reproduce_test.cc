@@ -39,9 +39,10 @@ TEST(Reproduce, EveryCommonSettingIsEncodedOrKnownNotToChangeObservations) {
   // Encoded: seed, bug, fault_dir_bytes, quiet_deadline, impl_dir, impl_digest, and faults
   // when they hold power-loss (it changes how a case is set up). Not encoded, since a replay
   // runs given steps with full logs and does not shrink: tests, max_steps, the other faults,
-  // shrink, shrink_budget, log_excerpt_lines; protocol_options are the protocol's
-  // (protocol_settings_test.cc).
-  EXPECT_EQ(AggregateArity<RunSettings>(), 6u + 6u + 1u);
+  // shrink, shrink_budget, log_excerpt_lines; validate_traces (a replay always validates: it
+  // can only find more), crash_at_action (the steps name their crash points), keep_traces_dir
+  // (where copies go); protocol_options are the protocol's (protocol_settings_test.cc).
+  EXPECT_EQ(AggregateArity<RunSettings>(), 6u + 9u + 1u);
 }
 
 // power-loss changes how a case is set up (FUSE data directories), so a run with it says so
