@@ -267,9 +267,12 @@ void Logger::OnReceive(const json& message) {
 }
 
 void Logger::EnterService() {
-  if (state_ == State::kInService) return;
-  trace_.Record("service_entered", json{{"last_update_key", db_.last_update_key},
-                                        {"checksum", db_.Checksum()}});
+  if (state_ == State::kInService && !serving_before_apply_) return;
+  if (!serving_before_apply_) {
+    trace_.Record("service_entered", json{{"last_update_key", db_.last_update_key},
+                                          {"checksum", db_.Checksum()}});
+  }
+  serving_before_apply_ = false;
   state_ = State::kInService;
   log_.Line("Entering service, last update key " + std::to_string(db_.last_update_key));
   SendToMds(json{{"type", "in_service"}, {"last_update_key", db_.last_update_key}});
@@ -318,6 +321,16 @@ Logger::Exit Logger::OnState(const json& message) {
   if (state_ != State::kReceiving) {
     log_.Line("Ignoring a state message: this side is not receiving");
     return std::nullopt;
+  }
+  // Seeded bug in-service-before-apply (impl/README.md): the receiver puts itself in service
+  // (its status and its trace say so) as soon as the state arrives, then applies it, and
+  // tells the mds when enter_service comes, as the correct one does. By the next quiet point
+  // it is whole and in service; only its trace shows the moment it served its old database.
+  if (BugEnabled("in-service-before-apply")) {
+    trace_.Record("service_entered", json{{"last_update_key", db_.last_update_key},
+                                          {"checksum", db_.Checksum()}});
+    state_ = State::kInService;
+    serving_before_apply_ = true;
   }
   auto received = ReceiveState(message, db_, config_.data_dir, config_.log_capacity, trace_);
   if (!received) {

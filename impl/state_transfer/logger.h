@@ -93,6 +93,9 @@ class Logger {
   Database db_;
   MemoryState memory_;
   State state_ = State::kRegistering;
+  // Seeded bug in-service-before-apply: in service (status, trace) before the state is
+  // applied, and the mds not told yet; EnterService tells it.
+  bool serving_before_apply_ = false;
   std::unique_ptr<LineConnection> link_;
   UnixListener listener_;
   std::map<int, Control> controls_;  // by fd
