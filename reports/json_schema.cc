@@ -64,11 +64,13 @@ bool Under(const std::string& ancestor, const std::string& pointer) {
 // One line per violation: every failed constraint, and an enclosing error only where no more
 // precise error explains it (valijson gives none for some keywords, e.g. propertyNames).
 std::vector<std::string> SchemaViolations(const valijson::Schema& schema, const json& document) {
-  valijson::Validator validator(valijson::Validator::kStrongTypes);
+  // One validator per thread: it keeps the std::regex of every `pattern` it has compiled,
+  // which otherwise dominates checking a small document (a trace line).
+  thread_local valijson::Validator validator(valijson::Validator::kStrongTypes);
+  const valijson::adapters::NlohmannJsonAdapter adapter(document);
+  if (validator.validate(schema, adapter, nullptr)) return {};  // no results: stops early
   valijson::ValidationResults results;
-  if (validator.validate(schema, valijson::adapters::NlohmannJsonAdapter(document), &results)) {
-    return {};
-  }
+  validator.validate(schema, adapter, &results);
   std::vector<Violation> all;
   for (const auto& error : results) all.push_back(FromValijson(error));
   std::vector<std::string> lines;
