@@ -32,7 +32,7 @@ const char* SideName(int side) { return side == 0 ? "A" : "B"; }
 
 Key KeyField(const TraceLine& line, const char* name) {
   const auto& v = line.field(name);
-  return v.is_number_unsigned() ? v.get<Key>() : 0;
+  return v.is_number_integer() && v.get<std::int64_t>() >= 0 ? v.get<Key>() : 0;
 }
 
 std::string Keys(const std::set<Key>& keys) {
@@ -352,7 +352,7 @@ class StEventModelImpl final : public trace::EventModel {
   }
 
   std::optional<Violation> StateReceived(LoggerLife& life, const TraceLine& line) {
-    if (!line.field("transfer").is_number_unsigned()) return std::nullopt;  // malformed: ignored
+    if (!line.field("transfer").is_number_integer()) return std::nullopt;  // malformed: ignored
     const Key transfer = KeyField(line, "transfer");
     if (!mds_.forwarded.contains(transfer)) {
       return Broken("ST-7", line, "received the state of transfer " + std::to_string(transfer) +

@@ -71,7 +71,10 @@ Result<std::vector<TraceLine>> TraceReader::ReadNew(bool at_end) {
 Status TraceReader::ReadFile(const fs::path& file, bool at_end, std::vector<TraceLine>& out) {
   FileState& state = state_[file];
   auto breach = [&](std::size_t line_no, const std::string& what) -> Status {
-    if (!breach_) breach_ = ContractBreach(file, line_no, what);
+    if (!breach_) {
+      breach_ = ContractBreach(file, line_no, what);
+      breach_clock_ = state.last_clock;
+    }
     broken_.insert(file);
     return {};
   };
@@ -106,7 +109,9 @@ Status TraceReader::ReadFile(const fs::path& file, bool at_end, std::vector<Trac
     line.seq = line.json["seq"].get<std::uint64_t>();
     line.clock = line.json["clock"].get<std::uint64_t>();
     line.event = line.json["event"].get<std::string>();
+    const std::uint64_t clock_before = state.last_clock;
     if (const std::string what = CheckLine(line, state); !what.empty()) {
+      state.last_clock = clock_before;
       return breach(line.line_no, what);
     }
     state.offset += consumed;

@@ -45,6 +45,9 @@ class TraceReader {
   Result<std::vector<TraceLine>> ReadNew(bool at_end = false);
   // The first breach of the contract found ("trace F:N breaks the trace contract ...: what").
   const std::optional<std::string>& breach() const { return breach_; }
+  // The clock of the last good line of the file with the breach: lines of other files with a
+  // larger clock may follow the breaching line, so a replay stops before them.
+  std::uint64_t breach_clock() const { return breach_clock_; }
 
   // Lines read so far, over every file.
   std::uint64_t lines_read() const { return lines_read_; }
@@ -68,6 +71,7 @@ class TraceReader {
   std::map<std::filesystem::path, FileState> state_;
   std::uint64_t lines_read_ = 0;
   std::optional<std::string> breach_;
+  std::uint64_t breach_clock_ = 0;
   std::set<std::filesystem::path> broken_;  // files no longer read (a breach in them)
 };
 

@@ -19,6 +19,8 @@ Result<std::optional<TraceFailure>> TraceValidator::CheckNew(bool at_end) {
   auto lines = reader_.ReadNew(at_end);
   if (!lines) return std::unexpected(lines.error());
   for (const TraceLine& line : *lines) {
+    // A breach is reported where it happened: the model is not consulted past it.
+    if (reader_.breach() && line.clock > reader_.breach_clock()) break;
     if (auto violation = model_->Apply(line)) {
       failure_ = TraceFailure{line, std::move(violation), "", model_->Describe()};
       return failure_;
