@@ -110,6 +110,7 @@ bench: build
 	$(BUILD)/bin/lockstep_bench
 	$(BUILD)/bin/lockstep_explorer_bench
 	$(BUILD)/bin/lockstep_coverage_bench
+	$(BUILD)/bin/lockstep_trace_bench
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD)
