@@ -67,6 +67,11 @@
 // since this process started" (process memory of both sides); database contents (rows are not
 // traced); a failed forced write of any record but COMMIT whose cut-back failed (the journal
 // then refuses every later write, and the harness's faults never cause it).
+// Weaker than they look: as long as the trace leaves open which set a life runs on, a start
+// that assigns a stamp is explained by the other, fresh set, so a reassigned stamp or a
+// damaged set read as empty shows only once no fresh set is left (the seeded bugs
+// stamp-reassigned-at-start and recovery-accepts-damaged-record show at the third start, or
+// when the damage keeps the stamp).
 //
 // Not thread-safe; one per case.
 #pragma once
