@@ -45,18 +45,24 @@ TraceLine H(const std::string& event, json fields) {
 
 using Trace = std::vector<TraceLine>;
 
-// The first violation the model finds in `t`, or nullopt.
-std::optional<model::Violation> Replay(const Trace& t) {
+// The first violation the model finds in `t`, or nullopt; *event names the line.
+std::optional<model::Violation> Replay(const Trace& t, std::string* event = nullptr) {
   auto model = ResyncProtocol::MakeEventModel();
   for (const TraceLine& line : t) {
-    if (auto v = model->Apply(line)) return v;
+    if (auto v = model->Apply(line)) {
+      if (event) *event = line.event;
+      return v;
+    }
   }
   return model->Finish();
 }
 
+// "RS-8 at vote": the property and the event of the line that broke it (so that a test
+// cannot pass by another rule firing later), or "accepted".
 std::string PropertyOf(const Trace& t) {
-  const auto v = Replay(t);
-  return v ? v->property_id : "accepted";
+  std::string event = "the end";
+  const auto v = Replay(t, &event);
+  return v ? v->property_id + " at " + event : "accepted";
 }
 
 std::string Explain(const Trace& t) {
@@ -204,7 +210,7 @@ TEST(RsEventModel, VoteYesNeedsThePreparedRecord) {
   EXPECT_EQ(PropertyOf(Without(t, Find(t, kS74, "record_forced", [](const json& j) {
               return Typed(j, "prepared");
             }))),
-            "RS-8");
+            "RS-8 at vote");
 }
 
 TEST(RsEventModel, CommitIsSentOnlyAfterTheCommitRecord) {
@@ -213,14 +219,14 @@ TEST(RsEventModel, CommitIsSentOnlyAfterTheCommitRecord) {
   const auto sent = Find(t, kS73, "request_sent", [](const json& j) {
     return j["request"].value("op", "") == "commit";
   });
-  EXPECT_EQ(PropertyOf(MovedAfter(t, commit, sent)), "RS-8");
+  EXPECT_EQ(PropertyOf(MovedAfter(t, commit, sent)), "RS-8 at request_sent");
 }
 
 TEST(RsEventModel, AckOfCommitOnlyAfterTheOutcomeRecord) {
   const Trace t = Committed();
   const auto outcome = Find(t, kS74, "record_forced", [](const json& j) { return Typed(j, "outcome"); });
   const auto ack = Find(t, kS74, "answer_sent", [](const json& j) { return j.value("op", "") == "commit"; });
-  EXPECT_EQ(PropertyOf(MovedAfter(t, outcome, ack)), "RS-8");
+  EXPECT_EQ(PropertyOf(MovedAfter(t, outcome, ack)), "RS-8 at answer_sent");
 }
 
 TEST(RsEventModel, CommittedAnswerAndEndNeedTheCommitRecord) {
@@ -231,18 +237,18 @@ TEST(RsEventModel, CommittedAnswerAndEndNeedTheCommitRecord) {
   Trace answered = t;
   answered.push_back(L(kS73, 100, "txn_answered", {{"result", "committed"}, {"dtrid", kD}}));
   EXPECT_EQ(PropertyOf(answered), "accepted");
-  EXPECT_EQ(PropertyOf(Without(answered, answered.size() - 2)), "RS-8");
+  EXPECT_EQ(PropertyOf(Without(answered, answered.size() - 2)), "RS-8 at txn_answered");
   Trace ended = t;
   ended.push_back(L(kS73, 100, "record_forced", {{"type", "end"}, {"record_seq", 3}, {"dtrid", kD}}));
   EXPECT_EQ(PropertyOf(ended), "accepted");
-  EXPECT_EQ(PropertyOf(Without(ended, ended.size() - 2)), "RS-8");
+  EXPECT_EQ(PropertyOf(Without(ended, ended.size() - 2)), "RS-8 at record_forced");
 }
 
 TEST(RsEventModel, AnOutcomeIsForcedOnlyForAnInDoubtBranch) {
   Trace t = Committed();
   t.push_back(L(kS74, 200, "record_forced", {{"type", "outcome"}, {"record_seq", 5}, {"dtrid", kD},
                                              {"outcome", "commit"}}));
-  EXPECT_EQ(PropertyOf(t), "RS-8");
+  EXPECT_EQ(PropertyOf(t), "RS-8 at record_forced");
 }
 
 // ---- RS-1 atomic outcome -----------------------------------------------------------------
@@ -251,13 +257,13 @@ TEST(RsEventModel, NoAbortWhereTheCoordinatorCommitted) {
   Trace t = Committed();
   const auto outcome = Find(t, kS74, "record_forced", [](const json& j) { return Typed(j, "outcome"); });
   t[outcome].json["outcome"] = "abort";
-  EXPECT_EQ(PropertyOf(t), "RS-1");
+  EXPECT_EQ(PropertyOf(t), "RS-1 at record_forced");
   Trace abort_sent = Committed();
   const auto sent = Find(abort_sent, kS73, "request_sent", [](const json& j) {
     return j["request"].value("op", "") == "commit";
   });
   abort_sent[sent].json["request"]["op"] = "abort";
-  EXPECT_EQ(PropertyOf(abort_sent), "RS-1");
+  EXPECT_EQ(PropertyOf(abort_sent), "RS-1 at request_sent");
 }
 
 TEST(RsEventModel, NoCommitAfterTheClientWasToldAborted) {
@@ -266,7 +272,7 @@ TEST(RsEventModel, NoCommitAfterTheClientWasToldAborted) {
   t.push_back(L(kS73, 100, "txn_answered", {{"result", "aborted"}, {"dtrid", kD}}));
   EXPECT_EQ(PropertyOf(t), "accepted");
   t.push_back(L(kS73, 100, "record_forced", {{"type", "commit"}, {"record_seq", 3}, {"dtrid", kD}}));
-  EXPECT_EQ(PropertyOf(t), "RS-1");
+  EXPECT_EQ(PropertyOf(t), "RS-1 at record_forced");
 }
 
 // ---- RS-6 durability ---------------------------------------------------------------------
@@ -275,10 +281,10 @@ TEST(RsEventModel, RecoveredCountsTheForcedRecords) {
   EXPECT_EQ(Explain(InDoubtAtS74()), "accepted");
   Trace lost = InDoubtAtS74();
   lost.back().json["in_doubt"] = 0;
-  EXPECT_EQ(PropertyOf(lost), "RS-6");
+  EXPECT_EQ(PropertyOf(lost), "RS-6 at recovered");
   Trace extra = InDoubtAtS74();
   extra.back().json["branches"] = 2;
-  EXPECT_EQ(PropertyOf(extra), "RS-6");
+  EXPECT_EQ(PropertyOf(extra), "RS-6 at recovered");
 }
 
 // Killed after prepare_accepted: PREPARED may or may not be durable; both restarts fit, a
@@ -294,9 +300,9 @@ TEST(RsEventModel, AKilledLifeMayHaveForcedItsNextRecord) {
   Trace exited = t;
   exited.push_back(L(kS74, 200, "exiting", {{"status", 0}}));
   Restart(exited, kS74, 201, "S2", "U3", 1, 1);
-  EXPECT_EQ(PropertyOf(exited), "RS-6");  // a life that exited left nothing unlined
+  EXPECT_EQ(PropertyOf(exited), "RS-6 at recovered");  // a life that exited left nothing unlined
   Restart(t, kS74, 201, "S2", "U3", 2, 1);
-  EXPECT_EQ(PropertyOf(t), "RS-6");
+  EXPECT_EQ(PropertyOf(t), "RS-6 at recovered");
 }
 
 TEST(RsEventModel, ACorruptedSetIsNeverOpened) {
@@ -315,7 +321,7 @@ TEST(RsEventModel, ACorruptedSetIsNeverOpened) {
   refused.push_back(L(kS74, 201, "exiting", {{"status", 3}}));
   EXPECT_EQ(Explain(refused), "accepted");
   Restart(t, kS74, 201, "S2", "U3", 0, 0);
-  EXPECT_EQ(PropertyOf(t), "RS-6");
+  EXPECT_EQ(PropertyOf(t), "RS-6 at stamp_read");
 }
 
 // ---- RS-7 stamp lifecycle ----------------------------------------------------------------
@@ -329,7 +335,7 @@ TEST(RsEventModel, AStampIsReadBackUntilTheSetIsFormatted) {
   EXPECT_EQ(Explain(read), "accepted");
   Trace wrong = t;
   Restart(wrong, kS74, 201, "S9", "U3", 0, 0);
-  EXPECT_EQ(PropertyOf(wrong), "RS-7");
+  EXPECT_EQ(PropertyOf(wrong), "RS-7 at stamp_read");
   Trace formatted = t;
   formatted.push_back(H("journal_formatted", {{"role", kS74}, {"set", 1}}));
   formatted.push_back(H("journal_formatted", {{"role", kS74}, {"set", 2}}));
@@ -337,7 +343,7 @@ TEST(RsEventModel, AStampIsReadBackUntilTheSetIsFormatted) {
   Boot(fresh, kS74, 201, "S3", "U3");
   EXPECT_EQ(Explain(fresh), "accepted");
   Restart(formatted, kS74, 201, "S2", "U3", 0, 0);
-  EXPECT_EQ(PropertyOf(formatted), "RS-7");
+  EXPECT_EQ(PropertyOf(formatted), "RS-7 at stamp_read");
 }
 
 TEST(RsEventModel, ANewStampIsNewAndOnlyOnAFreshSet) {
@@ -345,7 +351,7 @@ TEST(RsEventModel, ANewStampIsNewAndOnlyOnAFreshSet) {
   Boot(t, kS73, 100, "S1", "U1");
   Trace reused = t;
   Boot(reused, kS74, 200, "S1", "U2");
-  EXPECT_EQ(PropertyOf(reused), "RS-7");
+  EXPECT_EQ(PropertyOf(reused), "RS-7 at stamp_assigned");
   Trace both = t;  // both of S73's sets stamped: a third stamp has no fresh set
   both.push_back(L(kS73, 100, "exiting", {{"status", 0}}));
   Boot(both, kS73, 101, "S5", "U5");
@@ -354,7 +360,7 @@ TEST(RsEventModel, ANewStampIsNewAndOnlyOnAFreshSet) {
   Restart(read, kS73, 102, "S1", "U6", 0, 0);
   EXPECT_EQ(Explain(read), "accepted");
   Boot(both, kS73, 102, "S6", "U6");
-  EXPECT_EQ(PropertyOf(both), "RS-7");
+  EXPECT_EQ(PropertyOf(both), "RS-7 at stamp_assigned");
 }
 
 // ---- RS-2, RS-3, RS-4: prompts, fences, IGNORE -----------------------------------------
@@ -387,7 +393,7 @@ TEST(RsEventModel, APromptNamesTheSavedAndTheNewStampAndTheInDoubtBranches) {
            {"old_stamp", "S2"}, {"new_stamp", "S1"}, {"dtrids", json::array()}}) {
     Trace changed = t;
     changed[prompt].json[field] = value;
-    EXPECT_EQ(PropertyOf(changed), "RS-2") << field;
+    EXPECT_EQ(PropertyOf(changed), "RS-2 at prompt_shown") << field;
   }
 }
 
@@ -395,7 +401,7 @@ TEST(RsEventModel, AResyncCompletesOnlyWithTheSavedStamp) {
   Trace t = Prompted();
   t.resize(Find(t, kS74, "prompt_shown"));
   t.push_back(L(kS74, 201, "outcome_learned", {{"dtrid", kD}, {"outcome", "abort"}, {"via", "resync"}}));
-  EXPECT_EQ(PropertyOf(t), "RS-2");
+  EXPECT_EQ(PropertyOf(t), "RS-2 at outcome_learned");
   Trace same = InDoubtAtS74();  // S73 back with its own stamp: completing is right
   same.push_back(L(kS74, 201, "resync_exchange", {{"partner", kS73}, {"role", "responder"},
                                                   {"mode", "start"}, {"stamp", "S1"}, {"startup", "U1"}}));
@@ -417,10 +423,10 @@ TEST(RsEventModel, AFencedPartnersRequestsAreRefused) {
   EXPECT_EQ(Explain(fenced), "accepted");
   Trace served = t;
   Call(served, kS73, 101, kS74, 201, prepare, {{"vote", "no"}, {"reason", "lock timeout on j"}});
-  EXPECT_EQ(PropertyOf(served), "RS-3");
+  EXPECT_EQ(PropertyOf(served), "RS-3 at answer_sent");
   Trace sent = t;
   sent.push_back(L(kS74, 201, "request_sent", {{"to", kS73}, {"request", Stamped({{"op", "remote_read"}, {"key", "k"}}, kS74, "S2", "U3")}}));
-  EXPECT_EQ(PropertyOf(sent), "RS-3");
+  EXPECT_EQ(PropertyOf(sent), "RS-3 at request_sent");
 }
 
 TEST(RsEventModel, DeferKeepsTheFenceButLetsAVaryRmResyncIn) {
@@ -435,7 +441,7 @@ TEST(RsEventModel, DeferKeepsTheFenceButLetsAVaryRmResyncIn) {
   json access_request = resync;
   access_request["mode"] = "access";
   Call(access, kS73, 101, kS74, 201, access_request, {{"result", "mismatch"}, {"stamp", "S2"}, {"startup", "U3"}});
-  EXPECT_EQ(PropertyOf(access), "RS-3");
+  EXPECT_EQ(PropertyOf(access), "RS-3 at answer_sent");
   Trace withdrawn = t;  // a resync that succeeded lifts the fence
   withdrawn.push_back(L(kS74, 201, "record_forced", {{"type", "partner"}, {"record_seq", 4},
                                                      {"partner", kS73}, {"stamp", "S7"},
@@ -463,15 +469,15 @@ TEST(RsEventModel, IgnoreSavesTheNewStampAndCompletionIsByHand) {
   EXPECT_EQ(Explain(t), "accepted");
   Trace no_prompt = Ignored();
   no_prompt.erase(no_prompt.begin() + static_cast<long>(Find(no_prompt, kS74, "prompt_shown")));
-  EXPECT_EQ(PropertyOf(no_prompt), "RS-4");
+  EXPECT_EQ(PropertyOf(no_prompt), "RS-4 at reply_taken");
   Trace wrong_stamp = Ignored();
   wrong_stamp[Find(wrong_stamp, kS74, "record_forced", [](const json& j) { return Typed(j, "ignore"); })]
       .json["stamp"] = "S1";
-  EXPECT_EQ(PropertyOf(wrong_stamp), "RS-4");
+  EXPECT_EQ(PropertyOf(wrong_stamp), "RS-4 at record_forced");
   Trace not_ignored = Ignored();  // without IGNORE the branch is InDoubt: no completion by hand
   not_ignored = Without(not_ignored, Find(not_ignored, kS74, "record_forced",
                                           [](const json& j) { return Typed(j, "ignore"); }));
-  EXPECT_EQ(PropertyOf(not_ignored), "RS-4");
+  EXPECT_EQ(PropertyOf(not_ignored), "RS-4 at record_forced");
 }
 
 // ---- RS-5 recycle detection --------------------------------------------------------------
@@ -486,7 +492,7 @@ TEST(RsEventModel, AServedRequestCarriesTheSavedStartup) {
   EXPECT_EQ(Explain(refused), "accepted");
   Trace served = t;
   Call(served, kS73, 101, kS74, 200, read, {{"result", "not_found"}});
-  EXPECT_EQ(PropertyOf(served), "RS-5");
+  EXPECT_EQ(PropertyOf(served), "RS-5 at answer_sent");
 }
 
 TEST(RsEventModel, ARequestGoesOnlyToTheProcessWhoseStartupIsSaved) {
@@ -498,7 +504,7 @@ TEST(RsEventModel, ARequestGoesOnlyToTheProcessWhoseStartupIsSaved) {
   t.push_back(L(kS73, 100, "exiting", {{"status", 0}}));
   Restart(t, kS73, 101, "S1", "U9", 0, 0);  // recycled: S74 must resync before asking it
   t.push_back(L(kS74, 200, "request_sent", {{"to", kS73}, {"request", read}}));
-  EXPECT_EQ(PropertyOf(t), "RS-5");
+  EXPECT_EQ(PropertyOf(t), "RS-5 at request_sent");
 }
 
 // ---- TRACE-1 causality -------------------------------------------------------------------
@@ -508,12 +514,12 @@ TEST(RsEventModel, EveryMessageReceivedWasSent) {
   EXPECT_EQ(PropertyOf(Without(t, Find(t, kS73, "request_sent", [](const json& j) {
               return j["request"].value("op", "") == "prepare";
             }))),
-            "TRACE-1");
+            "TRACE-1 at request_received");
   Trace changed = t;
   changed[Find(changed, kS73, "answer_received", [](const json& j) {
     return j.value("op", "") == "prepare";
   })].json["answer"] = {{"vote", "no"}};
-  EXPECT_EQ(PropertyOf(changed), "TRACE-1");
+  EXPECT_EQ(PropertyOf(changed), "TRACE-1 at answer_received");
 }
 
 }  // namespace
