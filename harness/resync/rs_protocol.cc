@@ -3,6 +3,7 @@
 #include "harness/property/plugin_of.h"
 #include "harness/property/shrinking_choice.h"
 #include "harness/property/weighted_choice.h"
+#include "harness/resync/rs_event_model.h"
 #include "model/explore/explorer.h"
 #include "model/explore/fingerprint.h"
 #include "model/resync/command_text.h"
@@ -260,6 +261,10 @@ Result<ModelCheck> ResyncProtocol::SearchModel(const ModelCheckRequest& request,
   return SearchExploreModel<m::RsExploreModel>(
       request, kName, [](const std::string& text) { return m::ParseBounds(text); },
       [](const std::string& name) { return m::FindVariant(name); }, &bounds);
+}
+
+std::unique_ptr<trace::EventModel> ResyncProtocol::MakeEventModel() {
+  return std::make_unique<rs::RsEventModel>();
 }
 
 Result<std::unique_ptr<rs::RsSystem>> ResyncProtocol::MakeSystem(Sandbox& sandbox,

@@ -26,6 +26,7 @@
 #include "harness/resync/rs_event_model.h"
 #include "harness/resync/rs_settings.h"
 #include "harness/resync/rs_system.h"
+#include "harness/trace/event_model.h"
 #include "model/resync/commands.h"
 #include "model/resync/explore.h"
 #include "model/resync/model.h"
@@ -60,15 +61,17 @@ struct ResyncProtocol : ModelBinding<model::rs::State, model::rs::Command> {
   static const model::explore::CoverageSet& Reachable();
   static std::map<std::string, std::vector<std::string>> CrashPoints();
 
-  // Trace roles SYSTEMnn; the event model of rs_event_model.h.
+  // Trace roles SYSTEMnn.
   static bool OwnsTraceRole(const std::string& role) { return role.starts_with("SYSTEM"); }
-  static std::unique_ptr<trace::EventModel> MakeEventModel() { return rs::MakeRsEventModel(); }
 
   static const std::vector<VariantInfo>& Variants();
   static std::string BoundsHelp();
   // The path replays with the default settings: three systems (a two-system path never
   // starts SYSTEM75, which the model then holds down throughout, as the search did).
   static Result<ModelCheck> SearchModel(const ModelCheckRequest& request, Settings& replay);
+
+  // A new resync event model (rs_event_model.h) for one case's traces.
+  static std::unique_ptr<trace::EventModel> MakeEventModel();
 
   static Result<std::unique_ptr<System>> MakeSystem(Sandbox& sandbox, const std::string& case_dir,
                                                     const Settings& settings,

@@ -60,7 +60,7 @@ Status RsSystem::MakeLayout(const std::string& case_dir, int systems) {
   auto dir = sandbox_.MakeDir(case_dir);
   if (!dir) return std::unexpected(dir.error());
   dir_ = *dir;
-  if (auto s = MakeTraceDir(case_dir, MakeRsEventModel()); !s) return s;
+  if (auto s = MakeTraceDir(case_dir, std::make_unique<RsEventModel>()); !s) return s;
   systems_.resize(systems);
   for (int x = 0; x < systems; ++x) {
     auto& rt = systems_[x];
@@ -195,6 +195,9 @@ Status RsSystem::FormatSet(int system, int set, bool record_fault) {
     return Fail("reformat of " + target.string() + " did not take effect: " + s.error().message);
   }
   if (!record_fault) return {};
+  // The sets formatted when the case is made are what every trace starts from; a later one
+  // is a harness line, so that the event model knows the set is empty again.
+  if (auto s = RecordHarnessEvent(rt.name, "journal_formatted", {{"set", set}}); !s) return s;
   record_->AddFault("reformat", fs::relative(target, dir_).string(), reformat.mechanism(),
                     rt.name);
   return {};
@@ -250,6 +253,12 @@ Status RsSystem::Run(const m::Corrupt& c) {
   if (auto s = corrupt.Inject(); !s) return s;
   if (auto s = corrupt.Probe(); !s) {
     return Fail("corruption of " + target.string() + " did not take effect: " + s.error().message);
+  }
+  if (auto s = RecordHarnessEvent(rt.name, "journal_corrupted",
+                                  {{"set", c.journal_set}, {"record", c.record},
+                                   {"damage", m::ToString(c.damage)}});
+      !s) {
+    return s;
   }
   record_->AddFault("corrupt", fs::relative(target, dir_).string(), corrupt.mechanism(), rt.name);
   return {};
