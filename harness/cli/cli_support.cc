@@ -57,18 +57,24 @@ void RefuseNegativeUnsigned(const boost::program_options::parsed_options& parsed
 }  // namespace
 
 std::optional<boost::program_options::variables_map> ParseArgs(
-    int argc, char** argv, const boost::program_options::options_description& options) {
+    int argc, char** argv, const boost::program_options::options_description& options,
+    std::vector<std::string>* words, int max_words) {
   namespace po = boost::program_options;
   po::variables_map vm;
-  const po::parsed_options parsed = po::parse_command_line(argc, argv, options);
-  // parse_command_line keeps a word that belongs to no option as a positional one, which no
-  // subcommand parsed here takes: it is a mistake (a missing "--", a value too many).
-  for (const auto& option : parsed.options) {
-    if (option.position_key >= 0) {
-      const std::string word = option.original_tokens.empty() ? "" : option.original_tokens[0];
-      throw UsageError("unexpected argument '" + word + "'");
+  po::parsed_options parsed = po::parse_command_line(argc, argv, options);
+  // parse_command_line keeps a word that belongs to no option as a positional one: the
+  // subcommand's words when it takes them, else a mistake (a missing "--", a value too many).
+  std::erase_if(parsed.options, [&](const po::option& option) {
+    if (option.position_key < 0) return false;
+    const std::string word = option.original_tokens.empty() ? "" : option.original_tokens[0];
+    if (!words) throw UsageError("unexpected argument '" + word + "'");
+    if (max_words >= 0 && static_cast<int>(words->size()) >= max_words) {
+      throw UsageError("too many arguments: '" + word + "' (at most " +
+                       std::to_string(max_words) + ")");
     }
-  }
+    words->push_back(word);
+    return true;
+  });
   po::store(parsed, vm);
   RefuseNegativeUnsigned(parsed, vm);
   po::notify(vm);

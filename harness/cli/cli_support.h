@@ -36,9 +36,11 @@ struct UsageError : std::runtime_error {
 
 // Parses a subcommand's arguments. For --help prints the options and returns nullopt (the
 // subcommand then exits 0); bad arguments throw boost::program_options errors, and a negative
-// value of an unsigned option a UsageError naming the option.
+// value of an unsigned option a UsageError naming the option. Words that belong to no option
+// go to `words` (at most `max_words`, -1 for any); without `words` each is a UsageError.
 std::optional<boost::program_options::variables_map> ParseArgs(
-    int argc, char** argv, const boost::program_options::options_description& options);
+    int argc, char** argv, const boost::program_options::options_description& options,
+    std::vector<std::string>* words = nullptr, int max_words = -1);
 
 std::set<std::string> ParseFaultList(const std::string& list);  // "disk-full,crash" or "all"/"none"
 // The inverse: "access-denied,crash" (sorted), "all" for every kind, "none" for no kind.

@@ -59,19 +59,9 @@ int ReplayMain(int argc, char** argv) {
       ("reproduce", po::value(&reproduce), "reproduce string (from a report or a failure message)")
       ("impl-dir", po::value(&impl_dir), "directory of the implementation binaries")
       ("sandbox-root", po::value(&sandbox_root), "where run directories live");
-  po::options_description hidden;
-  hidden.add_options()("file", po::value(&file));
-  po::positional_options_description positional;
-  positional.add("file", 1);
-  po::options_description all;
-  all.add(o).add(hidden);
-  po::variables_map vm;
-  po::store(po::command_line_parser(argc, argv).options(all).positional(positional).run(), vm);
-  po::notify(vm);
-  if (vm.count("help")) {
-    std::cout << o << "\n";
-    return kExitPassed;
-  }
+  std::vector<std::string> files;
+  if (!ParseArgs(argc, argv, o, &files, 1)) return kExitPassed;
+  if (!files.empty()) file = files[0];
   if (file.empty() == reproduce.empty()) throw UsageError("give either a report FILE or --reproduce STRING");
   if (!file.empty()) reproduce = ReproduceFromReport(file);
   auto r = DecodeReproduce(reproduce);

@@ -141,19 +141,7 @@ int ValidateTraceMain(int argc, char** argv) {
       ("protocol", po::value(&protocol), ("the traces' protocol: " + ProtocolChoices() +
                                           " (default: by the trace files' roles)").c_str())
       ("json", po::bool_switch(&as_json), "one JSON object on stdout");
-  po::options_description hidden;
-  hidden.add_options()("path", po::value(&paths));
-  po::positional_options_description positional;
-  positional.add("path", -1);
-  po::options_description all;
-  all.add(o).add(hidden);
-  po::variables_map vm;
-  po::store(po::command_line_parser(argc, argv).options(all).positional(positional).run(), vm);
-  po::notify(vm);
-  if (vm.count("help")) {
-    std::cout << o << "\n";
-    return kExitPassed;
-  }
+  if (!ParseArgs(argc, argv, o, &paths)) return kExitPassed;
   if (paths.empty()) throw UsageError("give the trace FILEs or DIRs to validate");
   const std::vector<TraceCase> cases = CasesOf(paths);
   std::vector<const ProtocolPlugin*> protocols;

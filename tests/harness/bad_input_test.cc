@@ -307,7 +307,7 @@ INSTANTIATE_TEST_SUITE_P(
                "'--reproduce' is missing"},
         BadCli{"ReplayUnknownOption", {"replay", "--frobnicate"},
                "unrecognised option '--frobnicate'"},
-        BadCli{"ReplayTwoFiles", {"replay", "@S/ok.json", "@S/ok.json"}, "too many positional"},
+        BadCli{"ReplayTwoFiles", {"replay", "@S/ok.json", "@S/ok.json"}, "too many arguments"},
         BadCli{"ReplayMissingFile", {"replay", "@S/missing.json"},
                "cannot open report @S/missing.json: No such file or directory"},
         BadCli{"ReplayDirectory", {"replay", "@S/adir"},
