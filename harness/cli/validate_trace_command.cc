@@ -6,6 +6,7 @@
 // *.jsonl files, a case directory holding traces/, or every such directory under a DIR (a run
 // kept with `lockstep run --keep-traces DIR`). The protocol is the one whose roles the file
 // names are (mds, logger-A: state transfer; SYSTEMnn: resync) unless --protocol says.
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <iostream>
