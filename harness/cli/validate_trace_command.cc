@@ -4,8 +4,8 @@
 //
 // A case is the trace files of one test case: the FILEs given (together), a directory holding
 // *.jsonl files, a case directory holding traces/, or every such directory under a DIR (a run
-// kept with `lockstep run --keep-traces DIR`). The protocol is the one whose roles the file
-// names are (mds, logger-A: state transfer; SYSTEMnn: resync) unless --protocol says.
+// kept with `lockstep run --keep-traces DIR`). The protocol is the one that owns the roles its
+// file names are (ProtocolPlugin::OwnsTraceRole) unless --protocol says.
 #include <algorithm>
 #include <chrono>
 #include <filesystem>
@@ -34,27 +34,17 @@ struct TraceCase {
   std::vector<fs::path> files;   // its trace files
 };
 
-std::vector<fs::path> JsonlFilesIn(const fs::path& dir) {
-  std::vector<fs::path> files;
-  for (const auto& entry : fs::directory_iterator(dir)) {
-    if (entry.is_regular_file() && entry.path().extension() == ".jsonl") {
-      files.push_back(entry.path());
-    }
-  }
-  std::sort(files.begin(), files.end());
-  return files;
-}
-
 // Every directory at or under `dir` that holds trace files, each one case.
 void CollectCases(const fs::path& dir, std::vector<TraceCase>& cases) {
-  std::vector<fs::path> files = JsonlFilesIn(dir);
+  std::vector<fs::path> files = trace::TraceFilesIn(dir);
   if (!files.empty()) {
     cases.push_back({dir.string(), std::move(files)});
     return;
   }
   std::vector<fs::path> subdirs;
-  for (const auto& entry : fs::directory_iterator(dir)) {
-    if (entry.is_directory()) subdirs.push_back(entry.path());
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(dir, ec)) {
+    if (entry.is_directory(ec)) subdirs.push_back(entry.path());
   }
   std::sort(subdirs.begin(), subdirs.end());
   for (const fs::path& sub : subdirs) CollectCases(sub, cases);

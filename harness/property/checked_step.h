@@ -9,8 +9,8 @@
 //   5. validates the trace lines the step's processes wrote (System::CheckTraces, the event
 //      model of docs/trace.md, "Validation"): a line the model cannot explain is a violation of
 //      the property its rule protects, found even when the quiet point looks right; a line that
-//      breaks the trace contract (or a rule of no property, such as causality) fails the step
-//      as the implementation's fault.
+//      breaks the trace contract (causality included) fails the step as the implementation's
+//      fault.
 //
 // Single-threaded, like the System it drives.
 #pragma once
@@ -48,16 +48,6 @@ inline void RecordNotes(const StepNotes& notes, CaseRecord& record) {
   for (const auto& counter : notes.counters) record.command_counts[counter]++;
 }
 
-// Whether `id` names one of P's properties (an event model may also report a rule of the trace
-// contract, such as causality, that belongs to no property).
-template <class P>
-bool IsPropertyOf(const std::string& id) {
-  for (const auto& p : P::Properties()) {
-    if (id == p.id) return true;
-  }
-  return false;
-}
-
 template <class P>
 struct StepOutcome {
   typename P::System::Observation observation;  // what the system showed at the quiet point
@@ -84,9 +74,6 @@ Result<StepOutcome<P>> CheckedStep(typename P::System& system, typename P::State
     if (!failure) return std::unexpected(failure.error());
     if (*failure && !(*failure)->violation) {
       return Fail("the implementation's trace breaks its contract: " + (*failure)->breach);
-    }
-    if (*failure && !IsPropertyOf<P>((*failure)->violation->property_id)) {  // e.g. causality
-      return Fail("the implementation's trace breaks its contract: " + (*failure)->ToString());
     }
     if (*failure) {
       const trace::TraceFailure& f = **failure;

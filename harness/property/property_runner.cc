@@ -30,8 +30,10 @@ void KeepTraces(const std::filesystem::path& traces, const std::filesystem::path
   fs::remove_all(to, ec);
   fs::create_directories(to, ec);
   if (!ec) fs::copy(traces, to, fs::copy_options::recursive, ec);
-  if (ec) std::cerr << "lockstep: cannot keep the traces of " << case_dir << " in " << to.string()
-                    << ": " << ec.message() << "\n";
+  if (ec) {
+    std::cerr << "lockstep: cannot keep the traces of " << case_dir << " in " << to.string()
+              << ": " << ec.message() << " [" << ec.value() << "]\n";
+  }
 }
 
 void SearchListener::onTestCaseFinished(const rc::detail::CaseDescription& d) {

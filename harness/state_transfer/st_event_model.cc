@@ -287,7 +287,10 @@ class StEventModelImpl final : public trace::EventModel {
     if (e == "input_received") return InputReceived(s, life, line);
     if (e == "input_durable") return InputDurable(side, line);
     if (e == "ack_sent") return AckSent(life, line);
-    if (e == "receiving") life.receiving = true, life.applied = false;
+    if (e == "receiving") {
+      life.receiving = true;
+      life.applied = false;
+    }
     if (e == "state_received") return StateReceived(life, line);
     if (e == "state_staged") return StateStaged(life, line);
     if (e == "state_applied") return StateApplied(side, line);

@@ -16,8 +16,11 @@
 //     corruption).
 //  3. Verdict. Apply() returns nullopt when the line is explained, else a Violation whose
 //     property is the protocol's (ST-n, RS-n) and whose message names what the model
-//     expected; Describe() then shows the states the line was compared with. After a
-//     violation the model's state is unspecified: stop feeding it.
+//     expected; Describe() then shows the states the line was compared with. A rule of the
+//     trace contract that belongs to no property (causality: a message received that nobody
+//     sent) has an id starting with kContractRulePrefix ("TRACE-1"); the validator reports it
+//     as a breach of the contract. After a violation the model's state is unspecified: stop
+//     feeding it.
 //  4. Structure is not its business: the reader has already checked each line against the
 //     schema and each file's lives, sequence numbers and clocks.
 //
@@ -33,6 +36,9 @@
 #include "model/common/property.h"
 
 namespace lockstep::harness::trace {
+
+// The id prefix of a rule of the trace contract (point 3 above), not of a property.
+inline constexpr const char* kContractRulePrefix = "TRACE-";
 
 class EventModel {
  public:

@@ -5,11 +5,11 @@
 
 #include <algorithm>
 #include <cerrno>
-#include <chrono>
-#include <ctime>
 #include <fstream>
 #include <string>
 #include <system_error>
+
+#include "base/utc_timestamp.h"
 
 namespace lockstep::harness::trace {
 
@@ -39,27 +39,13 @@ std::uint64_t LargestClockIn(const fs::path& dir) {
 
 }  // namespace
 
-std::string UtcTimestampNow() {
-  const auto now = std::chrono::system_clock::now();
-  const std::time_t seconds = std::chrono::system_clock::to_time_t(now);
-  const auto micros = std::chrono::duration_cast<std::chrono::microseconds>(
-                          now.time_since_epoch()).count() % 1000000;
-  std::tm utc{};
-  gmtime_r(&seconds, &utc);
-  char text[40];
-  std::snprintf(text, sizeof text, "%04d-%02d-%02dT%02d:%02d:%02d.%06lldZ", utc.tm_year + 1900,
-                utc.tm_mon + 1, utc.tm_mday, utc.tm_hour, utc.tm_min, utc.tm_sec,
-                static_cast<long long>(micros));
-  return text;
-}
-
 Status HarnessLines::Append(const fs::path& trace_dir, const fs::path& file,
                             std::string_view event, json fields) {
   json line = {{"process", "harness"},
                {"pid", static_cast<long>(getpid())},
                {"seq", ++seq_},
                {"clock", LargestClockIn(trace_dir) + 1},
-               {"time", UtcTimestampNow()},
+               {"time", UtcTimestamp()},
                {"event", event}};
   for (auto& [name, value] : fields.items()) line[name] = value;
   const std::string text = line.dump() + "\n";

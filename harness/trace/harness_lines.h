@@ -32,7 +32,4 @@ class HarnessLines {
   std::uint64_t seq_ = 0;
 };
 
-// "2026-11-21T10:00:00.123456Z": the trace's `time` format, now.
-std::string UtcTimestampNow();
-
 }  // namespace lockstep::harness::trace

@@ -2,8 +2,6 @@
 
 #include <algorithm>
 #include <fstream>
-#include <set>
-#include <sstream>
 #include <system_error>
 
 #include "reports/trace_schema.h"
@@ -20,7 +18,8 @@ std::string ContractBreach(const fs::path& file, std::size_t line_no, const std:
          " breaks the trace contract (docs/trace.md): " + what;
 }
 
-// The trace files of `dir`, by name.
+}  // namespace
+
 std::vector<fs::path> TraceFilesIn(const fs::path& dir) {
   std::vector<fs::path> files;
   std::error_code ec;
@@ -32,8 +31,6 @@ std::vector<fs::path> TraceFilesIn(const fs::path& dir) {
   std::sort(files.begin(), files.end());
   return files;
 }
-
-}  // namespace
 
 Status TraceReader::Add(const fs::path& path) {
   std::error_code ec;
@@ -79,7 +76,7 @@ Status TraceReader::ReadFile(const fs::path& file, bool at_end, std::vector<Trac
     return {};
   };
   std::ifstream in(file, std::ios::binary);
-  if (!in) return std::unexpected(Error{"cannot read trace " + file.string()});
+  if (!in) return std::unexpected(Error::FromErrno("cannot read trace " + file.string(), errno));
   in.seekg(static_cast<std::streamoff>(state.offset));
   std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   std::size_t start = 0;
@@ -109,11 +106,10 @@ Status TraceReader::ReadFile(const fs::path& file, bool at_end, std::vector<Trac
     line.seq = line.json["seq"].get<std::uint64_t>();
     line.clock = line.json["clock"].get<std::uint64_t>();
     line.event = line.json["event"].get<std::string>();
-    const std::uint64_t clock_before = state.last_clock;
     if (const std::string what = CheckLine(line, state); !what.empty()) {
-      state.last_clock = clock_before;
       return breach(line.line_no, what);
     }
+    state.last_clock = line.clock;
     state.offset += consumed;
     state.lines++;
     out.push_back(std::move(line));
@@ -122,23 +118,20 @@ Status TraceReader::ReadFile(const fs::path& file, bool at_end, std::vector<Trac
 }
 
 std::string TraceReader::CheckLine(const TraceLine& line, FileState& state) const {
-  auto fail = [](const std::string& what) { return what; };
   if (line.clock <= state.last_clock) {
-    return fail("clock " + std::to_string(line.clock) + " does not rise above the previous " +
-                "line's " + std::to_string(state.last_clock));
+    return "clock " + std::to_string(line.clock) + " does not rise above the previous line's " +
+           std::to_string(state.last_clock);
   }
-  state.last_clock = line.clock;
   if (line.from_harness()) return "";
   const bool new_life = !state.pid || *state.pid != line.pid;
   if (new_life) {
     if (std::find(state.ended_pids.begin(), state.ended_pids.end(), line.pid) !=
         state.ended_pids.end()) {
-      return fail("pid " + std::to_string(line.pid) + " writes again after a later life began");
+      return "pid " + std::to_string(line.pid) + " writes again after a later life began";
     }
     if (line.seq != 1 || line.event != "started") {
-      return fail("a process life (pid " + std::to_string(line.pid) + ") begins with " +
-                  line.event + " at seq " + std::to_string(line.seq) +
-                  ", not started at seq 1");
+      return "a process life (pid " + std::to_string(line.pid) + ") begins with " + line.event +
+             " at seq " + std::to_string(line.seq) + ", not started at seq 1";
     }
     if (state.pid) state.ended_pids.push_back(*state.pid);
     state.pid = line.pid;
@@ -146,12 +139,12 @@ std::string TraceReader::CheckLine(const TraceLine& line, FileState& state) cons
     state.exited = false;
     return "";
   }
-  if (state.exited) return fail(line.event + " after the life's exiting");
+  if (state.exited) return line.event + " after the life's exiting";
   if (line.seq != state.last_seq + 1) {
-    return fail("seq " + std::to_string(line.seq) + " follows seq " +
-                std::to_string(state.last_seq) + " (a line is missing or out of order)");
+    return "seq " + std::to_string(line.seq) + " follows seq " + std::to_string(state.last_seq) +
+           " (a line is missing or out of order)";
   }
-  if (line.event == "started") return fail("started in the middle of a life");
+  if (line.event == "started") return "started in the middle of a life";
   state.last_seq = line.seq;
   if (line.event == "exiting") state.exited = true;
   return "";

@@ -33,6 +33,9 @@
 
 namespace lockstep::harness::trace {
 
+// The trace files (*.jsonl) directly in `dir`, by name; none when it cannot be listed.
+std::vector<std::filesystem::path> TraceFilesIn(const std::filesystem::path& dir);
+
 class TraceReader {
  public:
   // Adds a trace file, or a directory whose *.jsonl files (read in name order, those that
@@ -63,7 +66,8 @@ class TraceReader {
     std::vector<long> ended_pids;  // lives that are over
   };
   Status ReadFile(const std::filesystem::path& file, bool at_end, std::vector<TraceLine>& out);
-  // The breach `line` makes, if any ("" when none); updates `state`.
+  // The breach `line` makes, if any ("" when none); when none, takes its life into `state`
+  // (the caller takes its clock).
   std::string CheckLine(const TraceLine& line, FileState& state) const;
 
   std::vector<std::filesystem::path> dirs_;

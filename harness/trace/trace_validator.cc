@@ -22,7 +22,12 @@ Result<std::optional<TraceFailure>> TraceValidator::CheckNew(bool at_end) {
     // A breach is reported where it happened: the model is not consulted past it.
     if (reader_.breach() && line.clock > reader_.breach_clock()) break;
     if (auto violation = model_->Apply(line)) {
-      failure_ = TraceFailure{line, std::move(violation), "", model_->Describe()};
+      if (violation->property_id.starts_with(kContractRulePrefix)) {  // no property's rule
+        failure_ = TraceFailure{line, std::nullopt, line.Where() + ": " + model::ToString(*violation),
+                                model_->Describe()};
+      } else {
+        failure_ = TraceFailure{line, std::move(violation), "", model_->Describe()};
+      }
       return failure_;
     }
     ++validated_;

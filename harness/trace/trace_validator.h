@@ -21,9 +21,10 @@
 namespace lockstep::harness::trace {
 
 // The first line of a trace that is not explained. Exactly one of `violation` (a property
-// the line breaks in the model) and `breach` (the line breaks the trace contract) is set.
+// the line breaks in the model) and `breach` (the line breaks the trace contract: the
+// reader's checks, or an event model's contract rule such as causality) is set.
 struct TraceFailure {
-  std::optional<TraceLine> line;  // the line the model could not explain (none for a breach)
+  std::optional<TraceLine> line;  // the line not explained (none for a breach the reader found)
   std::optional<model::Violation> violation;
   std::string breach;
   std::string model_states;  // the model states the line was compared with

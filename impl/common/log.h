@@ -16,11 +16,12 @@
 #include <string_view>
 
 #include "base/result.h"
+#include "base/utc_timestamp.h"
 
 namespace lockstep::impl {
 
-// The current time as the log prefixes it: "2026-11-21T10:00:00.123456Z" (UTC, microseconds).
-std::string UtcTimestamp();
+// The current time as the log prefixes it: "2026-11-21T10:00:00.123456Z" (base/utc_timestamp.h).
+using lockstep::UtcTimestamp;
 
 class LogFile {
  public:
