@@ -86,6 +86,7 @@ json CoverageJson(const Coverage& c, bool with_keys) {
                                       with_keys ? c.transition_keys : kNone)}};
   if (!c.crash_points_possible.empty()) out["crash_point_kinds"] = CrashPointKindsJson(c);
   if (c.trace_events > 0) out["trace_events_validated"] = c.trace_events;
+  if (!c.overlaps.empty()) out["overlaps"] = c.overlaps;
   return out;
 }
 

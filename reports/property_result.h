@@ -68,6 +68,9 @@ struct Coverage {
   // Trace lines the protocol's event model explained (docs/trace.md, "Validation"); 0 in
   // reports of runs that did not validate traces.
   std::uint64_t trace_events = 0;
+  // Overlapping behaviour the validated traces showed (docs/trace.md, "Overlaps counted"):
+  // "inputs_queued_in_transfer" -> count. Empty when nothing was counted.
+  std::map<std::string, std::uint64_t> overlaps;
   // The abstract states and transitions hit (sorted fingerprints), when known: a merge unites
   // them. Empty with a non-zero *_hit in reports that did not record them (merged by maximum).
   std::vector<std::uint64_t> state_keys, transition_keys;

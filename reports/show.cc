@@ -121,6 +121,7 @@ std::string CoverageOf(const Report& report, const std::string& protocol) {
              KOfN(static_cast<std::uint64_t>(hit), names.size());
     }
     if (c.trace_events > 0) out += ", " + std::to_string(c.trace_events) + " trace events validated";
+    for (const auto& [name, n] : c.overlaps) out += ", " + name + " " + std::to_string(n);
     return out;
   }
   return "";

@@ -20,4 +20,26 @@ namespace lockstep::harness {
 Result<nlohmann::json> Request(const std::filesystem::path& socket, const nlohmann::json& request,
                                std::chrono::milliseconds timeout);
 
+// A request sent and not yet answered: for commands that overlap (the answer comes only after
+// the harness released a held process). Send() connects and writes the request; Answer()
+// waits for the one answer line, with the errors of Request(). Move-only; closes its socket.
+class PendingRequest {
+ public:
+  static Result<PendingRequest> Send(const std::filesystem::path& socket,
+                                     const nlohmann::json& request);
+  PendingRequest(PendingRequest&& other) noexcept;
+  PendingRequest& operator=(PendingRequest&& other) noexcept;
+  PendingRequest(const PendingRequest&) = delete;
+  PendingRequest& operator=(const PendingRequest&) = delete;
+  ~PendingRequest();
+
+  // Waits up to `timeout` for the answer. Call once.
+  Result<nlohmann::json> Answer(std::chrono::milliseconds timeout);
+
+ private:
+  PendingRequest(int fd, std::filesystem::path socket) : fd_(fd), socket_(std::move(socket)) {}
+  int fd_ = -1;
+  std::filesystem::path socket_;
+};
+
 }  // namespace lockstep::harness

@@ -210,6 +210,32 @@ Result<ExitStatus> Process::WaitExit(std::chrono::milliseconds timeout) {
   return Fail(Who() + " still running after " + std::to_string(timeout.count()) + " ms", ETIMEDOUT);
 }
 
+Result<bool> Process::WaitStopped(std::chrono::milliseconds timeout) {
+  if (pid_ <= 0 || reaped_) return false;
+  std::optional<bool> stopped;
+  const auto look = [&] {
+    siginfo_t info{};
+    if (waitid(P_PID, static_cast<id_t>(pid_), &info, WSTOPPED | WEXITED | WNOWAIT | WNOHANG) != 0) {
+      stopped = false;  // not waitable any more: it is gone
+      return true;
+    }
+    if (info.si_pid == 0) return false;
+    stopped = info.si_code == CLD_STOPPED;
+    return true;
+  };
+  if (!PollUntil(look, timeout)) {
+    return Fail(Who() + " neither stopped at its hold nor ended within " +
+                std::to_string(timeout.count()) + " ms");
+  }
+  return *stopped;
+}
+
+Status Process::Continue() {
+  if (pid_ <= 0 || reaped_) return Fail("cannot SIGCONT " + Who() + ": it has ended");
+  if (kill(pid_, SIGCONT) != 0) return FailErrno("cannot SIGCONT " + Who());
+  return {};
+}
+
 Status Process::Kill() {
   if (pid_ <= 0 || reaped_) return {};
   if (kill(pid_, SIGKILL) != 0) return FailErrno("cannot SIGKILL " + Who());

@@ -78,6 +78,13 @@ class Process {
   // Waits until the child ends (no blind sleep: a pidfd is polled) and reaps it. Fails naming
   // the process and the timeout if it is still running then; the child is left running.
   Result<ExitStatus> WaitExit(std::chrono::milliseconds timeout);
+  // Waits until the child is stopped (it sent itself SIGSTOP: a hold at a traced action,
+  // impl/README.md) or has ended, polling waitid(WSTOPPED | WEXITED | WNOWAIT) against the
+  // deadline; nothing is reaped or consumed. Returns true if stopped, false if it ended (a
+  // later Running() reaps it). Fails naming the process when neither happens in `timeout`.
+  Result<bool> WaitStopped(std::chrono::milliseconds timeout);
+  // Sends SIGCONT (releases a hold). Fails naming the process if it cannot be signalled.
+  Status Continue();
   // SIGKILLs the child and reaps it; no-op if already reaped. Fails if the child cannot be
   // signalled or is not gone within a few seconds (e.g. stuck in an uninterruptible sleep).
   Status Kill();

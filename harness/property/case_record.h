@@ -30,6 +30,8 @@ struct CaseRecord {
   std::set<std::uint64_t> visited_states, visited_transitions;
   // Trace lines the protocol's event model explained (SystemDriver::CheckTraces).
   std::uint64_t trace_events = 0;
+  // Overlapping behaviour the traces showed (EventModel::Overlaps): name -> count.
+  std::map<std::string, std::uint64_t> overlaps;
   // Why the case failed, set by the step that failed it (at most one of the two): a property
   // the model's check found broken, or a harness problem (a process that could not be
   // started, a fault whose probe did not prove it): the run's verdict is then "other".

@@ -17,6 +17,7 @@ void MergeCounts(CaseRecord& into, const CaseRecord& from) {
   for (const auto& [k, v] : from.crash_point_counts) into.crash_point_counts[k] += v;
   for (const auto& [k, v] : from.mechanisms) into.mechanisms[k] = v;
   into.trace_events += from.trace_events;
+  for (const auto& [k, v] : from.overlaps) into.overlaps[k] += v;
   into.visited_states.insert(from.visited_states.begin(), from.visited_states.end());
   into.visited_transitions.insert(from.visited_transitions.begin(), from.visited_transitions.end());
 }
@@ -175,6 +176,7 @@ std::vector<reports::PropertyResult> ToPropertyResults(
     r.coverage.faults = o.totals.fault_counts;
     r.coverage.crash_points = o.totals.crash_point_counts;
     r.coverage.trace_events = o.totals.trace_events;
+    r.coverage.overlaps = o.totals.overlaps;
     if (settings.faults.contains("crash")) r.coverage.crash_points_possible = crash_points;
     r.coverage.states_hit = o.model_coverage.states_hit;
     r.coverage.states_total = o.model_coverage.states_total;

@@ -57,6 +57,16 @@ Result<ExitStatus> RoleProcess::WaitExit(std::chrono::milliseconds timeout) {
 
 bool RoleProcess::Alive() { return process_ && process_->Running(); }
 
+Result<bool> RoleProcess::WaitStopped(std::chrono::milliseconds timeout) {
+  if (!process_) return Fail(name_ + ": no process to wait for at its hold");
+  return process_->WaitStopped(timeout);
+}
+
+Status RoleProcess::Continue() {
+  if (!process_) return Fail(name_ + ": no process to release from its hold");
+  return process_->Continue();
+}
+
 std::optional<pid_t> RoleProcess::pid() const {
   if (!process_) return std::nullopt;
   return process_->pid();

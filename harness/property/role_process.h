@@ -71,6 +71,12 @@ class RoleProcess {
   // Non-blocking look at the process itself: true iff one is held and has not ended yet. It
   // stays held either way (for a caller polling for a death, e.g. at a crash point).
   bool Alive();
+  // A hold at a traced action (impl/README.md, "Holding a process at an action"): waits up to
+  // `timeout` until the held process has stopped itself (true) or ended (false), as
+  // Process::WaitStopped; Continue() releases it. Both fail naming the role when no process is
+  // held.
+  Result<bool> WaitStopped(std::chrono::milliseconds timeout);
+  Status Continue();
   // The held process's pid, if one is held (it cannot be reused while held: not reaped).
   std::optional<pid_t> pid() const;
   // How the previous process ended, while none is held; empty while one is held or if the

@@ -51,6 +51,7 @@ class SystemDriver {
     const std::uint64_t before = validator_->events_validated();
     auto failure = validator_->CheckNew();
     record_->trace_events += validator_->events_validated() - before;
+    record_->overlaps = validator_->overlaps();
     return failure;
   }
   // The directory holding one trace file per role (empty before MakeTraceDir).

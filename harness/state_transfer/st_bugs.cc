@@ -17,6 +17,11 @@ const std::vector<SeededBug>& StateTransferProtocol::Bugs() {
       {"receiver-enters-after-failed-transfer", "state-transfer", "ST-4",
        "when the sender cannot set up the transfer, the receiver enters service with its old "
        "state"},
+      // Needs two inputs queued during one transfer: Start(B, inputs=[...]) holds the sender.
+      // The receiver ends in service on the older of the two keys, behind the high-water key.
+      {"queued-inputs-out-of-order", "state-transfer", "ST-3",
+       "the mds forwards the inputs queued during a transfer newest first, so the receiver "
+       "applies them out of order"},
       {"sticky-transfer-failure", "state-transfer", "ST-5",
        "after one temp-file failure the sender fails every later transfer without trying",
        {"disk-full", "access-denied"}},

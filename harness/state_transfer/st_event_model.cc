@@ -105,6 +105,8 @@ struct MdsModel {
 
 class StEventModelImpl final : public trace::EventModel {
  public:
+  std::map<std::string, std::uint64_t> Overlaps() const override { return overlaps_; }
+
   std::optional<Violation> Apply(const TraceLine& line) override {
     if (line.from_harness()) return OnHarness(line);
     if (line.process == "mds") return OnMds(line);
@@ -164,6 +166,7 @@ class StEventModelImpl final : public trace::EventModel {
     }
     if (e == "in_service_received" && mds_.enter_sent[side]) mds_.in_service[side] = true;
     if (e == "assigned") return Assigned(line);
+    if (e == "input_queued") ++overlaps_["inputs_queued_in_transfer"];
     if (e == "input_sent") return InputSent(side, line);
     if (e == "state_forwarded") return StateForwarded(line);
     if (e == "high_water_raised") return HighWaterRaised(line);
@@ -228,6 +231,7 @@ class StEventModelImpl final : public trace::EventModel {
       return Broken("ST-7", line, "sent key " + std::to_string(key) + " it never assigned");
     }
     mds_.inputs_sent.insert({side, key});
+    if (line.field("queued") == true) queued_sent_.insert({side, key});
     return std::nullopt;
   }
 
@@ -341,6 +345,9 @@ class StEventModelImpl final : public trace::EventModel {
     life.key = key;
     life.input_pending.reset();
     side.durable = {key};
+    if (queued_sent_.contains({static_cast<int>(&side - sides_.data()), key})) {
+      ++overlaps_["queued_inputs_applied"];
+    }
     return std::nullopt;
   }
 
@@ -440,6 +447,8 @@ class StEventModelImpl final : public trace::EventModel {
 
   MdsModel mds_;
   std::array<SideModel, 2> sides_;
+  std::set<std::pair<int, Key>> queued_sent_;  // (side, key) the mds forwarded from a queue
+  std::map<std::string, std::uint64_t> overlaps_;
   std::set<Key> states_sent_;  // transfers whose state a sender sent
 };
 

@@ -23,16 +23,41 @@ m::Config ModelConfig(const StSettings& settings) {
 
 // Generators here draw uniformly (gen::elementOf): gen::inRange scales with the size
 // parameter and would leave short sequences with almost no variety.
-rc::Gen<m::Command> GenSubmit() {
+rc::Gen<m::Submit> GenInput() {
   static const std::vector<std::string> kKeys{"k0", "k1", "k2", "k3"};
   static const std::vector<std::string> kValues{"v0", "v1", "v2", "v3", "v4",
                                                 "v5", "v6", "v7", "v8", "v9"};
   return rc::gen::apply(
-      [](bool del, std::string key, std::string value) -> m::Command {
+      [](bool del, std::string key, std::string value) {
         return m::Submit{del ? m::OpKind::kDel : m::OpKind::kSet, key, del ? "" : value};
       },
       rc::gen::weightedElement<bool>({{4, false}, {1, true}}), rc::gen::elementOf(kKeys),
       rc::gen::elementOf(kValues));
+}
+
+rc::Gen<m::Command> GenSubmit() {
+  return rc::gen::map(GenInput(), [](m::Submit input) { return m::Command(std::move(input)); });
+}
+
+// Inputs submitted during the transfer a start begins (Start::inputs): none as often as
+// some; then one to three (two or more make their order visible), shrinking towards none.
+rc::Gen<std::vector<m::Submit>> GenTransferInputs() {
+  return rc::gen::mapcat(ChoiceShrinkingToFirst(std::vector<int>{0, 0, 0, 1, 2, 3}), [](int n) {
+    return rc::gen::container<std::vector<m::Submit>>(static_cast<std::size_t>(n), GenInput());
+  });
+}
+
+// `start` with inputs during its transfer when the model allows them there (and without when
+// it does not: a start that makes no transfer, or one a race would decide).
+rc::Gen<m::Command> WithTransferInputs(rc::Gen<m::Command> start, m::State s) {
+  return rc::gen::mapcat(std::move(start), [s = std::move(s)](m::Command c) {
+    return rc::gen::map(GenTransferInputs(), [s, c](std::vector<m::Submit> inputs) {
+      m::Start with = std::get<m::Start>(c);
+      with.inputs = std::move(inputs);
+      if (with.inputs.empty() || !m::Precondition(s, with)) return c;
+      return m::Command(std::move(with));
+    });
+  });
 }
 
 // A start without a crash point twice as often as one with (named points and traced actions
@@ -42,7 +67,7 @@ rc::Gen<m::Command> GenSubmit() {
 // `at_actions`: the traced actions are crash points too (RunSettings::crash_at_action).
 rc::Gen<m::Command> GenStart(m::Side side, bool crash_points, bool at_actions, bool will_receive,
                              bool has_data) {
-  if (!crash_points) return rc::gen::just(m::Command(m::Start{side, std::nullopt}));
+  if (!crash_points) return rc::gen::just(m::Command(m::Start{side, std::nullopt, {}}));
   std::vector<std::optional<m::CrashPoint>> points(m::kCrashPointCount * 2, std::nullopt);
   for (int p = 0; p < m::kCrashPointCount; ++p) {
     if (at_actions || !m::IsTracedAction(static_cast<m::CrashPoint>(p))) {
@@ -60,7 +85,7 @@ rc::Gen<m::Command> GenStart(m::Side side, bool crash_points, bool at_actions, b
   }
   if (has_data) favour({m::CrashPoint::kActionDatabaseLoaded, m::CrashPoint::kActionRegisterSent}, 8);
   return rc::gen::map(ChoiceShrinkingToFirst(std::move(points)), [side](std::optional<m::CrashPoint> p) {
-    return m::Command(m::Start{side, p});
+    return m::Command(m::Start{side, p, {}});
   });
 }
 
@@ -98,9 +123,10 @@ rc::Gen<m::Command> StateTransferProtocol::GenCommand(const State& s,
   for (m::Side side : m::kSides) {
     const auto& sd = s.at(side);
     if (!sd.IsRunning()) {
-      options.push_back({4, GenStart(side, crashes, settings.crash_at_action,
-                                     s.at(m::Peer(side)).IsInService(),
-                                     sd.db.last_update_key > 0)});
+      const bool will_receive = s.at(m::Peer(side)).IsInService();
+      auto start = GenStart(side, crashes, settings.crash_at_action, will_receive,
+                            sd.db.last_update_key > 0);
+      options.push_back({4, will_receive ? WithTransferInputs(std::move(start), s) : start});
     }
     if (sd.IsRunning() && crashes) options.push_back({1, rc::gen::just(m::Command(m::Crash{side}))});
     if (power_loss && m::Precondition(s, m::PowerLoss{side})) {

@@ -161,6 +161,7 @@ StSystem::~StSystem() {
 // Quiet point: every process has settled; if it never does, the properties judge what is
 // observed (a receiver still waiting is an ST-6 violation).
 Status StSystem::Drive(const m::Command& command) {
+  transfer_input_outcomes_.clear();
   const auto run = [&] { return std::visit([this](const auto& c) { return Run(c); }, command); };
   return DriveStep(*record_, m::Describe(command), CommandName(command), run,
                    [this] { return Quiet(); }, RequestTimeout());
@@ -181,6 +182,11 @@ Status StSystem::Run(const m::Submit& c) {
 }
 
 Status StSystem::Run(const m::Start& c) {
+  if (!c.inputs.empty()) return RunWithTransferInputs(c);
+  return SpawnLogger(c);
+}
+
+Status StSystem::SpawnLogger(const m::Start& c) {
   auto& rt = at(c.side);
   ProcessSpec spec{std::string("logger-") + m::SideName(c.side), settings_.impl_dir / "logger",
                    {"--side", m::SideName(c.side), "--mds", mds_socket_.string(), "--socket",
@@ -193,6 +199,55 @@ Status StSystem::Run(const m::Start& c) {
   if (!settings_.bug.empty()) spec.env.emplace_back("LOCKSTEP_BUG", settings_.bug);
   if (c.crash_point) spec.env.push_back(CrashArming(*c.crash_point));
   return rt.logger.Spawn(std::move(spec));
+}
+
+// Start(X, inputs=[...]) (docs/design.md, "Decision: overlapping commands hold a process at a
+// traced action"): the peer, the sender, is held at send_state_received; X starts; once the
+// sender has stopped, each input is submitted and taken by the mds (pending_inputs counts it)
+// before the next, so their keys follow in order; then the sender is released and the answers
+// come. A hold that never fires (the implementation started no transfer) leaves the inputs
+// unsent: the step's observation shows it. The receiver's timer runs while the sender is
+// held, so a hold longer than half its timeout is the harness's failure, not the
+// implementation's.
+Status StSystem::RunWithTransferInputs(const m::Start& c) {
+  auto& sender = at(m::Peer(c.side));
+  auto armed = Request(sender.socket, {{"op", "hold"}, {"event", "send_state_received"}},
+                       RequestTimeout());
+  if (!armed) return std::unexpected(armed.error());
+  if (armed->value("result", "") != "armed") {
+    return Fail(sender.logger.name() + " refused to hold at send_state_received: " + armed->dump());
+  }
+  if (auto s = SpawnLogger(c); !s) return s;
+  auto stopped = sender.logger.WaitStopped(settings_.quiet_deadline);
+  if (!stopped || !*stopped) return {};
+  const auto held_at = Clock::now();
+  std::vector<PendingRequest> answers;
+  for (const m::Submit& input : c.inputs) {
+    auto sent = PendingRequest::Send(mds_socket_, SubmitRequest(input));
+    if (!sent) break;
+    answers.push_back(std::move(*sent));
+    const auto taken = [&] {
+      auto status = Request(mds_socket_, {{"op", "status"}}, RequestTimeout());
+      return status && status->value("pending_inputs", std::size_t{0}) >= answers.size();
+    };
+    if (!PollUntil(taken, RequestTimeout())) break;
+  }
+  const auto held = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - held_at);
+  if (auto s = sender.logger.Continue(); !s) return s;
+  for (PendingRequest& answer : answers) {
+    auto reply = answer.Answer(RequestTimeout());
+    if (!reply) return std::unexpected(reply.error());
+    auto outcome = ParseOutcome(*reply);
+    if (!outcome) return std::unexpected(outcome.error());
+    transfer_input_outcomes_.push_back(*outcome);
+  }
+  if (held > settings_.protocol.transfer_timeout / 2) {
+    return Fail("the harness held " + sender.logger.name() + " for " + std::to_string(held.count()) +
+                " ms, more than half the receiver's timeout (" +
+                std::to_string(settings_.protocol.transfer_timeout.count()) +
+                " ms): this machine is too slow for that timeout; raise --transfer-timeout-ms");
+  }
+  return {};
 }
 
 Status StSystem::Run(const m::Crash& c) {
@@ -304,6 +359,7 @@ Result<StSystem::Observation> StSystem::Observe() {
   Observation o;
   o.high_water_key = status->value("high_water_key", std::uint64_t{0});
   o.last_outcome = last_outcome_;
+  o.transfer_input_outcomes = transfer_input_outcomes_;
   for (m::Side side : m::kSides) {
     auto s = ObserveSide(side, (*status)["sides"][m::SideName(side)]);
     if (!s) return std::unexpected(s.error());

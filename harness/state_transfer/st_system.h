@@ -24,6 +24,7 @@
 #include <filesystem>
 #include <memory>
 #include <optional>
+#include <vector>
 
 #include "faults/power_loss.h"
 
@@ -79,6 +80,8 @@ class StSystem : public SystemDriver<StSettings> {
   Status StartMds();
   Status Run(const model::st::Submit& c);
   Status Run(const model::st::Start& c);
+  Status SpawnLogger(const model::st::Start& c);
+  Status RunWithTransferInputs(const model::st::Start& c);
   Status Run(const model::st::Crash& c);
   Status Run(const model::st::InjectFault& c);
   Status Run(const model::st::RemoveFault& c);
@@ -100,6 +103,7 @@ class StSystem : public SystemDriver<StSettings> {
   RoleProcess mds_;
   std::array<SideRuntime, 2> sides_;
   std::optional<model::st::InputOutcome> last_outcome_;
+  std::vector<model::st::InputOutcome> transfer_input_outcomes_;  // this step's (Start::inputs)
 };
 
 }  // namespace lockstep::harness::st

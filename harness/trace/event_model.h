@@ -28,6 +28,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -51,6 +52,10 @@ class EventModel {
   virtual std::optional<model::Violation> Finish() { return std::nullopt; }
   // The model states the last line was compared with, for a person: several lines.
   virtual std::string Describe() const = 0;
+  // How often the lines so far showed things overlapping (docs/trace.md, "Overlaps counted"):
+  // name -> count, cumulative over the case ("inputs_queued_in_transfer"). Empty for a
+  // protocol that counts none.
+  virtual std::map<std::string, std::uint64_t> Overlaps() const { return {}; }
 };
 
 }  // namespace lockstep::harness::trace

@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -47,6 +48,8 @@ class TraceValidator {
 
   // Lines the model explained so far.
   std::uint64_t events_validated() const { return validated_; }
+  // The event model's counts of overlapping behaviour (EventModel::Overlaps).
+  std::map<std::string, std::uint64_t> overlaps() const { return model_->Overlaps(); }
 
  private:
   std::unique_ptr<EventModel> model_;

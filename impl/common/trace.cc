@@ -9,6 +9,7 @@
 #include <optional>
 #include <sstream>
 
+#include "impl/common/action_hold.h"
 #include "impl/common/crash_point.h"
 #include "impl/common/durable_file.h"
 
@@ -91,6 +92,7 @@ void Trace::Record(std::string_view event, json fields) {
   for (const auto& [name, value] : fields.items()) line[name] = nlohmann::ordered_json(value);
   Write(line.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n");
   CrashAtAction(event);  // every traced action is a crash point (crash_point.h)
+  HoldAtAction(event);   // and a place the harness can hold the process (action_hold.h)
 }
 
 void Trace::Error(std::string_view op, const lockstep::Error& error) {

@@ -27,7 +27,8 @@
 //
 // Record() is the one place every traced action passes through: after the write it calls
 // CrashAtAction(event) (crash_point.h), so LOCKSTEP_CRASH_AT_ACTION=event:hit kills the process
-// right after the hit-th line of that kind, with the line in the file.
+// right after the hit-th line of that kind, with the line in the file; then HoldAtAction(event)
+// (action_hold.h), so a hold armed over the control protocol stops the process there.
 //
 // Thread safety: single-threaded use, like the processes.
 #pragma once

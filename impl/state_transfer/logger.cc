@@ -11,6 +11,7 @@
 #include <cstring>
 #include <vector>
 
+#include "impl/common/action_hold.h"
 #include "impl/common/control_answers.h"
 #include "impl/common/crash_point.h"
 #include "impl/common/durable_file.h"
@@ -385,6 +386,8 @@ Logger::Exit Logger::OnControlReadable(Control& control) {
   const std::string op = request ? StringField(*request, "op") : "";
   if (op == "status") {
     conn.Send(StatusJson());
+  } else if (op == "hold") {
+    conn.Send(ArmHold(*request, trace_.enabled()));
   } else if (op == "shutdown") {
     AnswerShutdown(conn, log_);
     return kExitShutdown;

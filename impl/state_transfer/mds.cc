@@ -221,6 +221,7 @@ json Mds::StatusJson() const {
               {"high_water_key", keys_.high_water_key},
               {"last_update_key", keys_.last_assigned_key},
               {"busy", Busy()},
+              {"pending_inputs", pending_.size()},
               {"sides", std::move(sides)}};
 }
 

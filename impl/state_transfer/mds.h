@@ -16,11 +16,13 @@
 //  * runs at most one transfer at a time; abandons it when its sender fails or either side
 //    dies; records transfer attempts, the last transfer error and the last transfer per side;
 //  * reports `busy` while anything it started is unfinished, so a status answer with
-//    busy=false describes a quiet point and is final.
+//    busy=false describes a quiet point and is final; and `pending_inputs`, the inputs it
+//    accepted (a key assigned) and has not answered yet.
 // With --trace it records the actions of docs/trace.md ("mds") before acting on them; every
 // message on a link carries the trace's clock.
 //
-// Seeded bugs honoured here: no-high-water-check, receiver-enters-after-failed-transfer.
+// Seeded bugs honoured here: no-high-water-check, receiver-enters-after-failed-transfer,
+// queued-inputs-out-of-order.
 // Thread safety: the object is driven by Run() on one thread.
 #pragma once
 

@@ -1,5 +1,6 @@
 // Mds: the protocol half — registration, inputs and acknowledgements, state transfers, and a
 // side going down. See mds.h for the contract.
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
@@ -138,6 +139,8 @@ void Mds::OnAck(int s, const json& message) {
 
 void Mds::ForwardQueueAndEnter(Transfer& transfer) {
   Side& r = sides_[transfer.receiver];
+  // Seeded bug queued-inputs-out-of-order (impl/README.md): the queue goes out newest first.
+  if (BugEnabled("queued-inputs-out-of-order")) std::reverse(transfer.queue.begin(), transfer.queue.end());
   for (const json& input : transfer.queue) {
     const std::uint64_t key = input["update_key"].get<std::uint64_t>();
     trace_.Record("input_sent", json{{"side", r.name}, {"update_key", key}, {"queued", true}});

@@ -159,6 +159,12 @@ Found CheckNoLostAcknowledgement(const Step& st) {
                 "last_outcome observed " + Format(st.observed.last_outcome) + ", model predicts " +
                     Format(st.predicted.last_outcome));
   }
+  if (st.observed.transfer_input_outcomes != st.predicted.transfer_input_outcomes) {
+    return Fail(st, "ST-2",
+                "answers to the inputs submitted during the transfer observed " +
+                    Format(st.observed.transfer_input_outcomes) + ", model predicts " +
+                    Format(st.predicted.transfer_input_outcomes));
+  }
   if (st.observed.high_water_key != st.predicted.high_water_key) {
     return Fail(st, "ST-2",
                 "high_water_key observed " + std::to_string(st.observed.high_water_key) +

@@ -4,6 +4,8 @@
 
 #include <regex>
 #include <span>
+#include <string>
+#include <vector>
 
 #include "model/common/command_text.h"
 
@@ -21,6 +23,32 @@ Result<CrashPoint> ParseCrashPoint(const std::string& s) {
   return Fail("unknown crash point '" + s + "'");
 }
 
+// The inputs of Start(A, inputs=[set k=v, del k]): keys and values without ',', '[', ']',
+// '(' or ')' (and keys without '='), so that the list splits unambiguously.
+Result<std::vector<Submit>> ParseInputs(const std::string& text) {
+  static const std::string kItem = R"((?:set [^=,\[\]()]+=[^,\[\]()]*|del [^=,\[\]()]+))";
+  static const std::regex kList(kItem + "(?:, " + kItem + ")*");
+  static const std::regex kOne(R"(set ([^=,\[\]()]+)=([^,\[\]()]*)|del ([^=,\[\]()]+))");
+  if (!std::regex_match(text, kList)) {
+    return Fail("bad input list '" + text + "' (expected 'set k=v' or 'del k', joined by ', ')");
+  }
+  std::vector<Submit> inputs;
+  for (std::sregex_iterator it(text.begin(), text.end(), kOne), end; it != end; ++it) {
+    const std::smatch& m = *it;
+    if (m[1].matched) {
+      inputs.push_back(Submit{OpKind::kSet, m[1].str(), m[2].str()});
+    } else {
+      inputs.push_back(Submit{OpKind::kDel, m[3].str(), ""});
+    }
+  }
+  return inputs;
+}
+
+Result<std::vector<Submit>> ParseInputsIfMatched(const std::ssub_match& capture) {
+  if (!capture.matched) return std::vector<Submit>{};
+  return ParseInputs(capture.str());
+}
+
 using Rule = CommandRule<Command>;
 using Captures = std::smatch;
 
@@ -32,9 +60,11 @@ std::span<const Rule> Rules() {
        }},
       {"Submit(del k)", std::regex(R"(Submit\(del ([^=()]+)\))"),
        [](const Captures& m) -> Result<Command> { return Submit{OpKind::kDel, m[1].str(), ""}; }},
-      {"Start(A[, crash=P])", std::regex(R"(Start\((\w+)(?:, crash=([\w.]+))?\))"),
+      {"Start(A[, crash=P][, inputs=[set k=v, del k]])",
+       std::regex(R"(Start\((\w+)(?:, crash=([\w.]+))?(?:, inputs=\[([^\[\]()]*)\])?\))"),
        [](const Captures& m) -> Result<Command> {
-         return Build<Start>(ParseSide(m[1].str()), ParseIfMatched(m[2], ParseCrashPoint));
+         return Build<Start>(ParseSide(m[1].str()), ParseIfMatched(m[2], ParseCrashPoint),
+                             ParseInputsIfMatched(m[3]));
        }},
       {"Crash(A)", std::regex(R"(Crash\((\w+)\))"),
        [](const Captures& m) -> Result<Command> { return Build<Crash>(ParseSide(m[1].str())); }},

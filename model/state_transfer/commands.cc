@@ -9,13 +9,20 @@
 namespace lockstep::model::st {
 namespace {
 
-std::string DescribeOne(const Submit& c) {
-  if (c.kind == OpKind::kDel) return "Submit(del " + c.key + ")";
-  return "Submit(set " + c.key + "=" + c.value + ")";
+std::string DescribeInput(const Submit& c) {
+  return c.kind == OpKind::kDel ? "del " + c.key : "set " + c.key + "=" + c.value;
 }
+std::string DescribeOne(const Submit& c) { return "Submit(" + DescribeInput(c) + ")"; }
 std::string DescribeOne(const Start& c) {
   std::string out = std::string("Start(") + SideName(c.side);
   if (c.crash_point) out += std::string(", crash=") + CrashPointName(*c.crash_point);
+  if (!c.inputs.empty()) {
+    out += ", inputs=[";
+    for (std::size_t i = 0; i < c.inputs.size(); ++i) {
+      out += (i == 0 ? "" : ", ") + DescribeInput(c.inputs[i]);
+    }
+    out += "]";
+  }
   return out + ")";
 }
 std::string DescribeOne(const Crash& c) { return std::string("Crash(") + SideName(c.side) + ")"; }

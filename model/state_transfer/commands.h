@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <variant>
+#include <vector>
 
 #include "model/common/enum_names.h"
 #include "model/common/fault_kind.h"
@@ -65,9 +66,16 @@ struct Submit {
   std::string value;
 };
 // Start a side that is down (also the node manager's restart). Optional crash point armed.
+// `inputs`: client inputs submitted while the transfer this start begins is in flight, after
+// its transfer point (docs/design.md, "Decision: overlapping commands hold a process at a
+// traced action"): the harness holds the sender right after it took the transfer request,
+// submits them one after another (each accepted before the next), then releases the sender.
+// The mds queues them for the receiver, which applies them in order after the state. Allowed
+// only when the model predicts such a transfer and no race decides its end (Precondition).
 struct Start {
   Side side = Side::kA;
   std::optional<CrashPoint> crash_point;
+  std::vector<Submit> inputs;
 };
 // SIGKILL a running side at a quiet point.
 struct Crash {
@@ -104,7 +112,7 @@ using Command =
     std::variant<Submit, Start, Crash, InjectFault, RemoveFault, OfflineSync, PowerLoss>;
 
 // One line, stable, used in reports and reproduce strings: e.g. "Submit(set k1=v3)",
-// "Start(B, crash=receiver.mid_apply)", "InjectFault(A, temp, disk-full)", "PowerLoss(A)".
+// "Start(B, crash=receiver.mid_apply)", "Start(B, inputs=[set k1=v3, del k2])", "InjectFault(A, temp, disk-full)", "PowerLoss(A)".
 std::string Describe(const Command& c);
 
 }  // namespace lockstep::model::st

@@ -35,11 +35,24 @@ std::vector<Command> MakeAlphabet(const Bounds& b) {
     for (int v = 0; v < b.values; ++v) Add(out, Submit{OpKind::kSet, key, "v" + std::to_string(v)});
     Add(out, Submit{OpKind::kDel, key, ""});
   }
-  for (Side side : kSides) Add(out, Start{side, std::nullopt});
+  for (Side side : kSides) Add(out, Start{side, std::nullopt, {}});
+  // Inputs during a transfer: a set of each key and value, alone and followed by a del of the
+  // same key (two queued, in an order that matters). Every key with every value, so that the
+  // key symmetry holds.
+  for (Side side : kSides) {
+    for (int k = 0; k < b.keys; ++k) {
+      const std::string key = "k" + std::to_string(k);
+      for (int v = 0; v < b.values; ++v) {
+        const Submit set{OpKind::kSet, key, "v" + std::to_string(v)};
+        Add(out, Start{side, std::nullopt, {set}});
+        Add(out, Start{side, std::nullopt, {set, Submit{OpKind::kDel, key, ""}}});
+      }
+    }
+  }
   for (Side side : kSides) Add(out, Crash{side});
   for (Side side : kSides) Add(out, PowerLoss{side});
   for (Side side : kSides) {
-    for (int p = 0; p < kCrashPointCount; ++p) Add(out, Start{side, static_cast<CrashPoint>(p)});
+    for (int p = 0; p < kCrashPointCount; ++p) Add(out, Start{side, static_cast<CrashPoint>(p), {}});
   }
   for (Side side : kSides) {
     for (Dir dir : {Dir::kTemp, Dir::kData}) {
@@ -98,6 +111,7 @@ struct StSearch {
     if (std::holds_alternative<InjectFault>(c)) cost.faults = 1;
     if (const auto* start = std::get_if<Start>(&c)) {
       cost.starts = 1;
+      cost.inputs = static_cast<std::uint8_t>(start->inputs.size());
       if (start->crash_point) cost.crashes = 1;
     }
     return cost;

@@ -12,7 +12,8 @@
 //
 // Alphabet (in the order BFS tries them, which decides which of several shortest paths is
 // reported): Submit set of every key/value and del of every key; Start of each side without
-// a crash point; Crash of each side; PowerLoss of each side; Start of each side with each of
+// a crash point; Start of each side with inputs during its transfer, [set k=v] and
+// [set k=v, del k] for every key and value (they cost one input each); Crash of each side; PowerLoss of each side; Start of each side with each of
 // the crash points;
 // InjectFault of each side x directory x kind; RemoveFault of each side x directory;
 // OfflineSync both ways.
@@ -51,7 +52,7 @@ namespace lockstep::model::st {
 // The defaults: about 400,000 distinct states (1.6 million without symmetry reduction),
 // searched in about 6 s on one core (bench/explorer_bench.cc).
 struct Bounds {
-  int inputs = 2;   // Submit commands
+  int inputs = 2;   // Submit commands and inputs submitted during a transfer
   int crashes = 2;  // Crash commands + Starts with a crash point
   int faults = 1;   // InjectFault commands
   int starts = 3;   // Start commands

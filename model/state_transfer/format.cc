@@ -57,6 +57,14 @@ std::string Format(const std::optional<InputOutcome>& o) {
   return out;
 }
 
+std::string Format(const std::vector<InputOutcome>& outcomes) {
+  std::string out = "[";
+  for (std::size_t i = 0; i < outcomes.size(); ++i) {
+    out += (i == 0 ? "" : ", ") + Format(std::optional<InputOutcome>(outcomes[i]));
+  }
+  return out + "]";
+}
+
 std::string Format(const std::optional<int>& errnum) {
   return errnum ? std::to_string(*errnum) : std::string("none");
 }

@@ -21,6 +21,8 @@ std::string Format(const std::vector<int>& errnos);
 std::string Format(const std::optional<TransferRecord>& t);
 // "ok 3" / "unavailable" / "none"
 std::string Format(const std::optional<InputOutcome>& o);
+// "[ok 5, unavailable-after-accept 6]"
+std::string Format(const std::vector<InputOutcome>& outcomes);
 // "28" / "none"
 std::string Format(const std::optional<int>& errnum);
 // "2:set k1=v1"

@@ -38,12 +38,26 @@ void ApplyInput(SideState& side, const LogEntry& entry, const Config& config) {
   side.history.push_back(entry);
 }
 
+LogEntry EntryOf(std::uint64_t key, const Submit& input) {
+  return LogEntry{key, input.kind, input.key, input.kind == OpKind::kDel ? "" : input.value};
+}
+
+InputOutcome Answer(State& s, std::uint64_t key, bool acked) {
+  if (!acked) return InputOutcome{InputResult::kUnavailableAfterAccept, key};
+  s.high_water_key = key;
+  s.acked_keys.push_back(key);
+  return InputOutcome{InputResult::kOk, key};
+}
+
 }  // namespace internal
 
 namespace {
 
 bool Allowed(const State&, const Submit&) { return true; }
-bool Allowed(const State& s, const Start& c) { return !s.at(c.side).IsRunning(); }
+bool Allowed(const State& s, const Start& c) {
+  return !s.at(c.side).IsRunning() &&
+         (c.inputs.empty() || internal::TransferCanCarryInputs(s, c));
+}
 bool Allowed(const State& s, const Crash& c) { return s.at(c.side).IsRunning(); }
 // A directory holding a file the side will remove at its next start cannot be made full: the
 // removal frees the space the next write needs (design decision 10).
@@ -125,6 +139,7 @@ bool Precondition(const State& s, const Command& cmd) {
 
 void Apply(State& s, const Command& cmd, const Config& config, StepEvents* events) {
   if (!Precondition(s, cmd)) return;
+  s.transfer_input_outcomes.clear();
   if (events == nullptr) {
     std::visit([&](const auto& c) { Run(s, c, config); }, cmd);
     return;
@@ -139,6 +154,7 @@ Observation Predict(const State& s) {
   for (Side side : kSides) o.at(side) = PredictSide(s.at(side));
   o.high_water_key = s.high_water_key;
   o.last_outcome = s.last_outcome;
+  o.transfer_input_outcomes = s.transfer_input_outcomes;
   return o;
 }
 

@@ -110,6 +110,9 @@ struct Observation {
   std::array<SideObservation, 2> sides;
   std::uint64_t high_water_key = 0;
   std::optional<InputOutcome> last_outcome;  // answer to the most recent Submit, if any
+  // Answers to the inputs this step's Start submitted during its transfer (Start::inputs), in
+  // order; empty in every other step.
+  std::vector<InputOutcome> transfer_input_outcomes;
   bool operator==(const Observation&) const = default;
 
   SideObservation& at(Side s) { return sides[Index(s)]; }

@@ -1,8 +1,25 @@
 // Start: a side's process starts (or the node manager restarts it) and registers with the
 // mds (spec "Start of a side"; design decisions 1, 4, 6, 7, 8).
+#include <algorithm>
+
 #include "model/state_transfer/transitions.h"
 
 namespace lockstep::model::st::internal {
+
+bool TransferCanCarryInputs(const State& s, const Start& c) {
+  const SideState& peer = s.at(Peer(c.side));
+  const auto dies_before_registering = {CrashPoint::kActionDatabaseLoaded,
+                                        CrashPoint::kActionRegisterSent};
+  const auto races_the_receiver = {CrashPoint::kActionSendStateReceived,
+                                   CrashPoint::kInputBeforeDurable,
+                                   CrashPoint::kInputAfterDurable, CrashPoint::kActionAckSent};
+  const auto is_one_of = [](std::optional<CrashPoint> p, auto points) {
+    return p && std::find(points.begin(), points.end(), *p) != points.end();
+  };
+  return s.at(c.side).fault(Dir::kData) != FaultKind::kAccessDenied &&
+         !is_one_of(c.crash_point, dies_before_registering) && peer.IsInService() &&
+         !peer.HasDataFault() && !is_one_of(peer.crash_point, races_the_receiver);
+}
 
 void ApplyStart(State& s, const Start& cmd, const Config& config) {
   SideState& side = s.at(cmd.side);
@@ -29,7 +46,7 @@ void ApplyStart(State& s, const Start& cmd, const Config& config) {
 
   const Side peer = Peer(cmd.side);
   if (s.at(peer).IsInService()) {
-    RunTransfer(s, peer, cmd.side, config);
+    RunTransfer(s, peer, cmd.side, config, cmd.inputs);
     return;
   }
   const bool behind = side.db.last_update_key < s.high_water_key;

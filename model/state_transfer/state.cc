@@ -25,7 +25,8 @@ std::size_t StateHash::operator()(const State& s) const {
 std::string DebugString(const State& s) {
   std::string out = "mds: high_water=" + std::to_string(s.high_water_key) +
                     " last_assigned=" + std::to_string(s.last_assigned_key) +
-                    " last_outcome=" + Format(s.last_outcome) + " acked=[";
+                    " last_outcome=" + Format(s.last_outcome) +
+                    " transfer_input_outcomes=" + Format(s.transfer_input_outcomes) + " acked=[";
   for (std::size_t i = 0; i < s.acked_keys.size(); ++i) {
     out += (i ? "," : "") + std::to_string(s.acked_keys[i]);
   }

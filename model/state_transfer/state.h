@@ -66,6 +66,9 @@ struct State {
   std::uint64_t high_water_key = 0;     // highest acknowledged update key (durable)
   std::uint64_t last_assigned_key = 0;  // highest update key assigned to an accepted input
   std::optional<InputOutcome> last_outcome;
+  // Answers to the inputs the last command (a Start) submitted during its transfer; cleared
+  // by every command (Observation::transfer_input_outcomes).
+  std::vector<InputOutcome> transfer_input_outcomes;
   // Ghost: update keys acknowledged to the client, ascending.
   std::vector<std::uint64_t> acked_keys;
 

@@ -2,13 +2,11 @@
 #include "model/state_transfer/transitions.h"
 
 namespace lockstep::model::st::internal {
-namespace {
 
-// Delivers `entry` to one in-service side. Returns whether the side acknowledged it.
 // Order matters and mirrors the logger: the before-durable crash point fires before the
 // database is touched, a data-directory fault fails the write, the after-durable crash point
 // fires once the input is durable but before the acknowledgement.
-bool Deliver(SideState& side, const LogEntry& entry, const Config& config) {
+bool DeliverInput(SideState& side, const LogEntry& entry, const Config& config) {
   if (Armed(side, CrashPoint::kInputBeforeDurable)) {
     EndProcess(side, ExitKind::kKilled);
     return false;
@@ -26,27 +24,19 @@ bool Deliver(SideState& side, const LogEntry& entry, const Config& config) {
   return true;
 }
 
-}  // namespace
-
 void ApplySubmit(State& s, const Submit& cmd, const Config& config) {
   if (!s.at(Side::kA).IsInService() && !s.at(Side::kB).IsInService()) {
     s.last_outcome = InputOutcome{InputResult::kUnavailable, 0};
     return;
   }
   const std::uint64_t key = ++s.last_assigned_key;
-  const LogEntry entry{key, cmd.kind, cmd.key, cmd.kind == OpKind::kDel ? "" : cmd.value};
+  const LogEntry entry = EntryOf(key, cmd);
   bool acked = false;
   for (Side side : kSides) {
-    if (s.at(side).IsInService() && Deliver(s.at(side), entry, config)) acked = true;
+    if (s.at(side).IsInService() && DeliverInput(s.at(side), entry, config)) acked = true;
   }
-  if (acked) {
-    s.last_outcome = InputOutcome{InputResult::kOk, key};
-    s.high_water_key = key;
-    s.acked_keys.push_back(key);
-  } else {
-    // Accepted but nobody acknowledged: the outcome is unknown to the client.
-    s.last_outcome = InputOutcome{InputResult::kUnavailableAfterAccept, key};
-  }
+  // Accepted but nobody acknowledged: the outcome is unknown to the client.
+  s.last_outcome = Answer(s, key, acked);
 }
 
 }  // namespace lockstep::model::st::internal

@@ -101,7 +101,7 @@ class CompactEncoder {
 // CompactEncodingIsInjectiveOnReachableStates catches the rest.
 static_assert(sizeof(void*) != 8 || sizeof(SideState) == 256,
               "SideState changed: update CompactEncoder::Side and AbstractSide");
-static_assert(sizeof(void*) != 8 || sizeof(State) == 576,
+static_assert(sizeof(void*) != 8 || sizeof(State) == 600,
               "State changed: update CompactEncoder::Whole and AbstractEncode");
 
 void CompactEncoder::Side(const SideState& s) {
@@ -143,6 +143,11 @@ void CompactEncoder::Whole(const State& s, bool swap) {
   if (s.last_outcome) {
     Enum(s.last_outcome->result);
     Num(s.last_outcome->update_key);
+  }
+  Num(s.transfer_input_outcomes.size());
+  for (const InputOutcome& o : s.transfer_input_outcomes) {
+    Enum(o.result);
+    Num(o.update_key);
   }
   Num(s.acked_keys.size());
   for (std::uint64_t k : s.acked_keys) Num(k);
@@ -209,6 +214,9 @@ std::string AbstractEncode(const State& s) {
   pair += a.memory == b.memory ? '=' : '!';
   pair += s.high_water_key > 0 ? 'h' : '0';
   pair += s.last_outcome ? static_cast<char>('1' + static_cast<int>(s.last_outcome->result)) : '0';
+  for (const InputOutcome& o : s.transfer_input_outcomes) {  // inputs during a transfer
+    pair += static_cast<char>('a' + static_cast<int>(o.result));
+  }
   std::string ab = AbstractSide(a, s) + "/" + AbstractSide(b, s);
   std::string ba = AbstractSide(b, s) + "/" + AbstractSide(a, s);
   return pair + ":" + std::min(ab, ba);
@@ -217,18 +225,22 @@ std::string AbstractEncode(const State& s) {
 std::uint32_t CommandKind(const Command& c) {
   struct Kind {
     std::uint32_t operator()(const Submit& x) const { return x.kind == OpKind::kSet ? 0 : 1; }
+    // 2 without a crash point, 3.. with one; with inputs during the transfer, the same
+    // above kStartWithInputs (kinds below it cannot collide: 3 + kCrashPointCount < 64).
     std::uint32_t operator()(const Start& x) const {
-      return x.crash_point ? 3 + static_cast<std::uint32_t>(*x.crash_point) : 2;
+      constexpr std::uint32_t kStartWithInputs = 64;
+      const std::uint32_t point = x.crash_point ? 3 + static_cast<std::uint32_t>(*x.crash_point) : 2;
+      return x.inputs.empty() ? point : kStartWithInputs + point;
     }
-    std::uint32_t operator()(const Crash&) const { return 10; }
+    std::uint32_t operator()(const Crash&) const { return 20; }
     std::uint32_t operator()(const InjectFault& x) const {
-      return 11 + 2 * static_cast<std::uint32_t>(x.dir) + static_cast<std::uint32_t>(x.kind);
+      return 21 + 2 * static_cast<std::uint32_t>(x.dir) + static_cast<std::uint32_t>(x.kind);
     }
     std::uint32_t operator()(const RemoveFault& x) const {
-      return 15 + static_cast<std::uint32_t>(x.dir);
+      return 25 + static_cast<std::uint32_t>(x.dir);
     }
-    std::uint32_t operator()(const OfflineSync&) const { return 17; }
-    std::uint32_t operator()(const PowerLoss&) const { return 18; }
+    std::uint32_t operator()(const OfflineSync&) const { return 27; }
+    std::uint32_t operator()(const PowerLoss&) const { return 28; }
   };
   return std::visit(Kind{}, c);
 }

@@ -62,9 +62,11 @@ SendResult SendMemoryState(SideState& sender, int* errnum) {
 
 // The receiver applies the state atomically: its database is either untouched or the
 // sender's as of the transfer point (decision 3). Staging the new database writes to the
-// data directory, so a data fault fails it before the mid-apply crash point is reached.
+// data directory, so a data fault fails it before the mid-apply crash point is reached. Then
+// the inputs queued during the transfer, in order, each as any input (crash points at an
+// input fire here); then it enters service.
 void Receive(SideState& receiver, const SideState& sender, const TransferRecord& plan,
-             const Config& config) {
+             const std::vector<LogEntry>& queued, const Config& config) {
   if (Armed(receiver, CrashPoint::kReceiverBeforeApply)) {
     EndProcess(receiver, ExitKind::kKilled);
     return;
@@ -80,12 +82,18 @@ void Receive(SideState& receiver, const SideState& sender, const TransferRecord&
   }
   receiver.db = sender.db;
   receiver.history = sender.history;
-  if (Armed(receiver, CrashPoint::kReceiverAfterApply) ||
-      Armed(receiver, CrashPoint::kActionServiceEntered)) {  // applied, in_service not sent
+  if (Armed(receiver, CrashPoint::kReceiverAfterApply)) {  // applied, the queue not taken
     EndProcess(receiver, ExitKind::kKilled);
     return;
   }
   receiver.memory = sender.memory;
+  for (const LogEntry& entry : queued) {
+    if (!DeliverInput(receiver, entry, config)) return;
+  }
+  if (Armed(receiver, CrashPoint::kActionServiceEntered)) {  // in_service not sent
+    EndProcess(receiver, ExitKind::kKilled);
+    return;
+  }
   if (config.variant == Variant::kEnterBeforeQueuedInput) DropLastInput(receiver);
   receiver.status = SideStatus::kInService;
   receiver.last_transfer = plan;
@@ -98,23 +106,35 @@ void AbandonTransfer(SideState& receiver) {
   EndProcess(receiver, ExitKind::kTransferTimeout);
 }
 
-void RunTransfer(State& s, Side sender_side, Side receiver_side, const Config& config) {
+void RunTransfer(State& s, Side sender_side, Side receiver_side, const Config& config,
+                 const std::vector<Submit>& inputs) {
   SideState& sender = s.at(sender_side);
   SideState& receiver = s.at(receiver_side);
   receiver.status = SideStatus::kReceiving;
   receiver.transfer_attempts += 1;
   const TransferRecord plan = Plan(sender.db, receiver.db.last_update_key);
+  // The sender is held here, the transfer point fixed: each input is accepted after it,
+  // sent to the sender and queued for the receiver.
+  std::vector<LogEntry> queued;
+  for (const Submit& input : inputs) queued.push_back(EntryOf(++s.last_assigned_key, input));
 
   int errnum = 0;
   switch (SendMemoryState(sender, &errnum)) {
     case SendResult::kFailed:
-      // The sender names the cause, cleans up, stays in service, tells the mds (ST-4).
+      // The sender names the cause, cleans up, stays in service, tells the mds (ST-4). The
+      // mds drops the transfer and its queue.
       sender.logged_send_errors.push_back(errnum);
       receiver.last_transfer_errno = errnum;
       EndProcess(receiver, ExitKind::kTransferTimeout);  // abandoned: it asserts (decision 5)
-      return;
-    case SendResult::kSenderDied: EndProcess(receiver, ExitKind::kTransferTimeout); return;
-    case SendResult::kSent: Receive(receiver, sender, plan, config); return;
+      break;
+    case SendResult::kSenderDied: EndProcess(receiver, ExitKind::kTransferTimeout); break;
+    case SendResult::kSent: Receive(receiver, sender, plan, queued, config); break;
+  }
+  // Released, the sender (if it lives) makes the inputs durable after its state went out;
+  // their answers wait on it alone, the only side in service when they were accepted.
+  for (const LogEntry& entry : queued) {
+    const bool acked = sender.IsInService() && DeliverInput(sender, entry, config);
+    s.transfer_input_outcomes.push_back(Answer(s, entry.update_key, acked));
   }
 }
 

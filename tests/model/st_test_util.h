@@ -7,6 +7,7 @@
 #include <initializer_list>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "model/state_transfer/commands.h"
 #include "model/state_transfer/config.h"
@@ -25,6 +26,11 @@ inline Command Set(const std::string& key, const std::string& value) {
 inline Command Del(const std::string& key) { return Submit{OpKind::kDel, key, ""}; }
 inline Command Up(Side side, std::optional<CrashPoint> point = std::nullopt) {
   return Start{side, point};
+}
+// Start `side` with inputs submitted during its transfer (Start::inputs).
+inline Command UpWithInputs(Side side, std::vector<Submit> inputs,
+                            std::optional<CrashPoint> point = std::nullopt) {
+  return Start{side, point, std::move(inputs)};
 }
 inline Command Kill(Side side) { return Crash{side}; }
 inline Command Cut(Side side) { return PowerLoss{side}; }
