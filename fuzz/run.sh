@@ -49,11 +49,11 @@ while read -r t; do
   total=$((total + execs))
   if [[ $status -ne 0 ]]; then
     failed=$((failed + 1))
-    printf 'fuzz: %-14s FAILED (exit %d) after %d executions in %d s; log %s\n' \
+    printf 'fuzz: %-16s FAILED (exit %d) after %d executions in %d s; log %s\n' \
       "$t" "$status" "$execs" "$elapsed" "$log"
     grep -E 'FUZZ_CHECK|ERROR|SUMMARY|what\(\)|Test unit written' "$log" | head -20 | sed 's/^/    /'
   else
-    printf 'fuzz: %-14s %10d executions in %3d s (%d/s), corpus %d inputs\n' "$t" "$execs" \
+    printf 'fuzz: %-16s %10d executions in %3d s (%d/s), corpus %d inputs\n' "$t" "$execs" \
       "$elapsed" $((execs / (elapsed > 0 ? elapsed : 1))) "$(ls "$work" | wc -l)"
   fi
 done <"$targets_file"

@@ -145,6 +145,11 @@ int CheckModelMain(int argc, char** argv) {
   const ProtocolPlugin& plugin = ProtocolOrThrow(protocol);
   request.options.symmetry = !no_symmetry;
   request.options.collect_coverage = !save_coverage.empty();
+  if (!save_coverage.empty()) {  // before the search, which may take minutes
+    if (auto s = CheckWritable(save_coverage, "coverage file"); !s) {
+      throw UsageError("--save-coverage " + save_coverage + ": " + s.error().message);
+    }
+  }
   auto checked = plugin.CheckModel(request);
   if (!checked) {
     throw UsageError(checked.error().message);

@@ -238,15 +238,15 @@ ImplIdentity CheckImplementation(const fs::path& dir, const std::vector<std::str
   return impl;
 }
 
-Status CheckWritable(const fs::path& report) {
-  const fs::path dir = report.has_parent_path() ? report.parent_path() : fs::path(".");
+Status CheckWritable(const fs::path& file, const std::string& what) {
+  const fs::path dir = file.has_parent_path() ? file.parent_path() : fs::path(".");
   const fs::path probe = dir / (".lockstep-probe-" + std::to_string(::getpid()));
   std::ofstream out(probe);
-  if (!out) return FailErrno("report directory " + dir.string() + " is not writable");
+  if (!out) return FailErrno(what + " directory " + dir.string() + " is not writable");
   out.close();
   std::error_code ec;
   fs::remove(probe, ec);
-  if (fs::is_directory(report)) return Fail("report path " + report.string() + " is a directory");
+  if (fs::is_directory(file)) return Fail(what + " path " + file.string() + " is a directory");
   return {};
 }
 

@@ -79,8 +79,10 @@ Status CheckBinaries(const std::filesystem::path& dir, const std::vector<std::st
 ImplIdentity CheckImplementation(const std::filesystem::path& dir,
                                  const std::vector<std::string>& protocols,
                                  const std::string& bug);
-// The report's directory exists and accepts a new file (checked before hours of work).
-Status CheckWritable(const std::filesystem::path& report);
+// The directory of `file` exists and accepts a new file, and `file` is no directory (checked
+// before hours of work; nothing is left behind). `what` names the file in the error ("report
+// directory D is not writable: ...", "report path P is a directory").
+Status CheckWritable(const std::filesystem::path& file, const std::string& what = "report");
 
 // Run-level report fields: version, model revision, host, build type, binaries, and the
 // implementation's own version line (`impl`, from CheckImplementation).

@@ -45,6 +45,10 @@ Status TraceReader::Add(const fs::path& path) {
   return std::unexpected(Error{"trace " + path.string() + " is neither a file nor a directory"});
 }
 
+void TraceReader::AddText(const std::string& name, std::string text) {
+  texts_.emplace(name, std::move(text));
+}
+
 Result<std::vector<TraceLine>> TraceReader::ReadNew(bool at_end) {
   std::vector<fs::path> files = files_;
   for (const fs::path& dir : dirs_) {
@@ -54,6 +58,10 @@ Result<std::vector<TraceLine>> TraceReader::ReadNew(bool at_end) {
   for (const fs::path& file : files) {
     if (broken_.contains(file)) continue;
     if (auto s = ReadFile(file, at_end, lines); !s) return std::unexpected(s.error());
+  }
+  for (const auto& [name, text] : texts_) {
+    if (broken_.contains(name)) continue;
+    ReadLines(name, std::string_view(text).substr(state_[name].offset), at_end, lines);
   }
   // Clock order; ties between files by process name. stable_sort keeps each file's order,
   // whose clocks rise strictly anyway.
@@ -66,29 +74,32 @@ Result<std::vector<TraceLine>> TraceReader::ReadNew(bool at_end) {
 }
 
 Status TraceReader::ReadFile(const fs::path& file, bool at_end, std::vector<TraceLine>& out) {
+  std::ifstream in(file, std::ios::binary);
+  if (!in) return std::unexpected(Error::FromErrno("cannot read trace " + file.string(), errno));
+  in.seekg(static_cast<std::streamoff>(state_[file].offset));
+  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  ReadLines(file, text, at_end, out);
+  return {};
+}
+
+void TraceReader::ReadLines(const fs::path& file, std::string_view unread, bool at_end,
+                            std::vector<TraceLine>& out) {
   FileState& state = state_[file];
-  auto breach = [&](std::size_t line_no, const std::string& what) -> Status {
+  auto breach = [&](std::size_t line_no, const std::string& what) {
     if (!breach_) {
       breach_ = ContractBreach(file, line_no, what);
       breach_clock_ = state.last_clock;
     }
     broken_.insert(file);
-    return {};
   };
-  std::ifstream in(file, std::ios::binary);
-  if (!in) return std::unexpected(Error::FromErrno("cannot read trace " + file.string(), errno));
-  in.seekg(static_cast<std::streamoff>(state.offset));
-  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   std::size_t start = 0;
-  while (start < text.size()) {
-    const std::size_t end = text.find('\n', start);
-    if (end == std::string::npos) {
-      if (at_end) {
-        return breach(state.lines + 1, "the last line has no newline (cut short)");
-      }
-      break;
+  while (start < unread.size()) {
+    const std::size_t end = unread.find('\n', start);
+    if (end == std::string_view::npos) {
+      if (at_end) breach(state.lines + 1, "the last line has no newline (cut short)");
+      return;
     }
-    const std::string text_line = text.substr(start, end - start);
+    const std::string_view text_line = unread.substr(start, end - start);
     const std::size_t consumed = end + 1 - start;
     start = end + 1;
     TraceLine line;
@@ -114,7 +125,6 @@ Status TraceReader::ReadFile(const fs::path& file, bool at_end, std::vector<Trac
     state.lines++;
     out.push_back(std::move(line));
   }
-  return {};
 }
 
 std::string TraceReader::CheckLine(const TraceLine& line, FileState& state) const {

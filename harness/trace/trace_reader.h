@@ -26,6 +26,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "base/result.h"
@@ -41,6 +42,11 @@ class TraceReader {
   // Adds a trace file, or a directory whose *.jsonl files (read in name order, those that
   // appear later included) are traces. Fails naming a path that is neither.
   Status Add(const std::filesystem::path& path);
+  // Adds a trace held in memory, read exactly as a file named `name` holding `text` would be
+  // (breaches and TraceLine::file name it); it never grows, so a second read finds nothing new
+  // but a last line without its newline, with `at_end`. For callers that have the text
+  // already (the trace_validation fuzz target). REQUIRES: `name` names no other trace added.
+  void AddText(const std::string& name, std::string text);
 
   // The complete lines appended since the last call, checked and merged. With `at_end`, a
   // last line without its newline is a breach too (a line cut short). Fails only for a file
@@ -66,12 +72,17 @@ class TraceReader {
     std::vector<long> ended_pids;  // lives that are over
   };
   Status ReadFile(const std::filesystem::path& file, bool at_end, std::vector<TraceLine>& out);
+  // Checks and takes the complete lines of `unread`, the text of `file` past what its state
+  // has consumed (a cut-short last line too, with `at_end`); stops at a breach.
+  void ReadLines(const std::filesystem::path& file, std::string_view unread, bool at_end,
+                 std::vector<TraceLine>& out);
   // The breach `line` makes, if any ("" when none); when none, takes its life into `state`
   // (the caller takes its clock).
   std::string CheckLine(const TraceLine& line, FileState& state) const;
 
   std::vector<std::filesystem::path> dirs_;
   std::vector<std::filesystem::path> files_;  // added as files
+  std::map<std::filesystem::path, std::string> texts_;  // added as text (AddText)
   std::map<std::filesystem::path, FileState> state_;
   std::uint64_t lines_read_ = 0;
   std::optional<std::string> breach_;

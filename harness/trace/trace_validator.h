@@ -39,6 +39,10 @@ class TraceValidator {
   explicit TraceValidator(std::unique_ptr<EventModel> model) : model_(std::move(model)) {}
 
   Status Add(const std::filesystem::path& path) { return reader_.Add(path); }
+  // A trace held in memory (TraceReader::AddText).
+  void AddText(const std::string& name, std::string text) {
+    reader_.AddText(name, std::move(text));
+  }
 
   // Reads the lines appended since the last call and replays them; `at_end` also ends the
   // trace (a cut-short last line is a breach, EventModel::Finish). Returns the first failure

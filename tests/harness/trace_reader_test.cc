@@ -121,6 +121,33 @@ TEST_F(TraceReaderTest, HarnessLinesNeedOnlyARisingClock) {
   EXPECT_FALSE(reader.breach()) << *reader.breach();
 }
 
+// A trace held in memory is read as the same text in a file would be: merged with files by
+// clock, its breaches named by its name and line, its cut-short last line a breach at the end.
+TEST_F(TraceReaderTest, ATraceInMemoryIsReadAsItsFileWouldBe) {
+  Append(dir() / "mds.jsonl", Line("mds", 10, 1, 1, "started"));
+  TraceReader reader;
+  ASSERT_TRUE(reader.Add(dir() / "mds.jsonl"));
+  reader.AddText("logger-A.jsonl", Line("logger-A", 11, 1, 2, "started") +
+                                       Line("logger-A", 11, 3, 3, "exiting", {{"status", 0}}) +
+                                       "{\"process\"");
+  EXPECT_EQ(Events(reader), (std::vector<std::string>{"mds:started", "logger-A:started"}));
+  ASSERT_TRUE(reader.breach());
+  EXPECT_NE(reader.breach()->find("trace logger-A.jsonl:2 breaks the trace contract "
+                                  "(docs/trace.md): seq 3 follows seq 1"),
+            std::string::npos)
+      << *reader.breach();
+
+  TraceReader cut;
+  cut.AddText("mds.jsonl", Line("mds", 10, 1, 1, "started") + "{\"process\"");
+  EXPECT_EQ(Events(cut).size(), 1u);
+  EXPECT_FALSE(cut.breach());
+  EXPECT_TRUE(Events(cut, /*at_end=*/true).empty());
+  ASSERT_TRUE(cut.breach());
+  EXPECT_NE(cut.breach()->find("mds.jsonl:2"), std::string::npos) << *cut.breach();
+  EXPECT_NE(cut.breach()->find("cut short"), std::string::npos) << *cut.breach();
+  EXPECT_EQ(cut.lines_read(), 1u);
+}
+
 TEST_F(TraceReaderTest, APathThatIsNeitherFileNorDirectoryIsRefused) {
   TraceReader reader;
   auto s = reader.Add(dir() / "missing");
