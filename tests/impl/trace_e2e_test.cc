@@ -3,9 +3,11 @@
 // of every process must satisfy the schema, the sequence numbers of each process life must be
 // 1..n without gaps, and the events of a state transfer, of inputs and of a resync exchange must
 // appear in an order consistent with causality by the Lamport clock. Also: a bad --trace is
-// refused with a message naming it, leaving nothing behind.
+// refused with a message naming it, leaving nothing behind; and a hold at a traced action
+// stops the process right after its line.
 #include <gtest/gtest.h>
 
+#include <csignal>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -13,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "harness/control/control_client.h"
 #include "harness/os/deadline.h"
 #include "reports/trace_schema.h"
 #include "tests/impl/rs_cluster.h"
@@ -239,6 +242,70 @@ TEST(StateTransferTrace, CrashAtActionKillsRightAfterTheHitThLineOfThatKind) {
   EXPECT_EQ(t.Count("logger-A", "ack_sent"), 2u);
   EXPECT_EQ(t.Count("logger-A", "exiting"), 0u);  // killed, not exited
   EXPECT_EQ(t.Count("mds", "ack_received"), 1u);  // the second ack was never sent
+}
+
+// The state of process `pid` as /proc shows it ('T' stopped, 'S' sleeping, ...), '?' if gone.
+char ProcState(long pid) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
+  std::string stat;
+  std::getline(in, stat);
+  const auto close = stat.rfind(')');
+  return close == std::string::npos || close + 2 >= stat.size() ? '?' : stat[close + 2];
+}
+
+// A hold (impl/README.md, "Holding a process at an action"): armed at input_received, the
+// logger stops itself right after that line, with the input accepted by the mds and not made
+// durable; continued, it goes on and the input is answered.
+TEST(StateTransferTrace, AHoldStopsTheProcessRightAfterTheArmedLineUntilContinued) {
+  StCluster c;
+  const fs::path dir = TraceInto(c);
+  c.StartMds();
+  ASSERT_TRUE(c.StartLogger('A'));
+  ASSERT_TRUE(c.WaitSideState('A', "in_service"));
+  auto armed = harness::Request(c.SideSocket('A'), {{"op", "hold"}, {"event", "input_received"}},
+                                seconds(5));
+  ASSERT_TRUE(armed) << armed.error().message;
+  EXPECT_EQ(*armed, (json{{"result", "armed"}, {"event", "input_received"}}));
+  const int pending = SendRequest(c.MdsSocket(), {{"op", "submit"}, {"kind", "set"}, {"key", "a"},
+                                                  {"value", "1"}});
+  ASSERT_GE(pending, 0);
+  long pid = 0;
+  ASSERT_TRUE(PollUntil([&] {
+    const Traces t(dir);
+    if (t.Count("logger-A", "input_received") == 0) return false;
+    pid = t.Find("logger-A", "input_received", {{"update_key", 1}}).value("pid", 0L);
+    return pid != 0 && ProcState(pid) == 'T';
+  }, seconds(5))) << "logger A did not stop at its hold";
+  EXPECT_EQ(Traces(dir).Count("logger-A", "input_durable"), 0u);
+  EXPECT_EQ(c.MdsStatus().value("pending_inputs", 0), 1);
+  c.Signal('A', SIGCONT);
+  const auto answer = ReadAnswer(pending, seconds(5));
+  ASSERT_TRUE(answer);
+  EXPECT_EQ((*answer)["result"], "ok");
+  EXPECT_EQ(Traces(dir).Count("logger-A", "input_durable"), 1u);
+  EXPECT_EQ(c.MdsStatus().value("pending_inputs", -1), 0);
+}
+
+TEST(StateTransferTrace, AHoldIsRefusedWithoutAnEventOrATrace) {
+  StCluster traced;
+  TraceInto(traced);
+  traced.StartMds();
+  ASSERT_TRUE(traced.StartLogger('A'));
+  ASSERT_TRUE(traced.WaitSideState('A', "in_service"));
+  for (const json& bad : {json{{"op", "hold"}}, json{{"op", "hold"}, {"event", ""}},
+                          json{{"op", "hold"}, {"event", 7}}}) {
+    auto answer = harness::Request(traced.SideSocket('A'), bad, seconds(5));
+    ASSERT_TRUE(answer) << answer.error().message;
+    EXPECT_NE(answer->value("error", "").find("event"), std::string::npos) << answer->dump();
+  }
+  StCluster untraced;
+  untraced.StartMds();
+  ASSERT_TRUE(untraced.StartLogger('A'));
+  ASSERT_TRUE(untraced.WaitSideState('A', "in_service"));
+  auto answer = harness::Request(untraced.SideSocket('A'), {{"op", "hold"}, {"event", "waiting"}},
+                                 seconds(5));
+  ASSERT_TRUE(answer) << answer.error().message;
+  EXPECT_NE(answer->value("error", "").find("trace"), std::string::npos) << answer->dump();
 }
 
 TEST(ResyncTrace, TwoPhaseCommitAndResyncExchangeAreTracedInCausalOrder) {
