@@ -106,6 +106,11 @@ PendingRequest::~PendingRequest() {
   if (fd_ >= 0) ::close(fd_);
 }
 
+bool PendingRequest::Ready() const {
+  pollfd p{fd_, POLLIN, 0};
+  return ::poll(&p, 1, 0) != 0;
+}
+
 Result<nlohmann::json> PendingRequest::Answer(std::chrono::milliseconds timeout) {
   auto line = ReadLine(fd_, socket_, Clock::now() + timeout);
   if (!line) return std::unexpected(line.error());

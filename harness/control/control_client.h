@@ -35,6 +35,9 @@ class PendingRequest {
 
   // Waits up to `timeout` for the answer. Call once.
   Result<nlohmann::json> Answer(std::chrono::milliseconds timeout);
+  // Whether Answer() would return without waiting: the answer (or the peer's close, or an
+  // error) has arrived. Does not consume anything.
+  bool Ready() const;
 
  private:
   PendingRequest(int fd, std::filesystem::path socket) : fd_(fd), socket_(std::move(socket)) {}

@@ -38,7 +38,15 @@ const std::vector<SeededBug>& ResyncProtocol::Bugs() {
        "recovery takes any damaged record for a torn last write and cuts it off with every "
        "record after it, so a corrupted journal starts with durable records lost",
        {"crash", "corrupt"}},
-  
+      {"reply-leaves-fenced-waits", "resync", "RS-3",
+       "a task waiting on a fence is looked at again only when its wait time is up, so an "
+       "operator's IGNORE does not release a read waiting on that partner: it fails at its "
+       "wait time",
+       {"crash", "reformat"}},
+      {"lock-wait-cut-short", "resync", "RS-3",
+       "a waiting task gives up at a third of its wait time (--lock-wait-ms): a locked or "
+       "fenced access fails early, seen in the traces as a wait refused before its wait_ms",
+       {"crash", "reformat"}},
   };
   return kBugs;
 }

@@ -20,6 +20,12 @@ std::string Str(const json& j, const char* name) {
 }
 std::string Str(const TraceLine& line, const char* name) { return Str(line.json, name); }
 
+// The `why` of waits (impl/resync: a locked key, a fenced partner) and the clocks' slack when
+// a refusal is measured against its wait time.
+constexpr const char* kLockTimeout = "lock timeout";
+constexpr const char* kFenced = "fenced";
+constexpr std::int64_t kClockSlackUs = 1000;
+
 std::optional<model::Violation> Broken(const std::string& id, const std::string& message) {
   const char* name = id == "TRACE-1" ? "causality" : model::rs::PropertyName(id);
   return model::Violation{id, name, message, {}};
@@ -136,6 +142,7 @@ RsEventModel::Verdict RsEventModel::ApplySystem(SystemTrace& sys, const std::str
   if (e == "outcome_learned") return OnOutcomeLearned(sys, line);
   if (e == "prompt_shown") return OnPromptShown(sys, line);
   if (e == "reply_taken") return OnReplyTaken(sys, line);
+  if (e.starts_with("wait_")) return OnWait(sys, line);
   if (e == "prompt_withdrawn") life.fences.erase(Str(line, "partner"));
   if (e == "resync_finished") life.resyncing.erase(Str(line, "partner"));
   if (e == "resync_exchange") {
@@ -450,6 +457,42 @@ RsEventModel::Verdict RsEventModel::OnReplyTaken(SystemTrace& sys, const TraceLi
                               " with no such prompt pending");
   }
   if (Str(line, "action") == "defer") f->second.deferred = true;
+  // The contract names no partner in a fenced wait's `why`: every fenced wait counts.
+  for (auto& [id, wait] : life.waits) {
+    if (Str(line, "action") == "ignore" && wait.why.starts_with(kFenced)) wait.ignored = true;
+  }
+  return std::nullopt;
+}
+
+// The waits of a life: counted, and a refusal measured against the wait's own wait time.
+RsEventModel::Verdict RsEventModel::OnWait(SystemTrace& sys, const TraceLine& line) {
+  Life& life = *sys.life;
+  const json& wait_id = line.field("wait");
+  const std::uint64_t id = wait_id.is_number_integer() ? wait_id.get<std::uint64_t>() : 0;
+  const std::string why = Str(line, "why");
+  if (line.event == "wait_started") {
+    if (why.starts_with(kLockTimeout)) ++overlaps_["lock_waits"];
+    if (why.starts_with(kFenced)) ++overlaps_["fenced_waits"];
+    const json& wait_ms = line.field("wait_ms");
+    life.waits[id] = Wait{why, line.micros().value_or(0),
+                          wait_ms.is_number_integer() ? wait_ms.get<std::int64_t>() : 0};
+    return std::nullopt;
+  }
+  const auto it = life.waits.find(id);
+  if (it == life.waits.end()) return std::nullopt;
+  const Wait wait = it->second;
+  life.waits.erase(it);
+  if (line.event == "wait_granted") {
+    if (wait.ignored) ++overlaps_["waits_released_by_reply"];
+    return std::nullopt;
+  }
+  if (why.starts_with(kLockTimeout)) ++overlaps_["lock_timeouts"];
+  const std::int64_t waited_us = line.micros().value_or(0) - wait.started_us;
+  if (wait.started_us != 0 && waited_us < wait.wait_ms * 1000 - kClockSlackUs) {
+    return Broken("RS-3", line.process + " refused wait " + std::to_string(id) + " (" + why +
+                              ") after " + std::to_string(waited_us / 1000) +
+                              " ms, before its wait time of " + std::to_string(wait.wait_ms) + " ms");
+  }
   return std::nullopt;
 }
 

@@ -45,6 +45,8 @@
 //        a `vary_rm` after DEFER) received while the partner is fenced (`prompt_shown` ..
 //        `prompt_withdrawn` or a forced `ignore`; DEFER keeps it) is answered `fenced`;
 //        while fenced, no prepare, commit, abort or remote_read is sent to the partner.
+//        A wait (`wait_started` .. `wait_refused`) is refused no earlier than its `wait_ms`
+//        after its line (1 ms allowed for the clocks): the spec's "waits until its wait time".
 //   RS-4 ignore: `reply_taken` only for a pending prompt, with its DTRIDs; the `ignore`
 //        record saves the prompt's NEW stamp; `manual` only for a ManualPending branch.
 //   RS-5 recycle detection: a partner request served (answered other than fenced,
@@ -97,6 +99,10 @@ class RsEventModel final : public trace::EventModel {
  public:
   std::optional<model::Violation> Apply(const trace::TraceLine& line) override;
   std::string Describe() const override;
+  // lock_waits, lock_timeouts (a wait on a locked key started, refused), fenced_waits (a wait
+  // on a fenced partner started) and waits_released_by_reply (a fenced wait granted after an
+  // IGNORE was taken in its life while it waited).
+  std::map<std::string, std::uint64_t> Overlaps() const override { return overlaps_; }
 
  private:
   struct Fence {
@@ -112,8 +118,15 @@ class RsEventModel final : public trace::EventModel {
     bool fenced = false;         // it must be answered fenced (RS-3)
     bool saved_matches = false;  // its stamp and startup are the saved ones (RS-5)
   };
+  struct Wait {  // a wait_started not yet granted or refused
+    std::string why;
+    std::int64_t started_us = 0;  // its line's time
+    std::int64_t wait_ms = 0;
+    bool ignored = false;  // an IGNORE was taken for the partner it waits on
+  };
   struct Life {
     long pid = 0;
+    std::map<std::uint64_t, Wait> waits;  // by "wait" id
     bool exited = false;
     std::string stamp, assigned, startup;
     std::optional<trace::TraceLine> last;
@@ -148,6 +161,7 @@ class RsEventModel final : public trace::EventModel {
   Verdict OnOutcomeLearned(SystemTrace& sys, const trace::TraceLine& line);
   Verdict OnPromptShown(SystemTrace& sys, const trace::TraceLine& line);
   Verdict OnReplyTaken(SystemTrace& sys, const trace::TraceLine& line);
+  Verdict OnWait(SystemTrace& sys, const trace::TraceLine& line);
   Verdict Committed(const std::string& dtrid, const std::string& where);
   Verdict Aborted(const std::string& dtrid, const std::string& where);
 
@@ -157,6 +171,7 @@ class RsEventModel final : public trace::EventModel {
   std::map<std::string, int> requests_in_flight_;  // "from|to|request"
   std::map<std::string, int> answers_in_flight_;   // "from|to|op|answer"
   std::map<std::string, int> calls_;               // "from|to|op"
+  std::map<std::string, std::uint64_t> overlaps_;
 };
 
 }  // namespace lockstep::harness::rs

@@ -131,12 +131,19 @@ void AddSystemOptions(const m::State& s, int x, const RsSettings& settings,
   } else if (settings.faults.contains("crash")) {
     options.push_back({1, rc::gen::just(m::Command(m::Crash{x}))});
   }
+  const std::vector<m::ReplyAction> replies{m::ReplyAction::kIgnore, m::ReplyAction::kDefer};
   for (const auto& [partner, prompt] : sys.prompts) {
-    options.push_back({6, rc::gen::map(rc::gen::elementOf(std::vector<m::ReplyAction>{
-                                           m::ReplyAction::kIgnore, m::ReplyAction::kDefer}),
+    options.push_back({6, rc::gen::map(rc::gen::elementOf(replies),
                                        [x, partner](m::ReplyAction a) {
                                          return m::Command(m::Reply{x, partner, a});
                                        })});
+    // The same reply given while a read from the partner waits on the prompt's fence.
+    if (!s.at(partner).up) continue;
+    options.push_back({4, rc::gen::apply(
+                              [x, partner](m::ReplyAction a, std::string key) {
+                                return m::Command(m::Read{partner, key, x, a});
+                              },
+                              rc::gen::elementOf(replies), rc::gen::elementOf(kKeys))});
   }
   for (const auto& [seq, b] : sys.journal().branches) {
     if (!sys.up || b.state != m::BranchState::kManualPending) continue;
@@ -186,6 +193,19 @@ rc::Gen<m::Command> ResyncProtocol::GenCommand(const State& s, const Settings& s
   const std::vector<int> up = UpSystems(s);
   if (up.size() >= 2) options.push_back({8, GenTransaction(s, up)});
   if (!up.empty()) options.push_back({2, GenRead(up)});
+  // A key an in-doubt branch holds: a read of it waits on the lock, then times out.
+  for (int x : up) {
+    std::vector<std::string> locked;
+    for (const std::string& k : kKeys) {
+      if (m::Locked(s, x, k)) locked.push_back(k);
+    }
+    if (locked.empty()) continue;
+    options.push_back({2, rc::gen::apply(
+                              [x](std::string key, int via) {
+                                return m::Command(m::Read{x, key, via});
+                              },
+                              rc::gen::elementOf(locked), rc::gen::elementOf(up))});
+  }
   for (int x = 0; x < s.size(); ++x) AddSystemOptions(s, x, settings, options);
   for (int x : up) {
     for (int y : up) {
@@ -234,6 +254,9 @@ StepNotes ResyncProtocol::Notes(const Command& c, const Events& events) {
   if (events.mismatch) notes.counters.push_back("(stamp mismatch prompt)");
   if (const auto* r = std::get_if<m::Reply>(&c)) {
     notes.counters.push_back(std::string("Reply(") + m::ToString(r->action) + ")");
+  }
+  if (const auto* r = std::get_if<m::Read>(&c); r && r->reply) {
+    notes.counters.push_back(std::string("Read(reply=") + m::ToString(*r->reply) + ")");
   }
   if (const auto* t = std::get_if<m::Transaction>(&c)) {
     const std::size_t systems = t->writes.size() + (t->writes.contains(t->coordinator) ? 0 : 1);

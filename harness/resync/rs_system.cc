@@ -138,13 +138,37 @@ Status RsSystem::Run(const m::Transaction& c) {
   return {};
 }
 
-Status RsSystem::Run(const m::Read& c) {
+namespace {
+
+json ReadRequest(const m::Read& c) {
   json request{{"op", "read"}, {"key", c.key}};
   if (c.via != c.system) request["at"] = m::SystemName(c.system);
+  return request;
+}
+
+json ReplyRequest(int partner, m::ReplyAction action) {
+  return {{"op", "reply"}, {"partner", m::SystemName(partner)}, {"action", m::ToString(action)}};
+}
+
+}  // namespace
+
+Status RsSystem::Run(const m::Read& c) {
+  if (c.reply) return RunReadDuringReply(c);
   bool died = false;
-  auto answer = Ask(c.via, request, &died);
+  auto answer = Ask(c.via, ReadRequest(c), &died);
   if (!answer) return std::unexpected(answer.error());
-  if (died) {
+  return TakeReadAnswer(c.via, died ? Result<json>(json()) : std::move(answer));
+}
+
+// A null answer: the reader died (a crash point); any other failure is the harness's.
+Status RsSystem::TakeReadAnswer(int via, Result<json> answer) {
+  if (!answer) {
+    const bool died = PollUntil([&] { return !systems_[via].txsys.Alive(); },
+                                settings_.quiet_deadline / 5);
+    if (!died) return std::unexpected(answer.error());
+    answer = json();
+  }
+  if (answer->is_null()) {
     last_outcome_ = m::OpOutcome{m::OpResult::kUnavailable, ""};
     return {};
   }
@@ -152,6 +176,50 @@ Status RsSystem::Run(const m::Read& c) {
   if (!outcome) return std::unexpected(outcome.error());
   last_outcome_ = *outcome;
   return {};
+}
+
+// Read(S, k, via=V, reply=A) (docs/design.md, "Decision: overlapping commands hold a process at
+// a traced action"): V is armed to hold at wait_started and the read is sent; V stops right
+// after the line of the read's wait on the fence; while it is stopped the operator's reply is
+// sent, and queues in V's socket; V is continued and answers both. V's wait time counts from
+// after the line, so the reply is taken well inside it, every time. A read that never waits
+// (answered at once: the implementation let it through or refused it without waiting) leaves
+// the hold unfired: it is disarmed and the reply is given after the read's answer; the
+// observation shows the difference.
+Status RsSystem::RunReadDuringReply(const m::Read& c) {
+  auto& rt = systems_[c.via];
+  if (!rt.txsys.Running()) return Fail(rt.name + " is not running");
+  auto armed = Request(rt.socket, {{"op", "hold"}, {"event", "wait_started"}}, RequestTimeout());
+  if (!armed) return std::unexpected(armed.error());
+  if (armed->value("result", "") != "armed") {
+    return Fail(rt.name + " refused to hold at wait_started: " + armed->dump());
+  }
+  auto read = PendingRequest::Send(rt.socket, ReadRequest(c));
+  if (!read) return std::unexpected(read.error());
+  std::optional<bool> stopped;  // true: held at the wait; false: it ended
+  PollUntil([&] {
+    if (auto s = rt.txsys.WaitStopped(std::chrono::milliseconds(0))) stopped = *s;
+    return stopped.has_value() || read->Ready();
+  }, RequestTimeout());
+  const json reply = ReplyRequest(c.system, *c.reply);
+  if (stopped == true) {
+    auto sent = PendingRequest::Send(rt.socket, reply);
+    if (auto s = rt.txsys.Continue(); !s) return s;
+    if (!sent) return std::unexpected(sent.error());
+    auto replied = sent->Answer(RequestTimeout());
+    if (auto s = TakeReadAnswer(c.via, read->Answer(RequestTimeout())); !s) return s;
+    if (!replied && rt.txsys.Alive()) return std::unexpected(replied.error());
+    return {};
+  }
+  if (rt.txsys.Alive()) {
+    auto disarmed = Request(rt.socket, {{"op", "disarm_hold"}}, RequestTimeout());
+    if (!disarmed) return std::unexpected(disarmed.error());
+  }
+  if (auto s = TakeReadAnswer(c.via, read->Answer(RequestTimeout())); !s) return s;
+  if (!rt.txsys.Running()) return {};
+  bool died = false;
+  auto replied = Ask(c.via, reply, &died);
+  return replied ? Status{} : Status{std::unexpected(replied.error())};
 }
 
 Status RsSystem::Run(const m::Start& c) {
@@ -207,10 +275,7 @@ Status RsSystem::Run(const m::Format& c) { return FormatSet(c.system, c.journal_
 
 Status RsSystem::Run(const m::Reply& c) {
   bool died = false;
-  auto answer = Ask(c.system,
-                    {{"op", "reply"}, {"partner", m::SystemName(c.partner)},
-                     {"action", m::ToString(c.action)}},
-                    &died);
+  auto answer = Ask(c.system, ReplyRequest(c.partner, c.action), &died);
   return answer ? Status{} : Status{std::unexpected(answer.error())};
 }
 

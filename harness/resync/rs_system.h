@@ -93,6 +93,10 @@ class RsSystem : public SystemDriver<RsSettings> {
   Status Run(const model::rs::RemoveFault& c);
   Status Run(const model::rs::Corrupt& c);
   Status FormatSet(int system, int set, bool record_fault);
+  // Read(S, k, via=V, reply=A): the reply given while V holds at the read's wait.
+  Status RunReadDuringReply(const model::rs::Read& c);
+  // The read's answer, or its death while reading, as last_outcome_.
+  Status TakeReadAnswer(int via, Result<nlohmann::json> answer);
   // Sends an operator request; an answer of any kind is fine, and so is no answer when the
   // system died meanwhile (a crash point). *died tells which.
   Result<nlohmann::json> Ask(int system, const nlohmann::json& request, bool* died);

@@ -206,7 +206,7 @@ Status StSystem::SpawnLogger(const m::Start& c) {
 // sender has stopped, each input is submitted and taken by the mds (pending_inputs counts it)
 // before the next, so their keys follow in order; then the sender is released and the answers
 // come. A hold that never fires (the implementation started no transfer) leaves the inputs
-// unsent: the step's observation shows it. The receiver's timer runs while the sender is
+// unsent (and is disarmed): the step's observation shows it. The receiver's timer runs while the sender is
 // held, so a hold longer than half its timeout is the harness's failure, not the
 // implementation's.
 Status StSystem::RunWithTransferInputs(const m::Start& c) {
@@ -219,6 +219,10 @@ Status StSystem::RunWithTransferInputs(const m::Start& c) {
   }
   if (auto s = SpawnLogger(c); !s) return s;
   auto stopped = sender.logger.WaitStopped(settings_.quiet_deadline);
+  if (!stopped && sender.logger.Alive()) {  // the hold never fired: it must not fire later
+    auto disarmed = Request(sender.socket, {{"op", "disarm_hold"}}, RequestTimeout());
+    if (!disarmed) return std::unexpected(disarmed.error());
+  }
   if (!stopped || !*stopped) return {};
   const auto held_at = Clock::now();
   std::vector<PendingRequest> answers;

@@ -6,6 +6,9 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstdio>
+#include <ctime>
+#include <optional>
 #include <string>
 
 #include <nlohmann/json.hpp>
@@ -33,6 +36,23 @@ struct TraceLine {
     static const nlohmann::json kNull;
     const auto it = json.find(name);
     return it == json.end() ? kNull : *it;
+  }
+  // Its `time` ("2026-11-21T10:00:00.123456Z") in microseconds since the epoch; nullopt when
+  // absent or not in that form. For intervals within one process life (same clock).
+  std::optional<std::int64_t> micros() const {
+    const nlohmann::json& t = field("time");
+    if (!t.is_string()) return std::nullopt;
+    std::tm tm{};
+    int micro = 0;
+    char zone = 0;
+    if (std::sscanf(t.get_ref<const std::string&>().c_str(), "%4d-%2d-%2dT%2d:%2d:%2d.%6d%c",
+                    &tm.tm_year, &tm.tm_mon, &tm.tm_mday, &tm.tm_hour, &tm.tm_min, &tm.tm_sec,
+                    &micro, &zone) != 8 || zone != 'Z') {
+      return std::nullopt;
+    }
+    tm.tm_year -= 1900;
+    tm.tm_mon -= 1;
+    return static_cast<std::int64_t>(timegm(&tm)) * 1'000'000 + micro;
   }
   // "logger-B seq 12 (pid 4711) state_applied, traces/logger-B.jsonl:14"
   std::string Where() const {

@@ -23,6 +23,14 @@ nlohmann::json ArmHold(const nlohmann::json& request, bool traced) {
   return {{"result", "armed"}, {"event", ArmedEvent()}};
 }
 
+nlohmann::json DisarmHold() {
+  std::string& armed = ArmedEvent();
+  nlohmann::json answer{{"result", "disarmed"}, {"event", nullptr}};
+  if (!armed.empty()) answer["event"] = armed;
+  armed.clear();
+  return answer;
+}
+
 void HoldAtAction(std::string_view event) {
   std::string& armed = ArmedEvent();
   if (armed.empty() || armed != event) return;

@@ -9,8 +9,10 @@
 // harness issues the commands that must overlap the held action; they queue in the kernel's
 // socket buffers as they would behind a slow process.
 //
-// A hold fires once and is then disarmed; arming again replaces the armed one. Only a process
-// with an open trace can hold (there is no Record without one): arming is refused otherwise.
+// A hold fires once and is then disarmed; arming again replaces the armed one;
+// {"op":"disarm_hold"} disarms a hold that did not fire (the action never came), so that it
+// cannot stop the process later. Only a process with an open trace can hold (there is no
+// Record without one): arming is refused otherwise.
 //
 // Thread safety: the processes that use this are single-threaded; not safe for concurrent use.
 #pragma once
@@ -25,6 +27,10 @@ namespace lockstep::impl {
 // once armed; {"error": ...} naming what was wrong (no trace, "event" missing, not a
 // non-empty string) with nothing armed.
 nlohmann::json ArmHold(const nlohmann::json& request, bool traced);
+
+// The answer to {"op":"disarm_hold"}: {"result":"disarmed","event":E} with the event that was
+// armed, or null when none was; nothing is armed afterwards.
+nlohmann::json DisarmHold();
 
 // Called by Trace::Record after the line of `event` is written: stops the process (SIGSTOP)
 // when a hold is armed for `event`, disarming it first. Returns once the process is continued.

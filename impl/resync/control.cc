@@ -1,6 +1,7 @@
 // TxSystem: request dispatch, status and the operator commands (reply, vary_rm, complete).
 #include <unistd.h>
 
+#include "impl/common/action_hold.h"
 #include "impl/common/control_answers.h"
 #include "impl/common/seeded_bug.h"
 #include "impl/resync/exit_status.h"
@@ -18,6 +19,10 @@ TxSystem::Exit TxSystem::Dispatch(ClientId id, const json& request) {
     OnTxn(id, request);
   } else if (op == "read") {
     OnRead(id, request);
+  } else if (op == "hold") {
+    Reply(id, ArmHold(request, trace_.enabled()));
+  } else if (op == "disarm_hold") {
+    Reply(id, DisarmHold());
   } else if (op == "reply") {
     OnReply(id, request);
   } else if (op == "vary_rm") {

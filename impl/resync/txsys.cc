@@ -252,6 +252,12 @@ void TxSystem::RunWaiters() {
     progress = false;
     for (auto it = waiters_.begin(); it != waiters_.end();) {
       const auto current = it++;
+      // Seeded bug: a task waiting on a fence is looked at again only when its wait time is up,
+      // so an operator reply that lifts the fence does not release it.
+      if (BugEnabled("reply-leaves-fenced-waits") && current->why.starts_with("fenced") &&
+          Clock::now() < current->deadline) {
+        continue;
+      }
       if (auto why = current->attempt()) {
         current->why = *why;
         if (Clock::now() < current->deadline) continue;
@@ -341,14 +347,19 @@ void TxSystem::CallPeer(const std::string& partner, const json& request, Answer 
   });
 }
 
+// The wait time counts from after the wait_started line: a process held there by the harness
+// (impl/common/action_hold.h) starts its wait when it is continued.
 void TxSystem::Wait(std::string kind, Attempt attempt, Expire expire) {
   auto why = attempt();
   if (!why) return;
-  const auto now = Clock::now();
   const std::uint64_t id = next_id_++;
-  trace_.Record("wait_started", json{{"wait", id}, {"kind", kind}, {"why", *why}});
+  trace_.Record("wait_started", json{{"wait", id}, {"kind", kind}, {"why", *why},
+                                     {"wait_ms", config_.lock_wait_ms}});
+  const auto now = Clock::now();
+  auto wait = std::chrono::milliseconds(config_.lock_wait_ms);
+  if (BugEnabled("lock-wait-cut-short")) wait /= 3;  // seeded bug: gives up at a third
   waiters_.push_back(Waiter{id, std::move(kind), std::move(attempt), std::move(expire), *why,
-                            now, now + std::chrono::milliseconds(config_.lock_wait_ms)});
+                            now, now + wait});
 }
 
 // A forced write: append + fdatasync first, then act on it (state, then database).

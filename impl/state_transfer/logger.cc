@@ -388,6 +388,8 @@ Logger::Exit Logger::OnControlReadable(Control& control) {
     conn.Send(StatusJson());
   } else if (op == "hold") {
     conn.Send(ArmHold(*request, trace_.enabled()));
+  } else if (op == "disarm_hold") {
+    conn.Send(DisarmHold());
   } else if (op == "shutdown") {
     AnswerShutdown(conn, log_);
     return kExitShutdown;

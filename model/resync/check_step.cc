@@ -115,7 +115,14 @@ bool AccessToFencedPair(const Step& st) {
   return false;
 }
 
+// A read that waited on a fence while the operator replied: whether the reply released it.
+bool ReadReleasedByReply(const Step& st) {
+  const auto* r = std::get_if<Read>(&st.cmd);
+  return r != nullptr && r->reply.has_value();
+}
+
 Found CheckFencedAccess(const Step& st) {
+  if (ReadReleasedByReply(st)) return OutcomeThenFields(st, "RS-3", {Field::kRows});
   if (!st.ev.fenced_access || !AccessToFencedPair(st)) return std::nullopt;
   return OutcomeThenFields(st, "RS-3", {Field::kRows, Field::kBranches});
 }
@@ -176,7 +183,9 @@ Found CheckIgnore(const Step& st) {
     }
   }
   const auto* reply = std::get_if<Reply>(&st.cmd);
-  const bool ignore = reply && reply->action == ReplyAction::kIgnore;
+  const auto* read = std::get_if<Read>(&st.cmd);
+  const bool ignore = (reply && reply->action == ReplyAction::kIgnore) ||
+                      (read && read->reply == ReplyAction::kIgnore);
   if (!ignore && !std::holds_alternative<Complete>(st.cmd)) return std::nullopt;
   return FirstDiff(st, "RS-4", {Field::kBranches, Field::kRows, Field::kPartners, Field::kFenced});
 }

@@ -64,9 +64,13 @@ std::span<const Rule> Rules() {
   static const Rule kRules[] = {
       {"Transaction(S: S{k=v,..} ..)",
        std::regex(R"(Transaction\((\w+):((?: \w+\{[^{}]*\})*)\))"), ParseTransaction},
-      {"Read(S, k, via=S)", std::regex(R"(Read\((\w+), (\w+), via=(\w+)\))"),
+      {"Read(S, k, via=S[, reply=ignore|defer])",
+       std::regex(R"(Read\((\w+), (\w+), via=(\w+)(?:, reply=(\w+))?\))"),
        [](const Captures& m) -> Result<Command> {
-         return Build<Read>(ParseSystem(m[1].str()), m[2].str(), ParseSystem(m[3].str()));
+         return Build<Read>(ParseSystem(m[1].str()), m[2].str(), ParseSystem(m[3].str()),
+                            ParseIfMatched(m[4], [](const std::string& a) {
+                              return kReplyActionNames.Parse(a, "reply action");
+                            }));
        }},
       {"Start(S, journal-1|2[, crash=P])",
        std::regex(R"(Start\((\w+), journal-([12])(?:, crash=([\w.]+))?\))"),

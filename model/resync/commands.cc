@@ -22,7 +22,9 @@ std::string DescribeOne(const Transaction& c) {
   return out + ")";
 }
 std::string DescribeOne(const Read& c) {
-  return "Read(" + SystemName(c.system) + ", " + c.key + ", via=" + SystemName(c.via) + ")";
+  std::string out = "Read(" + SystemName(c.system) + ", " + c.key + ", via=" + SystemName(c.via);
+  if (c.reply) out += std::string(", reply=") + ToString(*c.reply);
+  return out + ")";
 }
 std::string DescribeOne(const Start& c) {
   std::string out =

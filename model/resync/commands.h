@@ -73,10 +73,17 @@ struct Transaction {
 // A task at `via` reads `key` from `system`'s database. via == system is a local read; otherwise
 // it is a remote access between the two systems (resynchronized first if needed, fenced when
 // either side fences the other).
+//
+// With `reply` (an overlapping command, docs/design.md, "Decision: overlapping commands hold a
+// process at a traced action"): `via` has a prompt pending about `system`, so the read waits
+// on that fence; while it waits, the operator replies `reply` to the prompt at `via`. The
+// outcome is that of the reply followed by the read: IGNORE releases the wait (the read goes
+// on after the resynchronization), DEFER leaves it fenced until its wait time runs out.
 struct Read {
   int system = 0;
   std::string key;
   int via = 0;
+  std::optional<ReplyAction> reply;
 };
 // Start a system that is down on journal set 1 or 2, optionally with a crash point armed.
 struct Start {
@@ -133,7 +140,7 @@ using Command = std::variant<Transaction, Read, Start, Crash, Format, Reply, Var
 
 // One line, stable, used in reports and reproduce strings, e.g.
 //   "Transaction(SYSTEM73: SYSTEM73{k1=v1} SYSTEM74{k2=v2})"
-//   "Read(SYSTEM74, k1, via=SYSTEM73)"
+//   "Read(SYSTEM74, k1, via=SYSTEM73)", "Read(SYSTEM74, k1, via=SYSTEM73, reply=ignore)"
 //   "Start(SYSTEM73, journal-2, crash=coord.after_commit_record)"
 //   "Reply(SYSTEM74, SYSTEM73, ignore)", "Complete(SYSTEM74, txn=3, backout)"
 //   "Corrupt(SYSTEM73, journal-1, record=1, length)"

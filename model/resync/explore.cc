@@ -75,7 +75,13 @@ std::vector<Command> MakeAlphabet(const Bounds& b) {
   }
   for (int x = 0; x < n; ++x) {
     for (int k = 0; k < b.keys; ++k) {
-      for (int via = 0; via < n; ++via) out.emplace_back(Read{x, Key(k), via});
+      for (int via = 0; via < n; ++via) out.emplace_back(Read{x, Key(k), via, std::nullopt});
+      for (int via = 0; via < n; ++via) {
+        if (via == x) continue;
+        for (ReplyAction a : {ReplyAction::kIgnore, ReplyAction::kDefer}) {
+          out.emplace_back(Read{x, Key(k), via, a});
+        }
+      }
     }
   }
   for (int x = 0; x < n; ++x) {
@@ -175,13 +181,16 @@ struct RsSearch {
 
   static State Initial(const Config& config) { return InitialState(config); }
 
-  // Transaction a transaction; Read a read; Crash a crash; Format a format; Reply and Complete
+  // Transaction a transaction; Read a read (and a reply when it carries one); Crash a crash; Format a format; Reply and Complete
   // a reply; InjectFault and Corrupt a fault; Start a start, a crash when it arms a crash point and a
   // format when it swaps the journal set. VaryRm and RemoveFault are free.
   static Budget Cost(const State& s, const Command& c) {
     Budget cost;
     if (std::holds_alternative<Transaction>(c)) cost.transactions = 1;
-    if (std::holds_alternative<Read>(c)) cost.reads = 1;
+    if (const auto* read = std::get_if<Read>(&c)) {
+      cost.reads = 1;
+      if (read->reply) cost.replies = 1;
+    }
     if (std::holds_alternative<Crash>(c)) cost.crashes = 1;
     if (std::holds_alternative<Format>(c)) cost.formats = 1;
     if (std::holds_alternative<Reply>(c) || std::holds_alternative<Complete>(c)) cost.replies = 1;

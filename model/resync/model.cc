@@ -95,8 +95,10 @@ bool Allowed(const State& s, const Transaction& c) {
   }
   return participant;
 }
+// A read with a reply needs the prompt at `via` about `system` that fences it.
 bool Allowed(const State& s, const Read& c) {
-  return Up(s, c.system) && Up(s, c.via) && !c.key.empty();
+  if (!Up(s, c.system) || !Up(s, c.via) || c.key.empty()) return false;
+  return !c.reply || (c.via != c.system && s.at(c.via).prompts.count(c.system) > 0);
 }
 bool Allowed(const State& s, const Start& c) {
   return Valid(s, c.system) && !s.at(c.system).up && ValidSet(c.journal_set);
@@ -136,6 +138,7 @@ bool Allowed(const State& s, const Corrupt& c) {
 }
 
 void RunRead(Step& st, const Read& c) {
+  if (c.reply) internal::RunReply(st, Reply{c.via, c.system, *c.reply});
   auto answer = [&](OpResult r, std::string value = "") {
     st.s.last_outcome = OpOutcome{r, std::move(value)};
   };

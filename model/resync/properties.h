@@ -90,7 +90,8 @@ std::optional<Violation> CheckInvariants(const State& s);
 // property; the first check in this order that finds one is reported:
 //   1. RS-7 stamp lifecycle:   `stamp` of any system observed and predicted up.
 //   2. RS-3 fencing (access):  the command is a Read or Transaction between a pair fenced
-//                              before the step: last_outcome, rows, branches.
+//                              before the step: last_outcome, rows, branches; a Read with a
+//                              reply (released by it, or not): last_outcome, rows.
 //   3. RS-8 forced writes:     the step had a forced write fail or a process die next to one:
 //                              last_outcome, branches, rows; `up`/`last_exit` of a system with
 //                              a journal fault.
@@ -100,8 +101,8 @@ std::optional<Violation> CheckInvariants(const State& s);
 //                              step found a stamp mismatch also branches, rows, partner
 //                              tables, last_outcome.
 //   5. RS-4 ignore:            the transactions listed by a prompt both sides show; when the
-//                              command is Reply(ignore) or Complete also branches, rows,
-//                              partner tables, fenced.
+//                              command is Reply(ignore), Read(reply=ignore) or Complete
+//                              also branches, rows, partner tables, fenced.
 //   6. RS-3 fencing:           `fenced` of any system.
 //   7. RS-5 recycle detection: `startup` and partner tables of any system observed and
 //                              predicted up.

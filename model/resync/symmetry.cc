@@ -356,7 +356,10 @@ std::uint32_t CommandKind(const Command& c) {
       const std::size_t participants = x.writes.size() - (x.writes.count(x.coordinator) ? 1 : 0);
       return (participants > 1 ? 2 : 0) + (x.writes.count(x.coordinator) ? 1 : 0);
     }
-    std::uint32_t operator()(const Read& x) const { return x.via == x.system ? 4 : 5; }
+    std::uint32_t operator()(const Read& x) const {
+      if (x.reply) return 26 + static_cast<std::uint32_t>(*x.reply);
+      return x.via == x.system ? 4 : 5;
+    }
     std::uint32_t operator()(const Start& x) const {
       return x.crash_point ? 7 + static_cast<std::uint32_t>(*x.crash_point) : 6;
     }
@@ -374,6 +377,7 @@ std::uint32_t CommandKind(const Command& c) {
     }
     std::uint32_t operator()(const RemoveFault&) const { return 24; }
     std::uint32_t operator()(const Corrupt&) const { return 25; }
+    // Read with a reply comes last so that the kinds above keep their numbers.
   };
   return std::visit(Kind{}, c);
 }

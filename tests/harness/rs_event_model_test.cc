@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -520,6 +521,61 @@ TEST(RsEventModel, EveryMessageReceivedWasSent) {
     return j.value("op", "") == "prepare";
   })].json["answer"] = {{"vote", "no"}};
   EXPECT_EQ(PropertyOf(changed), "TRACE-1 at answer_received");
+}
+
+// Waits (docs/trace.md, "Overlaps counted"; RS-3's measured wait): a line at `micros` past a
+// fixed second, so that intervals are exact.
+TraceLine At(TraceLine line, int micros) {
+  line.json["time"] = "2026-12-04T05:00:00." + std::string(6 - std::to_string(micros).size(), '0') +
+                      std::to_string(micros) + "Z";
+  return line;
+}
+
+TraceLine WaitLine(const std::string& event, int id, const std::string& why, int micros) {
+  json fields{{"wait", id}, {"kind", "remote read"}};
+  if (event != "wait_granted") fields["why"] = why;
+  if (event == "wait_started") fields["wait_ms"] = 150;
+  return At(L(kS74, 201, event, std::move(fields)), micros);
+}
+
+std::map<std::string, std::uint64_t> Overlaps(const Trace& t) {
+  auto model = ResyncProtocol::MakeEventModel();
+  for (const TraceLine& line : t) EXPECT_EQ(model->Apply(line), std::nullopt) << line.Where();
+  return model->Overlaps();
+}
+
+TEST(RsEventModel, AWaitIsRefusedNoEarlierThanItsWaitTime) {
+  const std::string why = "lock timeout on k";
+  Trace t = InDoubtAtS74();
+  t.push_back(WaitLine("wait_started", 7, why, 0));
+  Trace in_time = t;
+  in_time.push_back(WaitLine("wait_refused", 7, why, 150'000));
+  EXPECT_EQ(Explain(in_time), "accepted");
+  Trace early = t;
+  early.push_back(WaitLine("wait_refused", 7, why, 100'000));
+  EXPECT_EQ(PropertyOf(early), "RS-3 at wait_refused");
+  EXPECT_NE(Explain(early).find("after 100 ms, before its wait time of 150 ms"), std::string::npos)
+      << Explain(early);
+  Trace granted = t;  // a grant may come at any time
+  granted.push_back(WaitLine("wait_granted", 7, why, 10));
+  EXPECT_EQ(Explain(granted), "accepted");
+}
+
+TEST(RsEventModel, WaitsAreCountedByWhatTheyWaitFor) {
+  const std::string lock = "lock timeout on k";
+  const std::string fence = "fenced: resynchronization with SYSTEM73 pending";
+  Trace t = Prompted();
+  t.push_back(WaitLine("wait_started", 7, lock, 0));
+  t.push_back(WaitLine("wait_refused", 7, lock, 200'000));
+  t.push_back(WaitLine("wait_started", 8, fence, 200'000));
+  t.push_back(WaitLine("wait_started", 9, fence, 200'000));
+  t.push_back(WaitLine("wait_refused", 9, fence, 400'000));  // before the reply: not released
+  t.push_back(L(kS74, 201, "reply_taken", {{"partner", kS73}, {"action", "ignore"}, {"dtrids", {kD}}}));
+  t.push_back(WaitLine("wait_granted", 8, fence, 400'100));
+  EXPECT_EQ(Overlaps(t), (std::map<std::string, std::uint64_t>{{"fenced_waits", 2},
+                                                              {"lock_timeouts", 1},
+                                                              {"lock_waits", 1},
+                                                              {"waits_released_by_reply", 1}}));
 }
 
 }  // namespace

@@ -365,6 +365,79 @@ TEST(ResyncTrace, TwoPhaseCommitAndResyncExchangeAreTracedInCausalOrder) {
        t.Find(k73, "resync_finished", {{"partner", k74}, {"outcome", "complete"}}, after)});
 }
 
+// A hold at wait_started on a txsys (impl/resync/README.md, "Holding a read at its wait"): the
+// remote read waits on the fence of SYSTEM74's prompt about SYSTEM73; the process stops right
+// after that line; the IGNORE sent meanwhile is taken once it is continued, in time to release
+// the read, which then reads at SYSTEM73.
+TEST(ResyncTrace, AReplyGivenWhileAReadIsHeldAtItsWaitReleasesIt) {
+  RsCluster c(2);
+  const fs::path dir = TraceInto(c);
+  const std::string k73 = "SYSTEM73", k74 = "SYSTEM74";
+  TxOptions crash;
+  crash.env["LOCKSTEP_CRASH_POINT"] = "coord.before_commit_record";
+  ASSERT_TRUE(c.Start(k73, crash));
+  ASSERT_TRUE(c.Start(k74));
+  EXPECT_EQ(c.Txn(k73, {{k74, {{"a", "1"}}}}), json::object());
+  ASSERT_TRUE(c.WaitExit(k73).has_value());
+  ASSERT_EQ(c.Format(k73), 0);
+  ASSERT_TRUE(c.Start(k73));  // a new stamp: SYSTEM74, in doubt, prompts about SYSTEM73
+  ASSERT_TRUE(PollUntil([&] { return c.WaitQuiet(k74)["prompts"].size() == 1; }, seconds(5)));
+
+  auto armed = harness::Request(c.Socket(k74), {{"op", "hold"}, {"event", "wait_started"}},
+                                seconds(5));
+  ASSERT_TRUE(armed) << armed.error().message;
+  ASSERT_EQ(armed->value("result", ""), "armed") << armed->dump();
+  auto read = harness::PendingRequest::Send(c.Socket(k74),
+                                            {{"op", "read"}, {"key", "b"}, {"at", k73}});
+  ASSERT_TRUE(read) << read.error().message;
+  long pid = 0;
+  ASSERT_TRUE(PollUntil([&] {
+    const Traces t(dir);
+    if (t.Count(k74, "wait_started") == 0) return false;
+    pid = t.Find(k74, "wait_started", {{"kind", "remote read"}}).value("pid", 0L);
+    return pid != 0 && ProcState(pid) == 'T';
+  }, seconds(5))) << "SYSTEM74 did not stop at its hold";
+  EXPECT_FALSE(read->Ready()) << "the read waits";
+  auto reply = harness::PendingRequest::Send(
+      c.Socket(k74), {{"op", "reply"}, {"partner", k73}, {"action", "ignore"}});
+  ASSERT_TRUE(reply) << reply.error().message;
+  c.Signal(k74, SIGCONT);
+  auto replied = reply->Answer(seconds(5));
+  ASSERT_TRUE(replied) << replied.error().message;
+  EXPECT_EQ(replied->value("result", ""), "ok") << replied->dump();
+  auto answer = read->Answer(seconds(5));
+  ASSERT_TRUE(answer) << answer.error().message;
+  EXPECT_EQ(answer->value("result", ""), "not_found") << "released, not fenced: " << answer->dump();
+
+  const Traces t(dir);
+  t.ExpectWellFormed();
+  const json started = t.Find(k74, "wait_started", {{"kind", "remote read"}});
+  EXPECT_TRUE(started.value("why", "").starts_with("fenced")) << started.dump();
+  EXPECT_EQ(started.value("wait_ms", 0), TxOptions{}.lock_wait_ms) << started.dump();
+  ExpectCausalOrder({started, t.Find(k74, "reply_taken", {{"partner", k73}, {"action", "ignore"}}),
+                     t.Find(k74, "wait_granted", {{"wait", started.value("wait", json())}})});
+  EXPECT_EQ(t.Count(k74, "wait_refused"), 0u);
+}
+
+// A hold that did not fire is disarmed: it reports what was armed, and nothing stops later.
+TEST(ResyncTrace, ADisarmedHoldNeverFires) {
+  RsCluster c(2);
+  TraceInto(c);
+  const std::string k73 = "SYSTEM73";
+  ASSERT_TRUE(c.Start(k73));
+  c.WaitQuiet(k73);
+  auto armed = harness::Request(c.Socket(k73), {{"op", "hold"}, {"event", "read_answered"}},
+                                seconds(5));
+  ASSERT_TRUE(armed) << armed.error().message;
+  auto disarmed = harness::Request(c.Socket(k73), {{"op", "disarm_hold"}}, seconds(5));
+  ASSERT_TRUE(disarmed) << disarmed.error().message;
+  EXPECT_EQ(*disarmed, (json{{"result", "disarmed"}, {"event", "read_answered"}}));
+  EXPECT_EQ(c.Read(k73, "a")["result"], "not_found") << "answered: no hold stopped it";
+  auto again = harness::Request(c.Socket(k73), {{"op", "disarm_hold"}}, seconds(5));
+  ASSERT_TRUE(again) << again.error().message;
+  EXPECT_EQ(*again, (json{{"result", "disarmed"}, {"event", nullptr}}));
+}
+
 // A lock wait at a participant: waiting, then granted, in order.
 TEST(ResyncTrace, LockWaitsAreTraced) {
   RsCluster c(2);

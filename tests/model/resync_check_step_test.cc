@@ -94,6 +94,17 @@ TEST(RsCheckStep, RS3FencedListWrong) {
   ExpectViolation(c, "RS-3", "fenced partners");
 }
 
+// Seeded bug reply-leaves-fenced-waits: the IGNORE given while a read waits on the fence does
+// not release it, and the read fails at its wait time.
+TEST(RsCheckStep, RS3AReplyDoesNotReleaseAWaitingRead) {
+  State s = InDoubtAtParticipant();
+  RunOn(s, {Fmt(S73, 1), Up(S73)});
+  StepCase c = MakeStep(s, Read{S73, "c1", S74, ReplyAction::kIgnore});
+  ASSERT_EQ(c.after.last_outcome->result, OpResult::kNotFound);
+  c.observed.last_outcome = OpOutcome{OpResult::kUnavailable, ""};
+  ExpectViolation(c, "RS-3", "last outcome observed unavailable");
+}
+
 // Seeded bug: IGNORE does not list every affected transaction.
 TEST(RsCheckStep, RS4PromptListsTooFewTransactions) {
   StepCase c = FormattedCoordinatorStarts();
