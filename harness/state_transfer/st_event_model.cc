@@ -49,6 +49,8 @@ struct LoggerLife {
   std::optional<Key> input_pending;  // input_received, not yet input_durable
   std::optional<Key> staged_upto;    // state_staged, not yet state_applied
   bool receiving = false;            // told receive in this life
+  std::int64_t receiving_since_us = 0;  // the `receiving` line's time (0: unknown)
+  std::int64_t timeout_ms = 0;          // its timeout_ms
   bool applied = false;              // state_applied since it was told receive
   bool in_service = false;
   std::map<Key, Key> states_received;        // transfer -> upto
@@ -294,6 +296,12 @@ class StEventModelImpl final : public trace::EventModel {
     if (e == "receiving") {
       life.receiving = true;
       life.applied = false;
+      life.receiving_since_us = line.micros().value_or(0);
+      const auto& timeout = line.field("timeout_ms");
+      life.timeout_ms = timeout.is_number_integer() ? timeout.get<std::int64_t>() : 0;
+    }
+    if (e == "waiting" || e == "receiver_assert" || e == "state_applied") {
+      if (auto v = CheckReceiverWait(life, line)) return v;
     }
     if (e == "state_received") return StateReceived(life, line);
     if (e == "state_staged") return StateStaged(life, line);
@@ -391,6 +399,24 @@ class StEventModelImpl final : public trace::EventModel {
     life.applied = true;
     side.durable = {life.key};
     return std::nullopt;
+  }
+
+  // ST-6 measured: a receiver still receiving (a `waiting` line), asserting or applying its
+  // state more than its timeout plus the tolerance after its `receiving` line waited too long
+  // without asserting. Only the receiver's own lines are compared, so one clock.
+  static std::optional<Violation> CheckReceiverWait(const LoggerLife& life, const TraceLine& line) {
+    if (!life.receiving || life.applied || life.receiving_since_us == 0 || life.timeout_ms == 0) {
+      return std::nullopt;
+    }
+    const auto now_us = line.micros();
+    if (!now_us) return std::nullopt;
+    const std::int64_t waited_ms = (*now_us - life.receiving_since_us) / 1000;
+    const std::int64_t tolerance_ms = ReceiverWaitToleranceMs(life.timeout_ms);
+    if (waited_ms <= life.timeout_ms + tolerance_ms) return std::nullopt;
+    return Broken("ST-6", line, "was receiving for " + std::to_string(waited_ms) +
+                                    " ms without asserting, past its timeout of " +
+                                    std::to_string(life.timeout_ms) + " ms plus the tolerance of " +
+                                    std::to_string(tolerance_ms) + " ms");
   }
 
   std::optional<Violation> ServiceEntered(int s, LoggerLife& life, const TraceLine& line) {

@@ -27,6 +27,10 @@
 //        at or beyond the high-water key.
 //  ST-4  a transfer_failed is sent only after every temp file of that transfer was deleted,
 //        and only with ENOSPC (28) or EACCES (13).
+//  ST-6  measured on the receiver's own clock: a receiver's `waiting`, `receiver_assert` or
+//        `state_applied` line comes no later than the `timeout_ms` of its `receiving` line
+//        plus the tolerance ReceiverWaitToleranceMs(timeout) after that line (it asserts in
+//        time, and does not wait past its timeout without asserting).
 //  ST-7  an input is received only as the mds sent it, and made durable only after it was
 //        received, with a rising key; the mds assigns rising keys and a restarted mds never
 //        reuses one; a sender sends its state only after the memory file was written, and
@@ -38,6 +42,7 @@
 // Not thread-safe; one per case.
 #pragma once
 
+#include <cstdint>
 #include <memory>
 
 #include "harness/trace/event_model.h"
@@ -45,5 +50,12 @@
 namespace lockstep::harness::st {
 
 std::unique_ptr<trace::EventModel> MakeStEventModel();
+
+// How late past its timeout a receiver may assert or enter service (ST-6 above): half the
+// timeout, at least 50 ms — a poll wakeup and one turn of the logger's loop on a loaded
+// machine, and less than the timeout itself, so a receiver that waits twice its timeout fails.
+inline std::int64_t ReceiverWaitToleranceMs(std::int64_t timeout_ms) {
+  return timeout_ms / 2 > 50 ? timeout_ms / 2 : 50;
+}
 
 }  // namespace lockstep::harness::st

@@ -257,11 +257,13 @@ Logger::Exit Logger::OnLinkMessage(const json& message) {
 
 void Logger::OnReceive(const json& message) {
   if (state_ == State::kReceiving) return;
-  trace_.Record("receiving", json{{"upto", UintField(message, "upto").value_or(0)}});
+  trace_.Record("receiving", json{{"upto", UintField(message, "upto").value_or(0)},
+                                   {"timeout_ms", config_.transfer_timeout_ms}});
   state_ = State::kReceiving;
   const auto now = Clock::now();
   const auto timeout = std::chrono::milliseconds(config_.transfer_timeout_ms);
   receive_deadline_ = now + timeout;
+  if (BugEnabled("receiver-asserts-late")) receive_deadline_ += timeout;  // seeded bug
   next_wait_log_ = now + std::max(timeout / 4, std::chrono::milliseconds(1));
   log_.Line("Receiving a state transfer up to update key " +
             std::to_string(UintField(message, "upto").value_or(0)));

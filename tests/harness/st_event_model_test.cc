@@ -116,6 +116,42 @@ TEST(StEventModel, ExplainsACorrectTrace) {
   EXPECT_EQ(v.at, -1) << v.property << ": " << v.message;
 }
 
+// ST-6 measured (st_event_model.h): logger A's lines from `receiving` on get times `ms` apart
+// from it; the receiving line says a timeout of 250 ms (tolerance 125 ms).
+std::vector<TraceLine> TimedFromReceiving(std::vector<TraceLine> lines, int at_ms,
+                                          const std::string& event) {
+  const int receiving = IndexOf(lines, "logger-A", "receiving");
+  lines[receiving].json["timeout_ms"] = 250;
+  lines[receiving].json["time"] = "2026-12-04T05:00:00.000000Z";
+  const int later = IndexOf(lines, "logger-A", event);
+  lines[later].json["time"] = "2026-12-04T05:00:0" + std::to_string(at_ms / 1000) + "." +
+                              std::to_string(1000000 + at_ms % 1000 * 1000).substr(1) + "Z";
+  return lines;
+}
+
+TEST(StEventModel, AReceiverThatAppliesItsStatePastItsTimeoutBreaksST6) {
+  EXPECT_EQ(Replay(TimedFromReceiving(CorrectTrace(), 370, "state_applied")).at, -1)
+      << "within the timeout plus the tolerance";
+  const Verdict v = Replay(TimedFromReceiving(CorrectTrace(), 500, "state_applied"));
+  EXPECT_EQ(v.property, "ST-6");
+  EXPECT_NE(v.message.find("receiving for 500 ms without asserting, past its timeout of 250 ms "
+                           "plus the tolerance of 125 ms"),
+            std::string::npos)
+      << v.message;
+}
+
+TEST(StEventModel, AReceiverThatAssertsLateBreaksST6) {
+  std::vector<TraceLine> lines = CorrectTrace();
+  lines.resize(IndexOf(lines, "logger-A", "receiving") + 1);
+  lines.push_back(L("logger-A", "waiting"));
+  lines.push_back(L("logger-A", "receiver_assert", {{"timeout_ms", 250}}));
+  EXPECT_EQ(Replay(TimedFromReceiving(lines, 300, "receiver_assert")).at, -1);
+  EXPECT_EQ(Replay(TimedFromReceiving(lines, 600, "receiver_assert")).property, "ST-6");
+  EXPECT_EQ(Replay(TimedFromReceiving(lines, 600, "waiting")).property, "ST-6")
+      << "still waiting, long past its timeout";
+  EXPECT_EQ(Replay(lines).at, -1) << "lines without times are not measured";
+}
+
 TEST(StEventModel, AnAckBeforeItsInputIsDurableBreaksST2) {
   auto lines = CorrectTrace();
   const int durable = IndexOf(lines, "logger-B", "input_durable");
