@@ -87,6 +87,7 @@ json CoverageJson(const Coverage& c, bool with_keys) {
   if (!c.crash_points_possible.empty()) out["crash_point_kinds"] = CrashPointKindsJson(c);
   if (c.trace_events > 0) out["trace_events_validated"] = c.trace_events;
   if (!c.overlaps.empty()) out["overlaps"] = c.overlaps;
+  if (!c.tolerances_ms.empty()) out["timing_tolerances_ms"] = c.tolerances_ms;
   return out;
 }
 

@@ -100,6 +100,7 @@ Coverage ReadCoverage(const json& j) {
   }
   c.trace_events = U64(j, "trace_events_validated");
   c.overlaps = Counts(At(j, "overlaps"));
+  c.tolerances_ms = Counts(At(j, "timing_tolerances_ms"));
   c.states_hit = U64(At(j, "states"), "hit");
   c.states_total = U64(At(j, "states"), "total");
   c.transitions_hit = U64(At(j, "transitions"), "hit");

@@ -45,6 +45,9 @@ void MergeCoverage(Coverage& into, const Coverage& from) {
   AddCounts(into.crash_points, from.crash_points);
   into.trace_events += from.trace_events;
   for (const auto& [k, v] : from.overlaps) into.overlaps[k] += v;
+  for (const auto& [k, v] : from.tolerances_ms) {
+    into.tolerances_ms[k] = std::max(into.tolerances_ms[k], v);
+  }
   for (const auto& [process, names] : from.crash_points_possible) {
     auto& mine = into.crash_points_possible[process];
     if (mine.empty()) mine = names;  // one protocol's list: the same in every shard

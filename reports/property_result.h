@@ -71,6 +71,9 @@ struct Coverage {
   // Overlapping behaviour the validated traces showed (docs/trace.md, "Overlaps counted"):
   // "inputs_queued_in_transfer" -> count. Empty when nothing was counted.
   std::map<std::string, std::uint64_t> overlaps;
+  // The timing tolerances the trace validation applied, in ms, by rule (docs/trace.md,
+  // "Timing tolerances"): "ST-6 receiver past its timeout" -> 125. Merged by maximum.
+  std::map<std::string, std::uint64_t> tolerances_ms;
   // The abstract states and transitions hit (sorted fingerprints), when known: a merge unites
   // them. Empty with a non-zero *_hit in reports that did not record them (merged by maximum).
   std::vector<std::uint64_t> state_keys, transition_keys;

@@ -122,6 +122,9 @@ std::string CoverageOf(const Report& report, const std::string& protocol) {
     }
     if (c.trace_events > 0) out += ", " + std::to_string(c.trace_events) + " trace events validated";
     for (const auto& [name, n] : c.overlaps) out += ", " + name + " " + std::to_string(n);
+    for (const auto& [rule, ms] : c.tolerances_ms) {
+      out += ", tolerance " + rule + " " + std::to_string(ms) + " ms";
+    }
     return out;
   }
   return "";

@@ -32,6 +32,7 @@ struct CaseRecord {
   std::uint64_t trace_events = 0;
   // Overlapping behaviour the traces showed (EventModel::Overlaps): name -> count.
   std::map<std::string, std::uint64_t> overlaps;
+  std::map<std::string, std::uint64_t> tolerances_ms;  // EventModel::TolerancesMs, the case's
   // Why the case failed, set by the step that failed it (at most one of the two): a property
   // the model's check found broken, or a harness problem (a process that could not be
   // started, a fault whose probe did not prove it): the run's verdict is then "other".

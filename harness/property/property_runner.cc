@@ -1,5 +1,6 @@
 #include "harness/property/property_runner.h"
 
+#include <algorithm>
 #include <filesystem>
 #include <iostream>
 #include <string>
@@ -18,6 +19,9 @@ void MergeCounts(CaseRecord& into, const CaseRecord& from) {
   for (const auto& [k, v] : from.mechanisms) into.mechanisms[k] = v;
   into.trace_events += from.trace_events;
   for (const auto& [k, v] : from.overlaps) into.overlaps[k] += v;
+  for (const auto& [k, v] : from.tolerances_ms) {
+    into.tolerances_ms[k] = std::max(into.tolerances_ms[k], v);
+  }
   into.visited_states.insert(from.visited_states.begin(), from.visited_states.end());
   into.visited_transitions.insert(from.visited_transitions.begin(), from.visited_transitions.end());
 }
@@ -177,6 +181,7 @@ std::vector<reports::PropertyResult> ToPropertyResults(
     r.coverage.crash_points = o.totals.crash_point_counts;
     r.coverage.trace_events = o.totals.trace_events;
     r.coverage.overlaps = o.totals.overlaps;
+    r.coverage.tolerances_ms = o.totals.tolerances_ms;
     if (settings.faults.contains("crash")) r.coverage.crash_points_possible = crash_points;
     r.coverage.states_hit = o.model_coverage.states_hit;
     r.coverage.states_total = o.model_coverage.states_total;

@@ -52,6 +52,7 @@ class SystemDriver {
     auto failure = validator_->CheckNew();
     record_->trace_events += validator_->events_validated() - before;
     record_->overlaps = validator_->overlaps();
+    record_->tolerances_ms = validator_->tolerances_ms();
     return failure;
   }
   // The directory holding one trace file per role (empty before MakeTraceDir).

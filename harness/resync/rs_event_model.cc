@@ -464,6 +464,11 @@ RsEventModel::Verdict RsEventModel::OnReplyTaken(SystemTrace& sys, const TraceLi
   return std::nullopt;
 }
 
+std::map<std::string, std::uint64_t> RsEventModel::TolerancesMs() const {
+  if (!waits_seen_) return {};
+  return {{"RS-3 wait refused before its wait time", kClockSlackUs / 1000}};
+}
+
 // The waits of a life: counted, and a refusal measured against the wait's own wait time.
 RsEventModel::Verdict RsEventModel::OnWait(SystemTrace& sys, const TraceLine& line) {
   Life& life = *sys.life;
@@ -471,6 +476,7 @@ RsEventModel::Verdict RsEventModel::OnWait(SystemTrace& sys, const TraceLine& li
   const std::uint64_t id = wait_id.is_number_integer() ? wait_id.get<std::uint64_t>() : 0;
   const std::string why = Str(line, "why");
   if (line.event == "wait_started") {
+    waits_seen_ = true;
     if (why.starts_with(kLockTimeout)) ++overlaps_["lock_waits"];
     if (why.starts_with(kFenced)) ++overlaps_["fenced_waits"];
     const json& wait_ms = line.field("wait_ms");

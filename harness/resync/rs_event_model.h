@@ -103,6 +103,8 @@ class RsEventModel final : public trace::EventModel {
   // on a fenced partner started) and waits_released_by_reply (a fenced wait granted after an
   // IGNORE was taken in its life while it waited).
   std::map<std::string, std::uint64_t> Overlaps() const override { return overlaps_; }
+  // "RS-3 wait refused before its wait time" -> the clocks' slack, once a wait was seen.
+  std::map<std::string, std::uint64_t> TolerancesMs() const override;
 
  private:
   struct Fence {
@@ -172,6 +174,7 @@ class RsEventModel final : public trace::EventModel {
   std::map<std::string, int> answers_in_flight_;   // "from|to|op|answer"
   std::map<std::string, int> calls_;               // "from|to|op"
   std::map<std::string, std::uint64_t> overlaps_;
+  bool waits_seen_ = false;  // a wait_started was seen: the wait rule applied
 };
 
 }  // namespace lockstep::harness::rs

@@ -133,13 +133,14 @@ void AddSystemOptions(const m::State& s, int x, const RsSettings& settings,
   }
   const std::vector<m::ReplyAction> replies{m::ReplyAction::kIgnore, m::ReplyAction::kDefer};
   for (const auto& [partner, prompt] : sys.prompts) {
-    options.push_back({6, rc::gen::map(rc::gen::elementOf(replies),
+    options.push_back({4, rc::gen::map(rc::gen::elementOf(replies),
                                        [x, partner](m::ReplyAction a) {
                                          return m::Command(m::Reply{x, partner, a});
                                        })});
-    // The same reply given while a read from the partner waits on the prompt's fence.
+    // The same reply given while a read from the partner waits on the prompt's fence: more
+    // often than alone, as it exercises both (a wait released by a reply).
     if (!s.at(partner).up) continue;
-    options.push_back({4, rc::gen::apply(
+    options.push_back({8, rc::gen::apply(
                               [x, partner](m::ReplyAction a, std::string key) {
                                 return m::Command(m::Read{partner, key, x, a});
                               },

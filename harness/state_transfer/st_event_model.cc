@@ -20,6 +20,9 @@ using model::Violation;
 using trace::TraceLine;
 using Key = std::uint64_t;
 
+// The rule whose tolerance the report states (TolerancesMs).
+constexpr const char* kReceiverWaitRule = "ST-6 receiver past its timeout";
+
 std::optional<Violation> Broken(const char* property, const TraceLine& line,
                                 const std::string& why) {
   return Violation{property, model::st::PropertyName(property),
@@ -108,6 +111,7 @@ struct MdsModel {
 class StEventModelImpl final : public trace::EventModel {
  public:
   std::map<std::string, std::uint64_t> Overlaps() const override { return overlaps_; }
+  std::map<std::string, std::uint64_t> TolerancesMs() const override { return tolerances_ms_; }
 
   std::optional<Violation> Apply(const TraceLine& line) override {
     if (line.from_harness()) return OnHarness(line);
@@ -299,6 +303,10 @@ class StEventModelImpl final : public trace::EventModel {
       life.receiving_since_us = line.micros().value_or(0);
       const auto& timeout = line.field("timeout_ms");
       life.timeout_ms = timeout.is_number_integer() ? timeout.get<std::int64_t>() : 0;
+      if (life.timeout_ms > 0) {
+        auto& applied = tolerances_ms_[kReceiverWaitRule];
+        applied = std::max<std::uint64_t>(applied, ReceiverWaitToleranceMs(life.timeout_ms));
+      }
     }
     if (e == "waiting" || e == "receiver_assert" || e == "state_applied") {
       if (auto v = CheckReceiverWait(life, line)) return v;
@@ -475,6 +483,7 @@ class StEventModelImpl final : public trace::EventModel {
   std::array<SideModel, 2> sides_;
   std::set<std::pair<int, Key>> queued_sent_;  // (side, key) the mds forwarded from a queue
   std::map<std::string, std::uint64_t> overlaps_;
+  std::map<std::string, std::uint64_t> tolerances_ms_;  // the largest applied, by rule
   std::set<Key> states_sent_;  // transfers whose state a sender sent
 };
 

@@ -56,6 +56,10 @@ class EventModel {
   // name -> count, cumulative over the case ("inputs_queued_in_transfer"). Empty for a
   // protocol that counts none.
   virtual std::map<std::string, std::uint64_t> Overlaps() const { return {}; }
+  // The timing tolerances its rules applied to the lines so far, in ms, by rule ("ST-6
+  // receiver past its timeout" -> 125), for the report to state (docs/trace.md, "Timing
+  // tolerances"). Empty for a protocol that measures no time.
+  virtual std::map<std::string, std::uint64_t> TolerancesMs() const { return {}; }
 };
 
 }  // namespace lockstep::harness::trace

@@ -54,6 +54,8 @@ class TraceValidator {
   std::uint64_t events_validated() const { return validated_; }
   // The event model's counts of overlapping behaviour (EventModel::Overlaps).
   std::map<std::string, std::uint64_t> overlaps() const { return model_->Overlaps(); }
+  // The timing tolerances the event model applied (EventModel::TolerancesMs).
+  std::map<std::string, std::uint64_t> tolerances_ms() const { return model_->TolerancesMs(); }
 
  private:
   std::unique_ptr<EventModel> model_;

@@ -236,6 +236,23 @@ TEST(MergeTest, UnitesModelCoverageKeysAndFallsBackToTheMaximumWithoutThem) {
   EXPECT_FALSE((*merged)["results"]["extra"]["coverage_keys"].contains("state-transfer"));
 }
 
+// Overlap counts are summed over shards; timing tolerances (the largest a shard applied) are
+// merged by maximum; both read back from the CTRF and pass the schema.
+TEST(MergeTest, SumsOverlapsAndKeepsTheLargestTimingTolerance) {
+  auto shard = [](std::uint64_t seed, std::uint64_t queued, std::uint64_t tolerance) {
+    PropertyResult p = PassedProperty();
+    p.coverage.overlaps = {{"inputs_queued_in_transfer", queued}};
+    p.coverage.tolerances_ms = {{"ST-6 receiver past its timeout", tolerance}};
+    return ToCtrf(SampleRun(seed), {p});
+  };
+  Result<json> merged = MergeReports({shard(1, 3, 125), shard(2, 4, 50)});
+  ASSERT_TRUE(merged) << merged.error().message;
+  EXPECT_TRUE(ValidateReport(*merged));
+  const json& coverage = (*merged)["results"]["tests"][0]["extra"]["coverage"];
+  EXPECT_EQ(coverage["overlaps"], (json{{"inputs_queued_in_transfer", 7}}));
+  EXPECT_EQ(coverage["timing_tolerances_ms"], (json{{"ST-6 receiver past its timeout", 125}}));
+}
+
 TEST(MergeTest, CoverageKeysAreWrittenOncePerProtocolAndReadBackIntoEachProperty) {
   PropertyResult p = PassedProperty(), q = FailedProperty();  // both state-transfer
   for (PropertyResult* r : {&p, &q}) {

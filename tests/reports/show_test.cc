@@ -46,6 +46,16 @@ TEST(ShowTest, EachProtocolsFiguresOnceAndTruncationMarked) {
   EXPECT_TRUE(Contains(text, "  * state-transfer: truncated: held on every step of the 17 cases")) << text;
 }
 
+TEST(ShowTest, OverlapsAndTimingTolerancesArePrintedWithTheProtocolsFigures) {
+  PropertyResult p = PassedProperty();
+  p.coverage.overlaps = {{"queued_inputs_applied", 2}};
+  p.coverage.tolerances_ms = {{"ST-6 receiver past its timeout", 125}};
+  const std::string text = ShowReport(ToCtrf(SampleRun(), {p}));
+  EXPECT_TRUE(Contains(text, ", queued_inputs_applied 2, tolerance ST-6 receiver past its timeout "
+                             "125 ms\n"))
+      << text;
+}
+
 TEST(ShowTest, PassingRunHasNoProblemSection) {
   const std::string text = ShowReport(ToCtrf(SampleRun(), {PassedProperty()}));
   EXPECT_TRUE(text.starts_with("lockstep run: PASSED")) << text;
