@@ -1,5 +1,5 @@
-// Fuzz target: one event-trace line (docs/trace.md). No trace reader exists yet; this is the
-// check a reader will run on each line: the JSON text parsed as ParseObject does
+// Fuzz target: one event-trace line (docs/trace.md): the check the trace reader
+// (harness/trace/trace_reader.h) runs on each line, the JSON text parsed as ParseObject does
 // (impl/common/json_lines.h) and validated against the trace schema
 // (reports/trace_schema.h, ValidateTraceLine). Checks that validation never crashes or throws
 // and that a refusal says why.

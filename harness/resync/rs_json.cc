@@ -43,6 +43,21 @@ Result<std::string> Str(const json& j, const char* name, const char* where, bool
               j.dump().substr(0, 200));
 }
 
+// A field of a status that must be there with its JSON type: a missing list is not an empty
+// one (an implementation that leaves `branches` out would otherwise be judged as having none).
+Result<const json*> Required(const json& status, const char* name, json::value_t type,
+                             const char* type_name) {
+  const auto it = status.find(name);
+  if (it == status.end()) {
+    return Fail(std::string("status: missing field '") + name + "' (" + type_name + ")");
+  }
+  if (it->type() != type) {
+    return Fail(std::string("status: field '") + name + "' is not " + type_name + ": " +
+                it->dump().substr(0, 200));
+  }
+  return &*it;
+}
+
 Result<m::BranchObservation> ParseBranch(const json& b) {
   auto role = Str(b, "role", "branch");
   auto state = Str(b, "state", "branch");
@@ -117,10 +132,16 @@ Result<RawSystem> ParseStatus(const json& status, int count) {
   if (!startup) return std::unexpected(startup.error());
   out.stamp = *stamp;
   out.startup = *startup;
-  if (auto s = ParsePartners(status.value("partners", json::object()), count, out); !s) {
-    return std::unexpected(s.error());
+  auto partners = Required(status, "partners", json::value_t::object, "an object");
+  auto branches = Required(status, "branches", json::value_t::array, "an array");
+  auto rows = Required(status, "rows", json::value_t::object, "an object");
+  auto prompts = Required(status, "prompts", json::value_t::array, "an array");
+  auto fenced = Required(status, "fenced", json::value_t::array, "an array");
+  for (const auto* field : {&partners, &branches, &rows, &prompts, &fenced}) {
+    if (!*field) return std::unexpected(field->error());
   }
-  for (const auto& b : status.value("branches", json::array())) {
+  if (auto s = ParsePartners(**partners, count, out); !s) return std::unexpected(s.error());
+  for (const auto& b : **branches) {
     auto dtrid = Str(b, "dtrid", "branch");
     auto branch = ParseBranch(b);
     if (!dtrid) return std::unexpected(dtrid.error());
@@ -128,14 +149,12 @@ Result<RawSystem> ParseStatus(const json& status, int count) {
     out.branches[*dtrid] = *branch;
   }
   try {
-    out.rows = status.value("rows", json::object()).get<m::Rows>();
+    out.rows = (*rows)->get<m::Rows>();
   } catch (const json::exception& e) {
     return Fail(std::string("status: 'rows' is not a map of strings: ") + e.what());
   }
-  if (auto s = ParsePrompts(status.value("prompts", json::array()), count, out); !s) {
-    return std::unexpected(s.error());
-  }
-  for (const auto& f : status.value("fenced", json::array())) {
+  if (auto s = ParsePrompts(**prompts, count, out); !s) return std::unexpected(s.error());
+  for (const auto& f : **fenced) {
     auto index = f.is_string() ? SystemIndex(f.get<std::string>(), count) : Fail("fenced: not a string");
     if (!index) return std::unexpected(index.error());
     out.fenced.push_back(*index);

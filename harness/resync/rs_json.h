@@ -78,7 +78,9 @@ struct RawObservation {
 
 // Index of "SYSTEM74" among `count` systems, or an error.
 Result<int> SystemIndex(const std::string& name, int count);
-// A running system's status answer (impl/resync/README.md "status").
+// A running system's status answer (impl/resync/README.md "status"). `journal_stamp` and
+// `startup_time` (strings), `partners` and `rows` (objects), `branches`, `prompts` and `fenced`
+// (arrays) must be present with those types: an error names the first that is not.
 Result<RawSystem> ParseStatus(const nlohmann::json& status, int count);
 // The answer to {"op":"txn"}: committed / aborted / unknown, and the DTRID if any.
 Result<model::rs::OpOutcome> ParseTxnAnswer(const nlohmann::json& answer, std::string* dtrid);
