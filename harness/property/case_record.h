@@ -30,7 +30,9 @@ struct CaseRecord {
   std::set<std::uint64_t> visited_states, visited_transitions;
   // Trace lines the protocol's event model explained (SystemDriver::CheckTraces).
   std::uint64_t trace_events = 0;
-  // Overlapping behaviour the traces showed (EventModel::Overlaps): name -> count.
+  // Overlapping behaviour: name -> count. What the traces showed (EventModel::Overlaps), and
+  // the commands that ran overlapping, by kind ("overlapping_commands.Read(reply)": the
+  // driver's, SystemDriver::CountOverlappingCommand).
   std::map<std::string, std::uint64_t> overlaps;
   std::map<std::string, std::uint64_t> tolerances_ms;  // EventModel::TolerancesMs, the case's
   // Why the case failed, set by the step that failed it (at most one of the two): a property

@@ -33,6 +33,9 @@
 
 namespace lockstep::harness {
 
+// The prefix of the case record's overlaps a driver counts itself (CountOverlappingCommand).
+inline constexpr std::string_view kOverlappingCommandsPrefix = "overlapping_commands.";
+
 template <class Settings>
 class SystemDriver {
  public:
@@ -51,7 +54,7 @@ class SystemDriver {
     const std::uint64_t before = validator_->events_validated();
     auto failure = validator_->CheckNew();
     record_->trace_events += validator_->events_validated() - before;
-    record_->overlaps = validator_->overlaps();
+    for (const auto& [name, n] : validator_->overlaps()) record_->overlaps[name] = n;
     record_->tolerances_ms = validator_->tolerances_ms();
     return failure;
   }
@@ -92,6 +95,14 @@ class SystemDriver {
                             nlohmann::json fields = nlohmann::json::object()) {
     fields["role"] = role;
     return harness_lines_.Append(trace_dir_, TraceFile(role), event, std::move(fields));
+  }
+
+  // Counts one command of `kind` ("Start(inputs)", "Read(reply)") that ran overlapping with
+  // another (its hold fired: docs/design.md, "Decision: overlapping commands hold a process at
+  // a traced action") in the case record's overlaps, as "overlapping_commands.<kind>", beside
+  // the event model's counts (docs/trace.md, "Overlaps counted").
+  void CountOverlappingCommand(std::string_view kind) {
+    ++record_->overlaps[std::string(kOverlappingCommandsPrefix) + std::string(kind)];
   }
 
   // How long to wait for an answer, or for a quiet point, before observing anyway.

@@ -203,6 +203,7 @@ Status RsSystem::RunReadDuringReply(const m::Read& c) {
   }, RequestTimeout());
   const json reply = ReplyRequest(c.system, *c.reply);
   if (stopped == true) {
+    CountOverlappingCommand("Read(reply)");
     auto sent = PendingRequest::Send(rt.socket, reply);
     if (auto s = rt.txsys.Continue(); !s) return s;
     if (!sent) return std::unexpected(sent.error());

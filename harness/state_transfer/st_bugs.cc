@@ -31,6 +31,10 @@ const std::vector<SeededBug>& StateTransferProtocol::Bugs() {
       // the quiet-point check allows twice the timeout plus 5 s.
       {"receiver-asserts-late", "state-transfer", "ST-6",
        "the receiver asserts at twice its transfer timeout"},
+      // Seen only by the receiver's own clock in its trace (ST-5 measured): in service at
+      // the quiet point, well inside its slack.
+      {"receiver-enters-service-late", "state-transfer", "ST-5",
+       "the receiver enters service only at twice its transfer timeout"},
       {"non-atomic-apply", "state-transfer", "ST-7",
        "the receiver writes the new rows and the new update key in two durable steps"},
       // Transient: whole again at the quiet point. Trace validation sees it (a receiver's

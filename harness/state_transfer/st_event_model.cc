@@ -20,8 +20,9 @@ using model::Violation;
 using trace::TraceLine;
 using Key = std::uint64_t;
 
-// The rule whose tolerance the report states (TolerancesMs).
+// The rules whose tolerances the report states (TolerancesMs).
 constexpr const char* kReceiverWaitRule = "ST-6 receiver past its timeout";
+constexpr const char* kReceiverServiceRule = "ST-5 receiver in service past its timeout";
 
 std::optional<Violation> Broken(const char* property, const TraceLine& line,
                                 const std::string& why) {
@@ -304,8 +305,10 @@ class StEventModelImpl final : public trace::EventModel {
       const auto& timeout = line.field("timeout_ms");
       life.timeout_ms = timeout.is_number_integer() ? timeout.get<std::int64_t>() : 0;
       if (life.timeout_ms > 0) {
-        auto& applied = tolerances_ms_[kReceiverWaitRule];
-        applied = std::max<std::uint64_t>(applied, ReceiverWaitToleranceMs(life.timeout_ms));
+        for (const char* rule : {kReceiverWaitRule, kReceiverServiceRule}) {
+          auto& applied = tolerances_ms_[rule];
+          applied = std::max<std::uint64_t>(applied, ReceiverWaitToleranceMs(life.timeout_ms));
+        }
       }
     }
     if (e == "waiting" || e == "receiver_assert" || e == "state_applied") {
@@ -413,7 +416,25 @@ class StEventModelImpl final : public trace::EventModel {
   // state more than its timeout plus the tolerance after its `receiving` line waited too long
   // without asserting. Only the receiver's own lines are compared, so one clock.
   static std::optional<Violation> CheckReceiverWait(const LoggerLife& life, const TraceLine& line) {
-    if (!life.receiving || life.applied || life.receiving_since_us == 0 || life.timeout_ms == 0) {
+    if (life.applied) return std::nullopt;
+    return PastReceiverTimeout("ST-6", life, line, "without asserting");
+  }
+
+  // ST-5 measured: the transfer that brings a receiver into service does so within its
+  // timeout (plus the tolerance) of its `receiving` line, or the receiver asserts (spec step
+  // 5); one restart is the harness's Start, checked at the quiet point.
+  static std::optional<Violation> CheckReceiverInServiceInTime(const LoggerLife& life,
+                                                               const TraceLine& line) {
+    return PastReceiverTimeout("ST-5", life, line, "before entering service");
+  }
+
+  // `line` of a receiving life later than its timeout plus ReceiverWaitToleranceMs after
+  // the life's `receiving`, as a breach of `property`; nullopt when in time or not measured
+  // (no times, no timeout, not receiving). Only the receiver's own lines are compared: one
+  // clock.
+  static std::optional<Violation> PastReceiverTimeout(const char* property, const LoggerLife& life,
+                                                      const TraceLine& line, const char* doing) {
+    if (!life.receiving || life.receiving_since_us == 0 || life.timeout_ms == 0) {
       return std::nullopt;
     }
     const auto now_us = line.micros();
@@ -421,10 +442,11 @@ class StEventModelImpl final : public trace::EventModel {
     const std::int64_t waited_ms = (*now_us - life.receiving_since_us) / 1000;
     const std::int64_t tolerance_ms = ReceiverWaitToleranceMs(life.timeout_ms);
     if (waited_ms <= life.timeout_ms + tolerance_ms) return std::nullopt;
-    return Broken("ST-6", line, "was receiving for " + std::to_string(waited_ms) +
-                                    " ms without asserting, past its timeout of " +
-                                    std::to_string(life.timeout_ms) + " ms plus the tolerance of " +
-                                    std::to_string(tolerance_ms) + " ms");
+    return Broken(property, line, "was receiving for " + std::to_string(waited_ms) + " ms " +
+                                      doing + ", past its timeout of " +
+                                      std::to_string(life.timeout_ms) +
+                                      " ms plus the tolerance of " +
+                                      std::to_string(tolerance_ms) + " ms");
   }
 
   std::optional<Violation> ServiceEntered(int s, LoggerLife& life, const TraceLine& line) {
@@ -445,6 +467,7 @@ class StEventModelImpl final : public trace::EventModel {
                                       ", behind the high-water key " +
                                       std::to_string(mds_.high_water_at_enter[s]));
     }
+    if (auto v = CheckReceiverInServiceInTime(life, line)) return v;
     life.in_service = true;
     return std::nullopt;
   }

@@ -27,6 +27,11 @@
 //        at or beyond the high-water key.
 //  ST-4  a transfer_failed is sent only after every temp file of that transfer was deleted,
 //        and only with ENOSPC (28) or EACCES (13).
+//  ST-5  measured on the receiver's own clock: a receiver's `service_entered` comes no later
+//        than the `timeout_ms` of its `receiving` line plus ReceiverWaitToleranceMs(timeout)
+//        after that line (the transfer that succeeds brings it into service within its
+//        timeout; that the Start after a fault's removal is that transfer is the quiet-point
+//        check's).
 //  ST-6  measured on the receiver's own clock: a receiver's `waiting`, `receiver_assert` or
 //        `state_applied` line comes no later than the `timeout_ms` of its `receiving` line
 //        plus the tolerance ReceiverWaitToleranceMs(timeout) after that line (it asserts in
@@ -51,7 +56,7 @@ namespace lockstep::harness::st {
 
 std::unique_ptr<trace::EventModel> MakeStEventModel();
 
-// How late past its timeout a receiver may assert or enter service (ST-6 above): half the
+// How late past its timeout a receiver may assert or enter service (ST-5, ST-6 above): half the
 // timeout, at least 50 ms — a poll wakeup and one turn of the logger's loop on a loaded
 // machine, and less than the timeout itself, so a receiver that waits twice its timeout fails.
 inline std::int64_t ReceiverWaitToleranceMs(std::int64_t timeout_ms) {

@@ -224,6 +224,9 @@ Status StSystem::RunWithTransferInputs(const m::Start& c) {
     if (!disarmed) return std::unexpected(disarmed.error());
   }
   if (!stopped || !*stopped) return {};
+  CountOverlappingCommand("Start(inputs)");
+  if (faults_.ActiveOn(sender.temp)) CountOverlappingCommand("Start(inputs, sender temp fault)");
+  if (c.crash_point) CountOverlappingCommand("Start(inputs, receiver crash armed)");
   const auto held_at = Clock::now();
   std::vector<PendingRequest> answers;
   for (const m::Submit& input : c.inputs) {

@@ -155,12 +155,20 @@ int Logger::PollTimeoutMs(Clock::time_point now) const {
   if (state_ != State::kReceiving) return -1;
   Clock::time_point next = next_wait_log_;
   if (!BugEnabled("receiver-waits-forever")) next = std::min(next, receive_deadline_);
+  if (late_service_at_) next = *late_service_at_;
   const auto ms = std::chrono::ceil<std::chrono::milliseconds>(next - now).count();
   return static_cast<int>(std::clamp<long long>(ms, 0, 60000));
 }
 
 Logger::Exit Logger::OnTimers(Clock::time_point now) {
   if (state_ != State::kReceiving) return std::nullopt;
+  if (late_service_at_) {  // seeded bug receiver-enters-service-late: no timer but this one
+    if (now >= *late_service_at_) {
+      late_service_at_.reset();
+      EnterService();
+    }
+    return std::nullopt;
+  }
   const auto quarter = std::chrono::milliseconds(std::max<std::uint64_t>(
       1, config_.transfer_timeout_ms / 4));
   while (now >= next_wait_log_) {
@@ -235,7 +243,13 @@ Logger::Exit Logger::OnLinkMessage(const json& message) {
   if (type == "input") return OnInput(message);
   if (type == "state") return OnState(message);
   if (type == "enter_service") {
-    EnterService();
+    // Seeded bug receiver-enters-service-late (impl/README.md): the receiver stops its timer
+    // and enters service only at twice its timeout after it began receiving.
+    if (BugEnabled("receiver-enters-service-late") && state_ == State::kReceiving) {
+      late_service_at_ = receive_deadline_ + std::chrono::milliseconds(config_.transfer_timeout_ms);
+    } else {
+      EnterService();
+    }
   } else if (type == "stale") {
     trace_.Record("stale");
     state_ = State::kStale;

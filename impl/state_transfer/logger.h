@@ -101,6 +101,9 @@ class Logger {
   std::map<int, Control> controls_;  // by fd
   Clock::time_point receive_deadline_;
   Clock::time_point next_wait_log_;
+  // Seeded bug receiver-enters-service-late: when the receiver, its timer stopped at
+  // enter_service, enters service (twice its timeout after `receiving`).
+  std::optional<Clock::time_point> late_service_at_;
 };
 
 }  // namespace lockstep::impl

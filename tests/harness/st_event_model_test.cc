@@ -4,6 +4,8 @@
 // leaves both databases possible until the next start says which.
 #include <gtest/gtest.h>
 
+#include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -138,6 +140,31 @@ TEST(StEventModel, AReceiverThatAppliesItsStatePastItsTimeoutBreaksST6) {
                            "plus the tolerance of 125 ms"),
             std::string::npos)
       << v.message;
+}
+
+// ST-5 measured: the state applied in time, the receiver enters service late.
+TEST(StEventModel, AReceiverThatEntersServicePastItsTimeoutBreaksST5) {
+  EXPECT_EQ(Replay(TimedFromReceiving(CorrectTrace(), 370, "service_entered")).at, -1)
+      << "within the timeout plus the tolerance";
+  const Verdict v = Replay(TimedFromReceiving(CorrectTrace(), 500, "service_entered"));
+  EXPECT_EQ(v.property, "ST-5");
+  EXPECT_NE(v.message.find("receiving for 500 ms before entering service, past its timeout of "
+                           "250 ms plus the tolerance of 125 ms"),
+            std::string::npos)
+      << v.message;
+}
+
+// The report states each measured rule's tolerance (docs/trace.md, "Timing tolerances"): a
+// receiving line with a timeout of 250 ms makes both receiver rules allow 125 ms.
+TEST(StEventModel, StatesTheTolerancesOfTheReceiverRulesItApplied) {
+  auto model = MakeStEventModel();
+  EXPECT_TRUE(model->TolerancesMs().empty()) << "nothing measured yet";
+  for (const TraceLine& line : TimedFromReceiving(CorrectTrace(), 100, "service_entered")) {
+    ASSERT_FALSE(model->Apply(line));
+  }
+  EXPECT_EQ(model->TolerancesMs(),
+            (std::map<std::string, std::uint64_t>{{"ST-5 receiver in service past its timeout", 125},
+                                                  {"ST-6 receiver past its timeout", 125}}));
 }
 
 TEST(StEventModel, AReceiverThatAssertsLateBreaksST6) {

@@ -27,17 +27,19 @@ using nlohmann::json;
 
 // Runs `steps` (Describe() texts) on a fresh case of protocol P through the step pipeline;
 // returns the events of each role's trace, by role, read while the case still runs. Every
-// line must validate. Afterwards the case directory is removed, traces included.
+// line must validate. Afterwards the case directory is removed, traces included. The case
+// record is `*record` when given.
 template <class P, class Parse>
 std::map<std::string, std::vector<std::string>> RunCase(const std::vector<std::string>& steps,
-                                                        Parse parse) {
+                                                        Parse parse, CaseRecord* out = nullptr) {
   std::map<std::string, std::vector<std::string>> events;
   auto sandbox = Sandbox::Create();
   EXPECT_TRUE(sandbox) << sandbox.error().message;
   if (!sandbox) return events;
   typename P::Settings settings;
   settings.impl_dir = testing::BinDir();
-  CaseRecord record;
+  CaseRecord local;
+  CaseRecord& record = out ? *out : local;
   auto system = P::MakeSystem(*sandbox, "case-traces", settings, &record);
   EXPECT_TRUE(system) << system.error().message;
   if (!system) return events;
@@ -79,6 +81,39 @@ TEST(CaseTraces, StateTransferDriverTracesEveryRole) {
   EXPECT_TRUE(Has(events.at("logger-A"), "state_sent"));
   EXPECT_TRUE(Has(events.at("logger-B"), "state_applied"));
   EXPECT_TRUE(Has(events.at("logger-B"), "ack_sent"));
+}
+
+// Overlaps counted (docs/trace.md): a Start whose inputs were submitted while its transfer was
+// held counts once as an overlapping command, beside the queue the traces showed; a case
+// without one counts none.
+TEST(CaseTraces, AStartWithInputsHeldInItsTransferCountsAsAnOverlappingCommand) {
+  const auto parse = [](const std::string& t) { return model::st::ParseCommand(t); };
+  CaseRecord record;
+  const auto events = RunCase<StateTransferProtocol>(
+      {"Start(A)", "Submit(set k0=v0)", "Start(B, inputs=[set k1=a, del k0])"}, parse, &record);
+  EXPECT_TRUE(Has(events.at("mds"), "input_queued"));
+  EXPECT_EQ(record.overlaps["overlapping_commands.Start(inputs)"], 1u);
+  EXPECT_EQ(record.overlaps["inputs_queued_in_transfer"], 2u);
+  EXPECT_EQ(record.overlaps["queued_inputs_applied"], 2u);
+
+  CaseRecord quiet;
+  RunCase<StateTransferProtocol>({"Start(A)", "Submit(set k0=v0)", "Start(B)"}, parse, &quiet);
+  EXPECT_FALSE(quiet.overlaps.contains("overlapping_commands.Start(inputs)"));
+  EXPECT_EQ(quiet.overlaps["inputs_queued_in_transfer"], 0u);
+}
+
+// A read held at its fenced wait while the operator's IGNORE is given counts once as an
+// overlapping command, and the trace shows the wait released by the reply.
+TEST(CaseTraces, AReadReleasedByAReplyDuringItsWaitCountsAsAnOverlappingCommand) {
+  CaseRecord record;
+  RunCase<ResyncProtocol>(
+      {"Start(SYSTEM73, journal-1, crash=coord.after_commit_record)", "Start(SYSTEM74, journal-1)",
+       "Transaction(SYSTEM73: SYSTEM74{k1=v1})", "Format(SYSTEM73, journal-1)",
+       "Start(SYSTEM73, journal-1)", "Read(SYSTEM73, k1, via=SYSTEM74, reply=ignore)"},
+      [](const std::string& t) { return model::rs::ParseCommand(t); }, &record);
+  EXPECT_EQ(record.overlaps["overlapping_commands.Read(reply)"], 1u);
+  EXPECT_EQ(record.overlaps["fenced_waits"], 1u);
+  EXPECT_EQ(record.overlaps["waits_released_by_reply"], 1u);
 }
 
 TEST(CaseTraces, ResyncDriverTracesEveryRole) {
