@@ -38,6 +38,11 @@ const std::vector<SeededBug>& ResyncProtocol::Bugs() {
        "recovery takes any damaged record for a torn last write and cuts it off with every "
        "record after it, so a corrupted journal starts with durable records lost",
        {"crash", "corrupt"}},
+      {"lock-waits-miss-release", "resync", "RS-4",
+       "a task waiting on a lock never sees it released: a read waiting on a ManualPending "
+       "branch's lock while the operator completes the branch by hand fails with a lock "
+       "timeout at its wait time instead of reading",
+       {"crash", "reformat"}},
       {"reply-leaves-fenced-waits", "resync", "RS-3",
        "a task waiting on a fence is looked at again only when its wait time is up, so an "
        "operator's IGNORE does not release a read waiting on that partner: it fails at its "

@@ -490,6 +490,7 @@ RsEventModel::Verdict RsEventModel::OnWait(SystemTrace& sys, const TraceLine& li
   life.waits.erase(it);
   if (line.event == "wait_granted") {
     if (wait.ignored) ++overlaps_["waits_released_by_reply"];
+    if (wait.why.starts_with(kLockTimeout)) ++overlaps_["lock_waits_granted"];
     return std::nullopt;
   }
   if (why.starts_with(kLockTimeout)) ++overlaps_["lock_timeouts"];

@@ -99,9 +99,10 @@ class RsEventModel final : public trace::EventModel {
  public:
   std::optional<model::Violation> Apply(const trace::TraceLine& line) override;
   std::string Describe() const override;
-  // lock_waits, lock_timeouts (a wait on a locked key started, refused), fenced_waits (a wait
-  // on a fenced partner started) and waits_released_by_reply (a fenced wait granted after an
-  // IGNORE was taken in its life while it waited).
+  // lock_waits, lock_timeouts, lock_waits_granted (a wait on a locked key started, refused,
+  // granted: the lock was released while it waited), fenced_waits (a wait on a fenced partner
+  // started) and waits_released_by_reply (a fenced wait granted after an IGNORE was taken in
+  // its life while it waited).
   std::map<std::string, std::uint64_t> Overlaps() const override { return overlaps_; }
   // "RS-3 wait refused before its wait time" -> the clocks' slack, once a wait was seen.
   std::map<std::string, std::uint64_t> TolerancesMs() const override;

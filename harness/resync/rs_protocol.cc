@@ -1,5 +1,7 @@
 #include "harness/resync/rs_protocol.h"
 
+#include <algorithm>
+
 #include "harness/property/plugin_of.h"
 #include "harness/property/shrinking_choice.h"
 #include "harness/property/weighted_choice.h"
@@ -82,6 +84,15 @@ rc::Gen<m::Command> GenStart(const m::State& s, int x, bool crash_points, bool s
       rc::gen::elementOf(sets), ChoiceShrinkingToFirst(std::move(points)));
 }
 
+// Whether `prompt` at x lists a branch of which x is a participant.
+bool ListsParticipantBranch(const m::SystemState& x, const m::Prompt& prompt) {
+  const auto& branches = x.journal().branches;
+  return std::any_of(prompt.txns.begin(), prompt.txns.end(), [&](int seq) {
+    const auto it = branches.find(seq);
+    return it != branches.end() && it->second.role == m::Role::kParticipant;
+  });
+}
+
 bool NeverStarted(const m::SystemState& x) {
   return !x.up && x.last_exit == m::ExitKind::kNone && x.journal().stamp == 0;
 }
@@ -137,6 +148,11 @@ void AddSystemOptions(const m::State& s, int x, const RsSettings& settings,
                                        [x, partner](m::ReplyAction a) {
                                          return m::Command(m::Reply{x, partner, a});
                                        })});
+    // IGNORE at a participant in doubt makes its branches ManualPending, holding locks that
+    // only a completion by hand releases (Read(.., complete=..) below): offered more often.
+    if (ListsParticipantBranch(sys, prompt)) {
+      options.push_back({6, rc::gen::just(m::Command(m::Reply{x, partner, m::ReplyAction::kIgnore}))});
+    }
     // The same reply given while a read from the partner waits on the prompt's fence: more
     // often than alone, as it exercises both (a wait released by a reply).
     if (!s.at(partner).up) continue;
@@ -153,6 +169,20 @@ void AddSystemOptions(const m::State& s, int x, const RsSettings& settings,
     options.push_back({3, rc::gen::map(rc::gen::elementOf(actions), [x, seq](m::CompleteAction a) {
                          return m::Command(m::Complete{x, seq, a});
                        })});
+    // The same completion made while a read of a key the branch locks waits on the lock,
+    // almost always the next step: it exercises both (a lock wait released by a completion),
+    // a branch is completed once, and ManualPending participant branches are rare (an IGNORE
+    // at a participant in doubt): a default run must see one on any seed.
+    const auto writes = s.txn(seq).writes.find(x);
+    if (b.role != m::Role::kParticipant || writes == s.txn(seq).writes.end()) continue;
+    std::vector<std::string> keys;
+    for (const auto& [key, value] : writes->second) keys.push_back(key);
+    options.push_back({40, rc::gen::apply(
+                              [x, seq](m::CompleteAction a, std::string key) {
+                                return m::Command(m::Read{x, key, x, std::nullopt,
+                                                          m::HandCompletion{seq, a}});
+                              },
+                              rc::gen::elementOf(actions), rc::gen::elementOf(keys))});
   }
   AddCorruptOption(s, x, settings, options);
   std::vector<m::JournalFault> kinds;
@@ -258,6 +288,9 @@ StepNotes ResyncProtocol::Notes(const Command& c, const Events& events) {
   }
   if (const auto* r = std::get_if<m::Read>(&c); r && r->reply) {
     notes.counters.push_back(std::string("Read(reply=") + m::ToString(*r->reply) + ")");
+  }
+  if (const auto* r = std::get_if<m::Read>(&c); r && r->complete) {
+    notes.counters.push_back(std::string("Read(complete=") + m::ToString(r->complete->action) + ")");
   }
   if (const auto* t = std::get_if<m::Transaction>(&c)) {
     const std::size_t systems = t->writes.size() + (t->writes.contains(t->coordinator) ? 0 : 1);

@@ -153,7 +153,7 @@ json ReplyRequest(int partner, m::ReplyAction action) {
 }  // namespace
 
 Status RsSystem::Run(const m::Read& c) {
-  if (c.reply) return RunReadDuringReply(c);
+  if (c.reply || c.complete) return RunReadHeldAtItsWait(c);
   bool died = false;
   auto answer = Ask(c.via, ReadRequest(c), &died);
   if (!answer) return std::unexpected(answer.error());
@@ -178,17 +178,33 @@ Status RsSystem::TakeReadAnswer(int via, Result<json> answer) {
   return {};
 }
 
-// Read(S, k, via=V, reply=A) (docs/design.md, "Decision: overlapping commands hold a process at
-// a traced action"): V is armed to hold at wait_started and the read is sent; V stops right
-// after the line of the read's wait on the fence; while it is stopped the operator's reply is
-// sent, and queues in V's socket; V is continued and answers both. V's wait time counts from
-// after the line, so the reply is taken well inside it, every time. A read that never waits
-// (answered at once: the implementation let it through or refused it without waiting) leaves
-// the hold unfired: it is disarmed and the reply is given after the read's answer; the
-// observation shows the difference.
-Status RsSystem::RunReadDuringReply(const m::Read& c) {
+// The operator's request a Read carries (reply or completion), sent to `via`; fails when a
+// completion names a transaction whose DTRID was never observed.
+Result<json> RsSystem::OperatorRequestOf(const m::Read& c) const {
+  if (c.reply) return ReplyRequest(c.system, *c.reply);
+  return CompleteRequest(m::Complete{c.system, c.complete->txn, c.complete->action});
+}
+
+Result<json> RsSystem::CompleteRequest(const m::Complete& c) const {
+  const auto dtrid = ids_.dtrids.Text(c.txn);
+  if (!dtrid) return Fail("Complete: no DTRID was observed for transaction " + std::to_string(c.txn));
+  return json{{"op", "complete"}, {"dtrid", *dtrid}, {"action", m::ToString(c.action)}};
+}
+
+// Read(S, k, via=V, reply=A) and Read(S, k, via=S, complete=A of txn N) (docs/design.md,
+// "Decision: overlapping commands hold a process at a traced action"): V is armed to hold at
+// wait_started and the read is sent; V stops right after the line of the read's wait (on the
+// fence, or on the branch's lock); while it is stopped the operator's request is sent, and
+// queues in V's socket; V is continued and answers both. V's wait time counts from after the
+// line, so the request is taken well inside it, every time. A read that never waits (answered
+// at once: the implementation let it through or refused it without waiting) leaves the hold
+// unfired: it is disarmed and the request is made after the read's answer; the observation
+// shows the difference.
+Status RsSystem::RunReadHeldAtItsWait(const m::Read& c) {
   auto& rt = systems_[c.via];
   if (!rt.txsys.Running()) return Fail(rt.name + " is not running");
+  const auto request = OperatorRequestOf(c);  // before anything is held
+  if (!request) return std::unexpected(request.error());
   auto armed = Request(rt.socket, {{"op", "hold"}, {"event", "wait_started"}}, RequestTimeout());
   if (!armed) return std::unexpected(armed.error());
   if (armed->value("result", "") != "armed") {
@@ -201,10 +217,9 @@ Status RsSystem::RunReadDuringReply(const m::Read& c) {
     if (auto s = rt.txsys.WaitStopped(std::chrono::milliseconds(0))) stopped = *s;
     return stopped.has_value() || read->Ready();
   }, RequestTimeout());
-  const json reply = ReplyRequest(c.system, *c.reply);
   if (stopped == true) {
-    CountOverlappingCommand("Read(reply)");
-    auto sent = PendingRequest::Send(rt.socket, reply);
+    CountOverlappingCommand(c.reply ? "Read(reply)" : "Read(complete)");
+    auto sent = PendingRequest::Send(rt.socket, *request);
     if (auto s = rt.txsys.Continue(); !s) return s;
     if (!sent) return std::unexpected(sent.error());
     auto replied = sent->Answer(RequestTimeout());
@@ -219,7 +234,7 @@ Status RsSystem::RunReadDuringReply(const m::Read& c) {
   if (auto s = TakeReadAnswer(c.via, read->Answer(RequestTimeout())); !s) return s;
   if (!rt.txsys.Running()) return {};
   bool died = false;
-  auto replied = Ask(c.via, reply, &died);
+  auto replied = Ask(c.via, *request, &died);
   return replied ? Status{} : Status{std::unexpected(replied.error())};
 }
 
@@ -287,12 +302,10 @@ Status RsSystem::Run(const m::VaryRm& c) {
 }
 
 Status RsSystem::Run(const m::Complete& c) {
-  const auto dtrid = ids_.dtrids.Text(c.txn);
-  if (!dtrid) return Fail("Complete: no DTRID was observed for transaction " + std::to_string(c.txn));
+  auto request = CompleteRequest(c);
+  if (!request) return std::unexpected(request.error());
   bool died = false;
-  auto answer = Ask(c.system,
-                    {{"op", "complete"}, {"dtrid", *dtrid}, {"action", m::ToString(c.action)}},
-                    &died);
+  auto answer = Ask(c.system, *request, &died);
   return answer ? Status{} : Status{std::unexpected(answer.error())};
 }
 

@@ -93,8 +93,11 @@ class RsSystem : public SystemDriver<RsSettings> {
   Status Run(const model::rs::RemoveFault& c);
   Status Run(const model::rs::Corrupt& c);
   Status FormatSet(int system, int set, bool record_fault);
-  // Read(S, k, via=V, reply=A): the reply given while V holds at the read's wait.
-  Status RunReadDuringReply(const model::rs::Read& c);
+  // Read(S, k, via=V, reply=A) and Read(S, k, via=S, complete=A of txn N): the operator's
+  // request made while V holds at the read's wait.
+  Status RunReadHeldAtItsWait(const model::rs::Read& c);
+  Result<nlohmann::json> OperatorRequestOf(const model::rs::Read& c) const;
+  Result<nlohmann::json> CompleteRequest(const model::rs::Complete& c) const;
   // The read's answer, or its death while reading, as last_outcome_.
   Status TakeReadAnswer(int via, Result<nlohmann::json> answer);
   // Sends an operator request; an answer of any kind is fine, and so is no answer when the

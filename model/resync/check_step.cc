@@ -184,6 +184,12 @@ Found CheckIgnore(const Step& st) {
   }
   const auto* reply = std::get_if<Reply>(&st.cmd);
   const auto* read = std::get_if<Read>(&st.cmd);
+  // A read that waited on the lock of a branch completed by hand meanwhile: RS-4 owns whether
+  // the completion released it (access resumes once the branch is no longer ManualPending).
+  if (read && read->complete) {
+    return OutcomeThenFields(st, "RS-4",
+                             {Field::kBranches, Field::kRows, Field::kPartners, Field::kFenced});
+  }
   const bool ignore = (reply && reply->action == ReplyAction::kIgnore) ||
                       (read && read->reply == ReplyAction::kIgnore);
   if (!ignore && !std::holds_alternative<Complete>(st.cmd)) return std::nullopt;

@@ -70,7 +70,18 @@ std::span<const Rule> Rules() {
          return Build<Read>(ParseSystem(m[1].str()), m[2].str(), ParseSystem(m[3].str()),
                             ParseIfMatched(m[4], [](const std::string& a) {
                               return kReplyActionNames.Parse(a, "reply action");
-                            }));
+                            }),
+                            std::optional<HandCompletion>());
+       }},
+      {"Read(S, k, via=S, complete=commit|backout of txn N)",
+       std::regex(R"(Read\((\w+), (\w+), via=(\w+), complete=(\w+) of txn (\d{1,9})\))"),
+       [](const Captures& m) -> Result<Command> {
+         const auto action = kCompleteActionNames.Parse(m[4].str(), "complete action");
+         const auto complete = action ? Result<std::optional<HandCompletion>>(
+                                            HandCompletion{std::stoi(m[5].str()), *action})
+                                      : std::unexpected(action.error());
+         return Build<Read>(ParseSystem(m[1].str()), m[2].str(), ParseSystem(m[3].str()),
+                            std::optional<ReplyAction>(), complete);
        }},
       {"Start(S, journal-1|2[, crash=P])",
        std::regex(R"(Start\((\w+), journal-([12])(?:, crash=([\w.]+))?\))"),

@@ -24,6 +24,10 @@ std::string DescribeOne(const Transaction& c) {
 std::string DescribeOne(const Read& c) {
   std::string out = "Read(" + SystemName(c.system) + ", " + c.key + ", via=" + SystemName(c.via);
   if (c.reply) out += std::string(", reply=") + ToString(*c.reply);
+  if (c.complete) {
+    out += std::string(", complete=") + ToString(c.complete->action) + " of txn " +
+           std::to_string(c.complete->txn);
+  }
   return out + ")";
 }
 std::string DescribeOne(const Start& c) {

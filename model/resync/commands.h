@@ -79,11 +79,23 @@ struct Transaction {
 // on that fence; while it waits, the operator replies `reply` to the prompt at `via`. The
 // outcome is that of the reply followed by the read: IGNORE releases the wait (the read goes
 // on after the resynchronization), DEFER leaves it fenced until its wait time runs out.
+//
+// With `complete` (an overlapping command, the same way): a local read (via == system) of a key
+// that a ManualPending participant branch of `system` locks, so the read waits on the lock;
+// while it waits, the operator completes that branch by hand (`Complete`). The outcome is that
+// of the completion followed by the read: the lock released, the read gets the value the
+// completion left (unless another branch still locks the key, or a journal fault kept the
+// completion from being journaled: then it fails at its wait time with a lock timeout).
+struct HandCompletion {
+  int txn = 1;
+  CompleteAction action = CompleteAction::kCommit;
+};
 struct Read {
   int system = 0;
   std::string key;
   int via = 0;
-  std::optional<ReplyAction> reply;
+  std::optional<ReplyAction> reply;      // at most one of reply and complete
+  std::optional<HandCompletion> complete;
 };
 // Start a system that is down on journal set 1 or 2, optionally with a crash point armed.
 struct Start {

@@ -82,6 +82,11 @@ std::vector<Command> MakeAlphabet(const Bounds& b) {
           out.emplace_back(Read{x, Key(k), via, a});
         }
       }
+      for (int t = 1; t <= b.transactions; ++t) {
+        for (CompleteAction a : {CompleteAction::kCommit, CompleteAction::kBackout}) {
+          out.emplace_back(Read{x, Key(k), x, std::nullopt, HandCompletion{t, a}});
+        }
+      }
     }
   }
   for (int x = 0; x < n; ++x) {
@@ -181,7 +186,7 @@ struct RsSearch {
 
   static State Initial(const Config& config) { return InitialState(config); }
 
-  // Transaction a transaction; Read a read (and a reply when it carries one); Crash a crash; Format a format; Reply and Complete
+  // Transaction a transaction; Read a read (and a reply when it carries a reply or a completion); Crash a crash; Format a format; Reply and Complete
   // a reply; InjectFault and Corrupt a fault; Start a start, a crash when it arms a crash point and a
   // format when it swaps the journal set. VaryRm and RemoveFault are free.
   static Budget Cost(const State& s, const Command& c) {
@@ -189,7 +194,7 @@ struct RsSearch {
     if (std::holds_alternative<Transaction>(c)) cost.transactions = 1;
     if (const auto* read = std::get_if<Read>(&c)) {
       cost.reads = 1;
-      if (read->reply) cost.replies = 1;
+      if (read->reply || read->complete) cost.replies = 1;
     }
     if (std::holds_alternative<Crash>(c)) cost.crashes = 1;
     if (std::holds_alternative<Format>(c)) cost.formats = 1;

@@ -95,11 +95,6 @@ bool Allowed(const State& s, const Transaction& c) {
   }
   return participant;
 }
-// A read with a reply needs the prompt at `via` about `system` that fences it.
-bool Allowed(const State& s, const Read& c) {
-  if (!Up(s, c.system) || !Up(s, c.via) || c.key.empty()) return false;
-  return !c.reply || (c.via != c.system && s.at(c.via).prompts.count(c.system) > 0);
-}
 bool Allowed(const State& s, const Start& c) {
   return Valid(s, c.system) && !s.at(c.system).up && ValidSet(c.journal_set);
 }
@@ -121,6 +116,22 @@ bool Allowed(const State& s, const Complete& c) {
   if (it == branches.end() || it->second.state != BranchState::kManualPending) return false;
   return c.action == CompleteAction::kCommit || it->second.role == Role::kParticipant;
 }
+// A read with a reply needs the prompt at `via` about `system` that fences it; a read with a
+// completion, a local read of a key that the completed ManualPending participant branch locks.
+bool Allowed(const State& s, const Read& c) {
+  if (!Up(s, c.system) || !Up(s, c.via) || c.key.empty()) return false;
+  if (c.reply && c.complete) return false;
+  if (c.complete) {
+    if (c.via != c.system || !Allowed(s, Complete{c.system, c.complete->txn, c.complete->action})) {
+      return false;
+    }
+    const Branch& b = s.at(c.system).journal().branches.at(c.complete->txn);
+    const auto& writes = s.txn(c.complete->txn).writes;
+    const auto it = writes.find(c.system);
+    return b.role == Role::kParticipant && it != writes.end() && it->second.count(c.key) > 0;
+  }
+  return !c.reply || (c.via != c.system && s.at(c.via).prompts.count(c.system) > 0);
+}
 bool Allowed(const State& s, const InjectFault& c) {
   return Valid(s, c.system) && !s.at(c.system).fault;
 }
@@ -139,6 +150,9 @@ bool Allowed(const State& s, const Corrupt& c) {
 
 void RunRead(Step& st, const Read& c) {
   if (c.reply) internal::RunReply(st, Reply{c.via, c.system, *c.reply});
+  if (c.complete) {
+    internal::RunComplete(st, Complete{c.system, c.complete->txn, c.complete->action});
+  }
   auto answer = [&](OpResult r, std::string value = "") {
     st.s.last_outcome = OpOutcome{r, std::move(value)};
   };

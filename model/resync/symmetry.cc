@@ -358,6 +358,7 @@ std::uint32_t CommandKind(const Command& c) {
     }
     std::uint32_t operator()(const Read& x) const {
       if (x.reply) return 26 + static_cast<std::uint32_t>(*x.reply);
+      if (x.complete) return 28 + static_cast<std::uint32_t>(x.complete->action);
       return x.via == x.system ? 4 : 5;
     }
     std::uint32_t operator()(const Start& x) const {
@@ -377,7 +378,8 @@ std::uint32_t CommandKind(const Command& c) {
     }
     std::uint32_t operator()(const RemoveFault&) const { return 24; }
     std::uint32_t operator()(const Corrupt&) const { return 25; }
-    // Read with a reply comes last so that the kinds above keep their numbers.
+    // Read with a reply, then with a completion, come last so that the kinds above keep
+    // their numbers.
   };
   return std::visit(Kind{}, c);
 }

@@ -105,6 +105,18 @@ TEST(RsCheckStep, RS3AReplyDoesNotReleaseAWaitingRead) {
   ExpectViolation(c, "RS-3", "last outcome observed unavailable");
 }
 
+// Seeded bug lock-waits-miss-release: the completion by hand made while a read waits on the
+// branch's lock does not release it, and the read fails with the lock timeout.
+TEST(RsCheckStep, RS4ACompletionDoesNotReleaseARead) {
+  State s = InDoubtAtParticipant();
+  RunOn(s, {Fmt(S73, 1), Up(S73), Ignore(S74, S73)});
+  StepCase c = MakeStep(s, Read{S74, "k1", S74, std::nullopt,
+                                HandCompletion{1, CompleteAction::kCommit}});
+  ASSERT_EQ(c.after.last_outcome->result, OpResult::kValue);
+  c.observed.last_outcome = OpOutcome{OpResult::kLockTimeout, ""};
+  ExpectViolation(c, "RS-4", "last outcome observed lock-timeout");
+}
+
 // Seeded bug: IGNORE does not list every affected transaction.
 TEST(RsCheckStep, RS4PromptListsTooFewTransactions) {
   StepCase c = FormattedCoordinatorStarts();

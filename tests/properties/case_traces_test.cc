@@ -116,6 +116,22 @@ TEST(CaseTraces, AReadReleasedByAReplyDuringItsWaitCountsAsAnOverlappingCommand)
   EXPECT_EQ(record.overlaps["waits_released_by_reply"], 1u);
 }
 
+// A read held at its lock wait while the operator completes the ManualPending branch holding
+// the lock counts once as an overlapping command; the trace shows the lock wait granted.
+TEST(CaseTraces, AReadReleasedByACompletionDuringItsLockWaitCountsAsAnOverlappingCommand) {
+  CaseRecord record;
+  RunCase<ResyncProtocol>(
+      {"Start(SYSTEM73, journal-1, crash=coord.after_commit_record)", "Start(SYSTEM74, journal-1)",
+       "Transaction(SYSTEM73: SYSTEM74{k1=v1})", "Format(SYSTEM73, journal-1)",
+       "Start(SYSTEM73, journal-1)", "Reply(SYSTEM74, SYSTEM73, ignore)",
+       "Read(SYSTEM74, k1, via=SYSTEM74, complete=commit of txn 1)"},
+      [](const std::string& t) { return model::rs::ParseCommand(t); }, &record);
+  EXPECT_EQ(record.overlaps["overlapping_commands.Read(complete)"], 1u);
+  EXPECT_EQ(record.overlaps["lock_waits"], 1u);
+  EXPECT_EQ(record.overlaps["lock_waits_granted"], 1u);
+  EXPECT_EQ(record.overlaps["lock_timeouts"], 0u);
+}
+
 TEST(CaseTraces, ResyncDriverTracesEveryRole) {
   const auto events = RunCase<ResyncProtocol>(
       {"Start(SYSTEM73, journal-1)", "Start(SYSTEM74, journal-1)",
