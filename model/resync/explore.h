@@ -77,7 +77,7 @@ struct Bounds {
   int crashes = 1;       // Crash commands + Starts with a crash point
   int starts = 3;        // Start commands
   int formats = 1;       // Format commands + Starts on the other journal set
-  int replies = 1;       // Reply and Complete commands
+  int replies = 1;       // Reply and Complete commands, and reads carrying one
   int faults = 1;        // InjectFault commands
   int keys = 1;          // key alphabet size (1..3)
   int values = 1;        // value alphabet size (1..3)

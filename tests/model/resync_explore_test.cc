@@ -313,6 +313,32 @@ TEST(ResyncExploreTest, CoverageCountsARunsStatesInsideTheBoundedSet) {
   EXPECT_FALSE(std::binary_search(set.states.begin(), set.states.end(), key(s)));
 }
 
+// The search runs the overlapping reads (commands.h: Read with a reply or a completion) within
+// its bounds: the transition of a completion made during a lock wait is reachable once the
+// budget holds the IGNORE that makes the branch ManualPending and the completion itself.
+TEST(ResyncExploreTest, TheSearchReachesAReadReleasedByACompletion) {
+  const auto key = [](const State& x) { return explore::Fingerprint(AbstractEncode(x)); };
+  State s = Replay({"Start(SYSTEM73, journal-1, crash=coord.before_commit_record)",
+                    "Start(SYSTEM74, journal-1)", "Transaction(SYSTEM73: SYSTEM74{k0=v0})",
+                    "Format(SYSTEM73, journal-1)", "Start(SYSTEM73, journal-1)",
+                    "Reply(SYSTEM74, SYSTEM73, ignore)"},
+                   Config{});
+  const Command read = Read{S74, "k0", S74, std::nullopt, HandCompletion{1, CompleteAction::kCommit}};
+  ASSERT_TRUE(Precondition(s, read)) << DebugString(s);
+  State next = s;
+  Apply(next, read);
+  ASSERT_EQ(next.last_outcome, (OpOutcome{OpResult::kValue, "v0"}));
+  const std::uint64_t transition = explore::TransitionKey(key(s), key(next), CommandKind(read));
+  const auto reachable = [&](int replies) {
+    Bounds b = CoverageBounds();
+    b.replies = replies;
+    const explore::CoverageSet set = explore::ReachableCoverage(RsExploreModel(b), "resync", ToString(b));
+    return std::binary_search(set.transitions.begin(), set.transitions.end(), transition);
+  };
+  EXPECT_TRUE(reachable(2));
+  EXPECT_FALSE(reachable(1)) << "the IGNORE and the completion are two replies";
+}
+
 #if !defined(__SANITIZE_ADDRESS__)
 // The default bounds: over 100,000 distinct states, every invariant holds (about 10 s
 // optimized; left out under the sanitizers, where it takes minutes).
