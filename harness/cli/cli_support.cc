@@ -16,9 +16,7 @@
 #include "reports/text.h"
 #include "reports/show.h"
 
-#ifndef LOCKSTEP_GIT_REVISION
-#define LOCKSTEP_GIT_REVISION "unknown"
-#endif
+#include "lockstep_revision.h"  // LOCKSTEP_GIT_REVISION, generated at build time
 #ifndef LOCKSTEP_BUILD_TYPE
 #define LOCKSTEP_BUILD_TYPE "unknown"
 #endif

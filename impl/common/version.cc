@@ -3,6 +3,8 @@
 #include <cstdio>
 #include <cstring>
 
+#include "lockstep_revision.h"  // LOCKSTEP_GIT_REVISION, generated at build time
+
 namespace lockstep::impl {
 
 bool VersionRequested(int argc, const char* const* argv) {

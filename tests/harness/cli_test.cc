@@ -3,8 +3,13 @@
 #include <signal.h>
 #include <sys/mount.h>
 
+#include <chrono>
 #include <fstream>
+#include <optional>
 #include <set>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
@@ -200,6 +205,44 @@ TEST_F(Cli, PowerLossIsOptInAndReportedWithItsMechanism) {
   ASSERT_EQ(r.exit.code, 0) << r.output;
   const auto plain = nlohmann::json::parse(std::ifstream(without));
   EXPECT_FALSE(plain["results"]["extra"]["fault_mechanisms"].contains("power-loss"));
+}
+
+// The source tree's commit as the build names it (base/write_revision.cmake): the short hash,
+// "-dirty" when tracked files differ; nullopt where git cannot tell.
+std::optional<std::string> TreeRevision(const fs::path& scratch) {
+  const auto git = [&](std::vector<std::string> args) -> std::optional<std::pair<int, std::string>> {
+    args.insert(args.begin(), {"-C", lockstep::testing::SourceDir().string()});
+    auto p = Process::Spawn({"git", "/usr/bin/git", std::move(args), {}, scratch / "git.out",
+                             /*drop_capabilities=*/false});
+    if (!p) return std::nullopt;
+    auto exit = p->WaitExit(std::chrono::seconds(30));
+    std::ifstream in(scratch / "git.out");
+    std::string out;
+    std::getline(in, out);
+    if (!exit || exit->signaled) return std::nullopt;
+    return std::make_pair(exit->code, out);
+  };
+  const auto head = git({"rev-parse", "--short=12", "HEAD"});
+  if (!head || head->first != 0) return std::nullopt;
+  const auto diff = git({"diff", "--quiet", "HEAD", "--"});
+  if (!diff) return std::nullopt;
+  return head->second + (diff->first == 0 ? "" : "-dirty");
+}
+
+// A report names the commit the binary was built from, taken at build time (not at the last
+// configure), so a report from a tree with uncommitted changes says so.
+TEST_F(Cli, TheReportNamesTheCommitTheBinaryWasBuiltFrom) {
+  if (!fs::exists("/usr/bin/git")) GTEST_SKIP() << "no git";
+  const auto revision = TreeRevision(dir_);
+  if (!revision) GTEST_SKIP() << "the source tree is not a git checkout";
+  const fs::path report = dir_ / "report.json";
+  auto r = RunCli({"run", "--protocol", "resync", "--tests", "1", "--seed", "1", "--report",
+                   report.string()});
+  ASSERT_EQ(r.exit.code, 0) << r.output;
+  const auto j = nlohmann::json::parse(std::ifstream(report));
+  EXPECT_EQ(j["results"]["extra"].value("model_revision", ""), *revision)
+      << "rebuild after committing: the binary is older than the tree";
+  EXPECT_EQ(j["results"]["environment"].value("commit", ""), *revision);
 }
 
 using testing::Alive;
