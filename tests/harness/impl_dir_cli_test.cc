@@ -72,8 +72,10 @@ TEST_F(ImplDirCli, SeededBugIsRefusedForAnotherImplementation) {
 TEST_F(ImplDirCli, ReproduceStringReplaysAgainstTheRunsBinariesAsPrinted) {
   const fs::path other = CopyReference();
   const fs::path report = dir() / "r.json";
+  // Any reproduce string will do, shrunk or not: a short shrink budget keeps the run well
+  // inside RunCli's deadline under the sanitizers on a loaded machine.
   auto run = RunCli({"run", "--bug", "memory-not-transferred", "--impl-dir", other.string(),
-                     "--report", report.string()});
+                     "--shrink-budget", "20s", "--report", report.string()});
   ASSERT_EQ(run.exit.code, 1) << run.output;
   const std::string reproduce = FirstReproduce(Report(report));
   ASSERT_NE(reproduce.find("|impl-dir=" + other.string() + "|"), std::string::npos) << reproduce;

@@ -96,10 +96,31 @@ TEST(CaseTraces, AStartWithInputsHeldInItsTransferCountsAsAnOverlappingCommand) 
   EXPECT_EQ(record.overlaps["inputs_queued_in_transfer"], 2u);
   EXPECT_EQ(record.overlaps["queued_inputs_applied"], 2u);
 
+  EXPECT_FALSE(record.overlaps.contains("overlapping_commands.Start(inputs, sender temp fault)"));
+  EXPECT_FALSE(record.overlaps.contains("overlapping_commands.Start(inputs, receiver crash armed)"));
+
   CaseRecord quiet;
   RunCase<StateTransferProtocol>({"Start(A)", "Submit(set k0=v0)", "Start(B)"}, parse, &quiet);
   EXPECT_FALSE(quiet.overlaps.contains("overlapping_commands.Start(inputs)"));
   EXPECT_EQ(quiet.overlaps["inputs_queued_in_transfer"], 0u);
+}
+
+// The sub-kinds: the inputs queued while the sender's temp directory is full (the transfer
+// fails with a queue), and while the receiver has a crash point armed.
+TEST(CaseTraces, AStartWithInputsCountsItsSubKinds) {
+  const auto parse = [](const std::string& t) { return model::st::ParseCommand(t); };
+  CaseRecord full;
+  RunCase<StateTransferProtocol>({"Start(A)", "Submit(set k0=v0)", "InjectFault(A, temp, disk-full)",
+                                  "Start(B, inputs=[set k1=a])"},
+                                 parse, &full);
+  EXPECT_EQ(full.overlaps["overlapping_commands.Start(inputs)"], 1u);
+  EXPECT_EQ(full.overlaps["overlapping_commands.Start(inputs, sender temp fault)"], 1u);
+  CaseRecord crash;
+  RunCase<StateTransferProtocol>({"Start(A)", "Submit(set k0=v0)",
+                                  "Start(B, crash=receiver.mid_apply, inputs=[set k1=a])"},
+                                 parse, &crash);
+  EXPECT_EQ(crash.overlaps["overlapping_commands.Start(inputs)"], 1u);
+  EXPECT_EQ(crash.overlaps["overlapping_commands.Start(inputs, receiver crash armed)"], 1u);
 }
 
 // A read held at its fenced wait while the operator's IGNORE is given counts once as an
