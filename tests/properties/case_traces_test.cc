@@ -123,15 +123,25 @@ TEST(CaseTraces, AStartWithInputsCountsItsSubKinds) {
   EXPECT_EQ(crash.overlaps["overlapping_commands.Start(inputs, receiver crash armed)"], 1u);
 }
 
+const auto ParseRs = [](const std::string& t) { return model::rs::ParseCommand(t); };
+
+// The spec's scenario up to SYSTEM74's prompt about SYSTEM73 (txn 1, k1=v1, in doubt at
+// SYSTEM74; SYSTEM73 reformatted and restarted), then `then`.
+std::vector<std::string> PromptAtSystem74(std::vector<std::string> then) {
+  std::vector<std::string> steps{"Start(SYSTEM73, journal-1, crash=coord.after_commit_record)",
+                                 "Start(SYSTEM74, journal-1)",
+                                 "Transaction(SYSTEM73: SYSTEM74{k1=v1})",
+                                 "Format(SYSTEM73, journal-1)", "Start(SYSTEM73, journal-1)"};
+  steps.insert(steps.end(), then.begin(), then.end());
+  return steps;
+}
+
 // A read held at its fenced wait while the operator's IGNORE is given counts once as an
 // overlapping command, and the trace shows the wait released by the reply.
 TEST(CaseTraces, AReadReleasedByAReplyDuringItsWaitCountsAsAnOverlappingCommand) {
   CaseRecord record;
   RunCase<ResyncProtocol>(
-      {"Start(SYSTEM73, journal-1, crash=coord.after_commit_record)", "Start(SYSTEM74, journal-1)",
-       "Transaction(SYSTEM73: SYSTEM74{k1=v1})", "Format(SYSTEM73, journal-1)",
-       "Start(SYSTEM73, journal-1)", "Read(SYSTEM73, k1, via=SYSTEM74, reply=ignore)"},
-      [](const std::string& t) { return model::rs::ParseCommand(t); }, &record);
+      PromptAtSystem74({"Read(SYSTEM73, k1, via=SYSTEM74, reply=ignore)"}), ParseRs, &record);
   EXPECT_EQ(record.overlaps["overlapping_commands.Read(reply)"], 1u);
   EXPECT_EQ(record.overlaps["fenced_waits"], 1u);
   EXPECT_EQ(record.overlaps["waits_released_by_reply"], 1u);
@@ -142,11 +152,9 @@ TEST(CaseTraces, AReadReleasedByAReplyDuringItsWaitCountsAsAnOverlappingCommand)
 TEST(CaseTraces, AReadReleasedByACompletionDuringItsLockWaitCountsAsAnOverlappingCommand) {
   CaseRecord record;
   RunCase<ResyncProtocol>(
-      {"Start(SYSTEM73, journal-1, crash=coord.after_commit_record)", "Start(SYSTEM74, journal-1)",
-       "Transaction(SYSTEM73: SYSTEM74{k1=v1})", "Format(SYSTEM73, journal-1)",
-       "Start(SYSTEM73, journal-1)", "Reply(SYSTEM74, SYSTEM73, ignore)",
-       "Read(SYSTEM74, k1, via=SYSTEM74, complete=commit of txn 1)"},
-      [](const std::string& t) { return model::rs::ParseCommand(t); }, &record);
+      PromptAtSystem74({"Reply(SYSTEM74, SYSTEM73, ignore)",
+                        "Read(SYSTEM74, k1, via=SYSTEM74, complete=commit of txn 1)"}),
+      ParseRs, &record);
   EXPECT_EQ(record.overlaps["overlapping_commands.Read(complete)"], 1u);
   EXPECT_EQ(record.overlaps["lock_waits"], 1u);
   EXPECT_EQ(record.overlaps["lock_waits_granted"], 1u);
